@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "FusionRec",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "FusionRec", targets: ["FusionRec"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .executable(name: "fusionrec", targets: ["fusionrec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFusionRecBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CFusionRecBLAS"]),
+        .target(name: "FusionRec", dependencies: ["LinearAlgebra"]),
+        .executableTarget(
+            name: "fusionrec",
+            dependencies: [
+                "FusionRec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
