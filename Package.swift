@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "FusionRec", targets: ["FusionRec"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "Factorization", targets: ["Factorization"]),
+        .library(name: "Ranking", targets: ["Ranking"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
     dependencies: [
@@ -19,7 +21,9 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["CFusionRecBLAS"]),
-        .target(name: "FusionRec", dependencies: ["LinearAlgebra"]),
+        .target(name: "Factorization", dependencies: ["LinearAlgebra"]),
+        .target(name: "Ranking", dependencies: ["LinearAlgebra", "Factorization"]),
+        .target(name: "FusionRec", dependencies: ["LinearAlgebra", "Factorization", "Ranking"]),
         .executableTarget(
             name: "fusionrec",
             dependencies: [
@@ -28,6 +32,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "FactorizationTests", dependencies: ["Factorization"]),
+        .testTarget(name: "RankingTests", dependencies: ["Ranking"]),
     ],
     swiftLanguageModes: [.v6]
 )
