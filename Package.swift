@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Factorization", targets: ["Factorization"]),
         .library(name: "Ranking", targets: ["Ranking"]),
+        .library(name: "Fusion", targets: ["Fusion"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
     dependencies: [
@@ -23,7 +24,8 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CFusionRecBLAS"]),
         .target(name: "Factorization", dependencies: ["LinearAlgebra"]),
         .target(name: "Ranking", dependencies: ["LinearAlgebra", "Factorization"]),
-        .target(name: "FusionRec", dependencies: ["LinearAlgebra", "Factorization", "Ranking"]),
+        .target(name: "Fusion", dependencies: ["LinearAlgebra", "Factorization"]),
+        .target(name: "FusionRec", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion"]),
         .executableTarget(
             name: "fusionrec",
             dependencies: [
@@ -34,6 +36,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FactorizationTests", dependencies: ["Factorization"]),
         .testTarget(name: "RankingTests", dependencies: ["Ranking"]),
+        .testTarget(name: "FusionTests", dependencies: ["Fusion"]),
     ],
     swiftLanguageModes: [.v6]
 )
