@@ -28,10 +28,8 @@ public struct SideInformationBlock<ID: Hashable & Sendable, Scalar: BLASScalar>:
     public let features: Matrix<Scalar>
     /// Whether each row holds the modality.
     public let presence: [Bool]
-    /// The column means subtracted by preprocessing (zeros when not centring).
-    public let columnMeans: [Scalar]
-    /// The column divisors applied by preprocessing (ones when not scaling).
-    public let columnScales: [Scalar]
+    /// The preprocessing fitted on the block's present rows, to replay on new rows.
+    public let normalization: BlockNormalization<Scalar>
     /// The identifier of the encoder that produced the features, if one did.
     public let encoderIdentifier: String?
 
@@ -96,11 +94,10 @@ public struct SideInformationBlock<ID: Hashable & Sendable, Scalar: BLASScalar>:
         self.preprocessing = preprocessing
         self.ids = map
         self.presence = presence
-        self.columnMeans = means
-        self.columnScales = scales
+        self.normalization = BlockNormalization(
+            columnMeans: means, columnScales: scales, normalizeRows: preprocessing.normalizeRows)
         self.encoderIdentifier = encoderIdentifier
-        self.features = Self.transform(features, presence: presence, means: means, scales: scales,
-                                       normalizeRows: preprocessing.normalizeRows)
+        self.features = normalization.apply(to: features, presence: presence)
     }
 
     /// The number of feature columns.
@@ -112,33 +109,7 @@ public struct SideInformationBlock<ID: Hashable & Sendable, Scalar: BLASScalar>:
     /// - Throws: ``FusionError/blockShape(block:reason:)`` for the wrong column count and
     ///   ``FusionError/nonFiniteFeature(block:row:column:)``.
     public func preprocessed(_ rows: Matrix<Scalar>) throws(FusionError) -> Matrix<Scalar> {
-        guard rows.columnCount == dimension else {
-            throw .blockShape(block: name, reason: "\(rows.columnCount) feature columns, the block has \(dimension)")
-        }
-        if let (row, column) = rows.firstNonFiniteIndex() {
-            throw .nonFiniteFeature(block: name, row: row, column: column)
-        }
-        return Self.transform(rows, presence: [Bool](repeating: true, count: rows.rowCount), means: columnMeans,
-                              scales: columnScales, normalizeRows: preprocessing.normalizeRows)
-    }
-
-    private static func transform(
-        _ raw: Matrix<Scalar>, presence: [Bool], means: [Scalar], scales: [Scalar], normalizeRows: Bool
-    ) -> Matrix<Scalar> {
-        var result = raw
-        let columns = raw.columnCount
-        result.withUnsafeMutableBufferPointer { x in
-            for row in 0..<raw.rowCount {
-                let base = row * columns
-                guard presence[row] else {
-                    for column in 0..<columns { x[base + column] = 0 }
-                    continue
-                }
-                for column in 0..<columns { x[base + column] = (x[base + column] - means[column]) / scales[column] }
-            }
-        }
-        if normalizeRows { result.normalizeRows() }
-        return result
+        try normalization.validatedApply(to: rows, block: name)
     }
 }
 
@@ -161,4 +132,59 @@ public struct BlockPreprocessing: Sendable, Hashable, Codable {
 
     /// No preprocessing.
     public static let none = BlockPreprocessing()
+}
+
+/// The column and row transformation fitted on a block, replayed on rows encoded later.
+public struct BlockNormalization<Scalar: BLASScalar>: Sendable, Hashable {
+    /// The column means subtracted (zeros when not centring).
+    public let columnMeans: [Scalar]
+    /// The column divisors (ones when not scaling).
+    public let columnScales: [Scalar]
+    /// Whether rows are scaled to unit norm after the column steps.
+    public let normalizeRows: Bool
+
+    /// Creates a normalization from fitted statistics.
+    public init(columnMeans: [Scalar], columnScales: [Scalar], normalizeRows: Bool) {
+        precondition(columnMeans.count == columnScales.count,
+                     "\(columnMeans.count) column means for \(columnScales.count) column scales")
+        self.columnMeans = columnMeans
+        self.columnScales = columnScales
+        self.normalizeRows = normalizeRows
+    }
+
+    /// The number of columns it applies to.
+    public var dimension: Int { columnMeans.count }
+
+    /// Validates raw rows (column count, finiteness) and transforms them.
+    ///
+    /// - Throws: ``FusionError/blockShape(block:reason:)``, ``FusionError/nonFiniteFeature(block:row:column:)``.
+    public func validatedApply(to rows: Matrix<Scalar>, block: String) throws(FusionError) -> Matrix<Scalar> {
+        guard rows.columnCount == dimension else {
+            throw .blockShape(block: block, reason: "\(rows.columnCount) feature columns, the block has \(dimension)")
+        }
+        if let (row, column) = rows.firstNonFiniteIndex() {
+            throw .nonFiniteFeature(block: block, row: row, column: column)
+        }
+        return apply(to: rows, presence: [Bool](repeating: true, count: rows.rowCount))
+    }
+
+    /// Transforms rows; absent rows become zero.
+    func apply(to raw: Matrix<Scalar>, presence: [Bool]) -> Matrix<Scalar> {
+        var result = raw
+        let columns = raw.columnCount
+        result.withUnsafeMutableBufferPointer { x in
+            for row in 0..<raw.rowCount {
+                let base = row * columns
+                guard presence[row] else {
+                    for column in 0..<columns { x[base + column] = 0 }
+                    continue
+                }
+                for column in 0..<columns {
+                    x[base + column] = (x[base + column] - columnMeans[column]) / columnScales[column]
+                }
+            }
+        }
+        if normalizeRows { result.normalizeRows() }
+        return result
+    }
 }

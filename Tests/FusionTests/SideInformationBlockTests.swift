@@ -11,8 +11,8 @@ struct SideInformationBlockTests {
             name: "x", ids: ["a", "b", "c", "d"], features: raw, presence: [true, true, false, true],
             preprocessing: .init(centerColumns: true, scaleColumns: true))
         // Present rows: column 0 = 1, 3, 5 (mean 3, sd √(8/3)); column 1 constant (sd 0 → left unscaled).
-        #expect(block.columnMeans == [3, 10])
-        #expect(abs(block.columnScales[0] - (8.0 / 3).squareRoot()) < 1e-12 && block.columnScales[1] == 1)
+        #expect(block.normalization.columnMeans == [3, 10])
+        #expect(abs(block.normalization.columnScales[0] - (8.0 / 3).squareRoot()) < 1e-12 && block.normalization.columnScales[1] == 1)
         #expect(block.features.row(2) == [0, 0])
         #expect(abs(block.features[0, 0] + 2 / (8.0 / 3).squareRoot()) < 1e-12)
         let replayed = try block.preprocessed(Matrix(rows: [[3, 12]]))
