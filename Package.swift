@@ -33,6 +33,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "fusionrec-compare",
+            dependencies: ["Factorization"],
+            path: "Benchmarks/Compare/fusionrec-compare"
+        ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FactorizationTests", dependencies: ["Factorization"]),
         .testTarget(name: "RankingTests", dependencies: ["Ranking"]),
