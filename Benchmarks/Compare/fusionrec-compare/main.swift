@@ -79,6 +79,11 @@ func run<Scalar: BLASScalar>(_ options: Options, _ interactions: Interactions<In
             factorCount: options.factors, regularization: options.regularization, alpha: options.alpha,
             values: options.values == "raw" ? .raw : .binary, iterationCount: options.iterations, solver: solver,
             seed: options.seed)).fit(interactions, as: Scalar.self)
+    case "als":
+        model = try AlternatingLeastSquares(.init(
+            factorCount: options.factors, regularization: options.regularization,
+            biasRegularization: options.biasRegularization, weightedRegularization: options.weighted,
+            iterationCount: options.iterations, seed: options.seed)).fit(interactions, as: Scalar.self)
     default:
         fatalError("unknown model \(options.model)")
     }
