@@ -9,13 +9,31 @@ public struct TrainingProgress: Sendable, Hashable {
     public var loss: Double
     /// The time since the fit started.
     public var elapsed: Duration
+    /// The parts of ``loss`` by term (the interactions, each side-information block, the
+    /// penalties), for models whose objective has several; empty otherwise.
+    public var terms: [LossTerm]
 
     /// Creates a progress report.
-    public init(iteration: Int, iterationCount: Int, loss: Double, elapsed: Duration) {
+    public init(iteration: Int, iterationCount: Int, loss: Double, elapsed: Duration, terms: [LossTerm] = []) {
         self.iteration = iteration
         self.iterationCount = iterationCount
         self.loss = loss
         self.elapsed = elapsed
+        self.terms = terms
+    }
+}
+
+/// One named term of a training objective.
+public struct LossTerm: Sendable, Hashable {
+    /// The term's name, such as `"interactions"` or `"item block genres"`.
+    public var name: String
+    /// Its value after the iteration.
+    public var value: Double
+
+    /// Creates a term.
+    public init(name: String, value: Double) {
+        self.name = name
+        self.value = value
     }
 }
 

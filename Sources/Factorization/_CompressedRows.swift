@@ -2,14 +2,14 @@ import LinearAlgebra
 
 /// The CSR arrays of one side of the interaction data, with values in the scalar type
 /// of the model being trained. Built once per fit from a `SparseMatrix<Double>`.
-struct _CompressedRows<Scalar: BLASScalar>: Sendable {
-    let rowCount: Int
+package struct _CompressedRows<Scalar: BLASScalar>: Sendable {
+    package let rowCount: Int
     let columnCount: Int
     let offsets: [Int]
     let columns: [Int32]
     let values: [Scalar]
 
-    init(_ matrix: SparseMatrix<some BLASScalar>, transform: (Double) -> Double = { $0 }) {
+    package init(_ matrix: SparseMatrix<some BLASScalar>, transform: (Double) -> Double = { $0 }) {
         rowCount = matrix.rowCount
         columnCount = matrix.columnCount
         offsets = matrix.rowOffsets
@@ -17,7 +17,7 @@ struct _CompressedRows<Scalar: BLASScalar>: Sendable {
         values = matrix.values.map { Scalar(transform(Double($0))) }
     }
 
-    init(rowCount: Int, columnCount: Int, offsets: [Int], columns: [Int32], values: [Scalar]) {
+    package init(rowCount: Int, columnCount: Int, offsets: [Int], columns: [Int32], values: [Scalar]) {
         self.rowCount = rowCount
         self.columnCount = columnCount
         self.offsets = offsets

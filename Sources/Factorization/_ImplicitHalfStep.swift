@@ -1,7 +1,7 @@
 import LinearAlgebra
 
 /// How the implicit-feedback row systems are solved (internal mirror of the public solver).
-enum _ImplicitSolverKind: Sendable, Equatable {
+package enum _ImplicitSolverKind: Sendable, Equatable {
     case cholesky
     case conjugateGradient(steps: Int)
 }
@@ -35,17 +35,24 @@ let _rowGrain = 64
 /// its own data, so the result is the same for any thread count.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
-func _implicitHalfStep<Scalar: BLASScalar>(
+package func _implicitHalfStep<Scalar: BLASScalar>(
     _ rows: _CompressedRows<Scalar>, fixed: Matrix<Scalar>, solving: inout Matrix<Scalar>,
-    alpha: Scalar, regularization: Scalar, solver: _ImplicitSolverKind
+    alpha: Scalar, regularization: Scalar, solver: _ImplicitSolverKind,
+    extraGram: Matrix<Scalar>? = nil, extraRightHandSide: Matrix<Scalar>? = nil
 ) throws(LinearAlgebraError) {
     let k = fixed.columnCount
     precondition(solving.columnCount == k && solving.rowCount == rows.rowCount && fixed.rowCount == rows.columnCount,
                  "Half-step shapes: \(rows.rowCount)×\(rows.columnCount) data, fixed \(fixed.shape), solving \(solving.shape)")
+    precondition(extraGram.map { $0.shape == (k, k) } ?? true, "Extra Gram \(extraGram!.shape) for k = \(k)")
+    precondition(extraRightHandSide.map { $0.shape == solving.shape } ?? true,
+                 "Extra right-hand side \(extraRightHandSide!.shape) for \(solving.shape) factors")
     var gram = fixed.gram()
+    if let extraGram { gram.add(extraGram) }
     gram.withUnsafeMutableBufferPointer { g in
         for a in 0..<k { g[a * k + a] += regularization }
     }
+    let extra = extraRightHandSide ?? Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    let hasExtra = extraRightHandSide != nil
     var inverse: Matrix<Scalar>? = nil
     if solver == .cholesky {
         inverse = try gram.solvedSymmetricPositiveDefinite(.identity(k))
@@ -53,6 +60,7 @@ func _implicitHalfStep<Scalar: BLASScalar>(
     let inverseMatrix = inverse ?? Matrix<Scalar>(rowCount: 0, columnCount: 0)
     let woodburyLimit = k / _woodburyFraction
     let blockRows = 256
+    try extra.withUnsafeBufferPointer { (e) throws(LinearAlgebraError) in
     try gram.withUnsafeBufferPointer { (g) throws(LinearAlgebraError) in
         try inverseMatrix.withUnsafeBufferPointer { (h) throws(LinearAlgebraError) in
             try fixed.withUnsafeBufferPointer { (f) throws(LinearAlgebraError) in
@@ -62,18 +70,19 @@ func _implicitHalfStep<Scalar: BLASScalar>(
                             try solving.withUnsafeMutableBufferPointer { (x) throws(LinearAlgebraError) in
                                 let g = g.baseAddress!, f = f.baseAddress!, x = x.baseAddress!
                                 let h = h.baseAddress
+                                let e = hasExtra ? e.baseAddress : nil
                                 try Parallel.forEachChunk(of: 0..<rows.rowCount, grainSize: _rowGrain) {
                                     (chunk) throws(LinearAlgebraError) in
                                     switch solver {
                                     case .conjugateGradient(let steps):
                                         _conjugateGradientRows(
                                             chunk, offsets: offsets, columns: columns, values: values, g: g, f: f, x: x,
-                                            k: k, alpha: alpha, steps: steps)
+                                            k: k, alpha: alpha, steps: steps, extra: e)
                                     case .cholesky:
                                         try _choleskyRows(
                                             chunk, offsets: offsets, columns: columns, values: values, g: g, h: h!,
                                             f: f, x: x, k: k, alpha: alpha, woodburyLimit: woodburyLimit,
-                                            blockRows: blockRows)
+                                            blockRows: blockRows, extra: e)
                                     }
                                 }
                             }
@@ -83,13 +92,14 @@ func _implicitHalfStep<Scalar: BLASScalar>(
             }
         }
     }
+    }
 }
 
 @inline(__always)
 func _conjugateGradientRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, f: UnsafePointer<Scalar>,
-    x: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, steps: Int
+    x: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, steps: Int, extra: UnsafePointer<Scalar>? = nil
 ) {
     let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: 3 * k)
     defer { scratch.deallocate() }
@@ -97,13 +107,14 @@ func _conjugateGradientRows<Scalar: BLASScalar>(
     for u in chunk {
         let xu = x + u * k
         let start = offsets[u], end = offsets[u + 1]
-        if start == end {
+        if start == end && extra == nil {
             for a in 0..<k { xu[a] = 0 }
             continue
         }
-        // r = b − A·x = Σ (cᵢ − (cᵢ − 1) fᵢᵀx) fᵢ − G·x
+        // r = b − A·x = e + Σ (cᵢ − (cᵢ − 1) fᵢᵀx) fᵢ − G·x, e the extra right-hand side
         _symmetricMultiply(g, xu, r, k)
         for a in 0..<k { r[a] = -r[a] }
+        if let extra { _axpy(1, extra + u * k, r, k) }
         for index in start..<end {
             let fi = f + Int(columns[index]) * k
             let extra = alpha * values[index]
@@ -138,7 +149,7 @@ func _choleskyRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, h: UnsafePointer<Scalar>,
     f: UnsafePointer<Scalar>, x: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, woodburyLimit: Int,
-    blockRows: Int
+    blockRows: Int, extra: UnsafePointer<Scalar>? = nil
 ) throws(LinearAlgebraError) {
     let limit = max(woodburyLimit, 1)
     let gatheredCount = max(blockRows, limit) * k
@@ -155,8 +166,10 @@ func _choleskyRows<Scalar: BLASScalar>(
         let xu = x + u * k
         let start = offsets[u], end = offsets[u + 1]
         let n = end - start
+        let eu = extra.map { $0 + u * k }
         if n == 0 {
-            for index in 0..<k { xu[index] = 0 }
+            // G·x = e, with H = G⁻¹.
+            if let eu { _symmetricMultiply(h, eu, xu, k) } else { for index in 0..<k { xu[index] = 0 } }
             continue
         }
         var allWeighted = true
@@ -172,6 +185,10 @@ func _choleskyRows<Scalar: BLASScalar>(
             for (j, index) in (start..<end).enumerated() {
                 _axpy(1 + alpha * values[index], w + j * k, b, k)
             }
+            if let eu {
+                // b = H·(Σ cᵢfᵢ + e): add H·e.
+                for row in 0..<k { _axpy(eu[row], h + row * k, b, k) }
+            }
             for i in 0..<n {
                 t[i] = _dot(gathered + i * k, b, k)
                 for j in 0...i { s[i * n + j] = _dot(gathered + i * k, w + j * k, k) }
@@ -183,7 +200,7 @@ func _choleskyRows<Scalar: BLASScalar>(
             continue
         }
         a.update(from: g, count: k * k)
-        for index in 0..<k { b[index] = 0 }
+        if let eu { b.update(from: eu, count: k) } else { for index in 0..<k { b[index] = 0 } }
         var blockStart = start
         while blockStart < end {
             let blockEnd = min(blockStart + blockRows, end)

@@ -9,7 +9,7 @@ import LinearAlgebra
 ///   the same for any thread count.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
-func _implicitObjective<Scalar: BLASScalar>(
+package func _implicitObjective<Scalar: BLASScalar>(
     _ rows: _CompressedRows<Scalar>, users: Matrix<Scalar>, items: Matrix<Scalar>, alpha: Scalar,
     regularization: Double
 ) -> Double {

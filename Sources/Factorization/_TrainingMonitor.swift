@@ -1,6 +1,6 @@
 /// The bookkeeping every training loop shares: elapsed time, cooperative cancellation,
 /// progress reports, and the NaN and divergence checks.
-struct _TrainingMonitor {
+package struct _TrainingMonitor {
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
     private let iterationCount: Int
@@ -10,7 +10,7 @@ struct _TrainingMonitor {
     /// A loss this many times the first iteration's counts as divergence.
     private let divergenceFactor: Double
 
-    init(iterationCount: Int, progress: TrainingProgressHandler?, divergenceFactor: Double = 10) {
+    package init(iterationCount: Int, progress: TrainingProgressHandler?, divergenceFactor: Double = 10) {
         self.start = clock.now
         self.iterationCount = iterationCount
         self.progress = progress
@@ -18,15 +18,15 @@ struct _TrainingMonitor {
     }
 
     /// Whether the caller wants per-iteration reports (and so the loss computed).
-    var wantsLoss: Bool { progress != nil }
+    package var wantsLoss: Bool { progress != nil }
 
     /// Throws ``TrainingError/cancelled(completedIterations:)`` when the current task is cancelled.
-    func checkCancellation(completedIterations: Int) throws(TrainingError) {
+    package func checkCancellation(completedIterations: Int) throws(TrainingError) {
         if Task.isCancelled { throw .cancelled(completedIterations: completedIterations) }
     }
 
     /// Checks `loss` for NaN and divergence, then reports it.
-    mutating func finish(iteration: Int, loss: Double) throws(TrainingError) {
+    package mutating func finish(iteration: Int, loss: Double, terms: [LossTerm] = []) throws(TrainingError) {
         guard loss.isFinite else { throw .nonFinite(iteration: iteration, quantity: "the loss") }
         if let firstLoss, loss > divergenceFactor * Swift.max(firstLoss, .leastNormalMagnitude), let previousLoss {
             throw .diverged(iteration: iteration, loss: loss, previousLoss: previousLoss)
@@ -34,6 +34,7 @@ struct _TrainingMonitor {
         if firstLoss == nil { firstLoss = loss }
         previousLoss = loss
         progress?(TrainingProgress(
-            iteration: iteration, iterationCount: iterationCount, loss: loss, elapsed: clock.now - start))
+            iteration: iteration, iterationCount: iterationCount, loss: loss, elapsed: clock.now - start,
+            terms: terms))
     }
 }

@@ -70,7 +70,7 @@ extension Matrix {
     /// Whether every element is finite, by a vectorisable scan.
     @_specialize(exported: false, where Scalar == Float)
     @_specialize(exported: false, where Scalar == Double)
-    func _isFinite() -> Bool {
+    package func _isFinite() -> Bool {
         withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return true }
             return _allFinite(base, buffer.count)

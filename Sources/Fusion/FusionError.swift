@@ -18,8 +18,8 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownBlock(String)
     /// An id that the model or block does not know.
     case unknownID(String)
-    /// The fit produced a non-finite value.
-    case diverged(iteration: Int, term: String)
+    /// Training failed: a bad configuration, unusable data, a numerical failure or cancellation.
+    case training(TrainingError)
     /// An error from the interaction data or factor models.
     case factorization(FactorizationError)
     /// An error from a linear-algebra kernel.
@@ -41,8 +41,8 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no block named '\(name)'"
         case let .unknownID(id):
             return "unknown id '\(id)'"
-        case let .diverged(iteration, term):
-            return "fit diverged at iteration \(iteration): the \(term) became non-finite"
+        case let .training(error):
+            return error.description
         case let .factorization(error):
             return error.description
         case let .linearAlgebra(error):
