@@ -1,0 +1,30 @@
+import ArgumentParser
+import FusionRec
+
+/// The models the command line can fit.
+enum ModelName: String, CaseIterable, ExpressibleByArgument {
+    case popularity
+
+    /// Fits the model on `train` and prepares it for ranking over the training items plus
+    /// `additionalItems`.
+    func fitRanker(
+        train: Interactions<String, String>, additionalItems: [String]
+    ) throws -> Ranker<Double, String, String> {
+        switch self {
+        case .popularity:
+            let model = Popularity<Double, String, String>(fitting: train)
+            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        }
+    }
+}
+
+/// Reads an interactions file with string ids, detecting MovieLens columns.
+func readInteractions(_ path: String) throws -> Interactions<String, String> {
+    try Interactions<String, String>(csvPath: path)
+}
+
+/// Seconds elapsed since `start`.
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}
