@@ -75,9 +75,12 @@ class Data:
         iix = np.searchsorted(self.item_ids, ti).clip(0, self.item_ids.size - 1)
         known = (self.user_ids[uix] == tu) & (self.item_ids[iix] == ti)
         self.test = (uix[known], iix[known], tr[known])
+        # Test items outside the catalogue (no training interaction) can never be
+        # retrieved; as in FusionRec's evaluation they stay in |Tᵤ| and count as misses.
         self.test_sets = {}
-        for a, b in zip(uix[known], iix[known]):
-            self.test_sets.setdefault(int(a), set()).add(int(b))
+        user_known = self.user_ids[uix] == tu
+        for a, b, ok, item in zip(uix[user_known], iix[user_known], known[user_known], ti[user_known]):
+            self.test_sets.setdefault(int(a), set()).add(int(b) if ok else -1 - int(item))
 
 
 def ranking_metrics(data, user_factors, item_factors, k=10):
@@ -140,12 +143,12 @@ def implicit_als(data, args, cg):
     import implicit
     # implicit's confidence is alpha·value; FusionRec's is 1 + alpha·value. With binary
     # values, implicit alpha = 1 + alpha gives both the same confidence for every interaction.
-    model = implicit.cpu.als.AlternatingLeastSquares(
-        factors=args.factors, regularization=args.regularization, alpha=1.0 + args.alpha,
-        iterations=args.iterations, use_cg=cg, num_threads=args.threads,
-        random_state=args.seed, dtype=np.float32, calculate_training_loss=False)
-    model.cg_steps = args.cg_steps
     with threadpool_limits(1, "blas"):
+        model = implicit.cpu.als.AlternatingLeastSquares(
+            factors=args.factors, regularization=args.regularization, alpha=1.0 + args.alpha,
+            iterations=args.iterations, use_cg=cg, num_threads=args.threads,
+            random_state=args.seed, dtype=np.float32, calculate_training_loss=False)
+        model.cg_steps = args.cg_steps
         start = time.perf_counter()
         model.fit(data.binary, show_progress=False)
         seconds = time.perf_counter() - start

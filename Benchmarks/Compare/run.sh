@@ -13,7 +13,4 @@ if [ ! -x "$venv/bin/python" ]; then
     "$venv/bin/pip" install --quiet "implicit==0.7.*" cmfrec threadpoolctl numpy scipy pandas
 fi
 (cd "$root" && swift build -c release --product fusionrec-compare)
-if [ -z "${FUSIONREC_SPLITS:-}" ] && [ ! -d "$root/Data/ml-latest-small/splits" ]; then
-    export FUSIONREC_SPLITS=/work/shared/data/ml-latest-small/splits
-fi
 exec "$venv/bin/python" "$here/compare.py" "$@"

@@ -146,8 +146,8 @@ public struct AlternatingLeastSquares: Sendable {
         var globalBias = Scalar(mean / Double(byUser.nonZeroCount))
         var generator = SplitMix64(seed: configuration.seed)
         var users = Matrix<Scalar>(rowCount: m, columnCount: k + 1)
-        var items = Matrix<Scalar>.randomNormal(
-            rowCount: n, columnCount: k + 1, standardDeviation: Scalar(configuration.initialScale), using: &generator)
+        var items: Matrix<Scalar> = _RandomFactors.normal(
+            rowCount: n, columnCount: k + 1, standardDeviation: configuration.initialScale, using: &generator)
         items.withUnsafeMutableBufferPointer { p in
             for i in 0..<n { p[i * (k + 1) + k] = 0 }
         }

@@ -96,9 +96,10 @@ public struct BayesianPersonalizedRanking: Sendable {
         guard data.nonZeroCount > 0 else { throw .noInteractions }
         guard k <= m && k <= n else { throw .tooManyFactors(factors: k, users: m, items: n) }
         var generator = SplitMix64(seed: configuration.seed)
-        let scale = Scalar(configuration.initialScale)
-        var users = Matrix<Scalar>.randomNormal(rowCount: m, columnCount: k, standardDeviation: scale, using: &generator)
-        var items = Matrix<Scalar>.randomNormal(rowCount: n, columnCount: k, standardDeviation: scale, using: &generator)
+        var users: Matrix<Scalar> = _RandomFactors.normal(
+            rowCount: m, columnCount: k, standardDeviation: configuration.initialScale, using: &generator)
+        var items: Matrix<Scalar> = _RandomFactors.normal(
+            rowCount: n, columnCount: k, standardDeviation: configuration.initialScale, using: &generator)
         var itemBiases = [Scalar](repeating: 0, count: n)
         let rowOfEntry = (0..<m).flatMap { u in Array(repeating: Int32(u), count: data.nonZeroCount(inRow: u)) }
         var monitor = _TrainingMonitor(iterationCount: configuration.epochCount, progress: progress)

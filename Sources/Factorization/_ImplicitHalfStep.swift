@@ -31,8 +31,13 @@ let _rowGrain = 64
 ///   same system, warm-started from the row's current value and never forming the
 ///   matrix: A·p = G·p + Σ (cᵢ − 1)(fᵢᵀp) fᵢ.
 ///
-/// Rows with no interactions get x = 0, the exact solution. Each row depends only on
-/// its own data, so the result is the same for any thread count.
+/// `extraGram` (added to G) and `extraRightHandSide` (row u added to the row's right-hand
+/// side) let a caller add terms of its own to every row's normal equations, as the joint
+/// factorization of the Fusion module does for side information.
+///
+/// Rows with no interactions solve G·x = e (x = 0 without an extra right-hand side), the
+/// exact solution. Each row depends only on its own data, so the result is the same for
+/// any thread count.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
 package func _implicitHalfStep<Scalar: BLASScalar>(
@@ -51,8 +56,6 @@ package func _implicitHalfStep<Scalar: BLASScalar>(
     gram.withUnsafeMutableBufferPointer { g in
         for a in 0..<k { g[a * k + a] += regularization }
     }
-    let extra = extraRightHandSide ?? Matrix<Scalar>(rowCount: 0, columnCount: 0)
-    let hasExtra = extraRightHandSide != nil
     var inverse: Matrix<Scalar>? = nil
     if solver == .cholesky {
         inverse = try gram.solvedSymmetricPositiveDefinite(.identity(k))
@@ -60,6 +63,7 @@ package func _implicitHalfStep<Scalar: BLASScalar>(
     let inverseMatrix = inverse ?? Matrix<Scalar>(rowCount: 0, columnCount: 0)
     let woodburyLimit = k / _woodburyFraction
     let blockRows = 256
+    let extra = extraRightHandSide ?? Matrix<Scalar>(rowCount: 0, columnCount: 0)
     try extra.withUnsafeBufferPointer { (e) throws(LinearAlgebraError) in
     try gram.withUnsafeBufferPointer { (g) throws(LinearAlgebraError) in
         try inverseMatrix.withUnsafeBufferPointer { (h) throws(LinearAlgebraError) in
@@ -70,7 +74,7 @@ package func _implicitHalfStep<Scalar: BLASScalar>(
                             try solving.withUnsafeMutableBufferPointer { (x) throws(LinearAlgebraError) in
                                 let g = g.baseAddress!, f = f.baseAddress!, x = x.baseAddress!
                                 let h = h.baseAddress
-                                let e = hasExtra ? e.baseAddress : nil
+                                let e = extraRightHandSide == nil ? nil : e.baseAddress
                                 try Parallel.forEachChunk(of: 0..<rows.rowCount, grainSize: _rowGrain) {
                                     (chunk) throws(LinearAlgebraError) in
                                     switch solver {
@@ -95,52 +99,147 @@ package func _implicitHalfStep<Scalar: BLASScalar>(
     }
 }
 
+/// Conjugate gradient on every row of `chunk` at once: the rows advance in lock step, so
+/// the dense part of A·p for all of them, P·G, is one matrix product (BLAS level 3),
+/// while the sparse part Σ (cᵢ − 1)(fᵢᵀp) fᵢ runs row by row. A row leaves the loop when
+/// its residual vanishes, exactly as it would on its own.
 @inline(__always)
 func _conjugateGradientRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, f: UnsafePointer<Scalar>,
-    x: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, steps: Int, extra: UnsafePointer<Scalar>? = nil
+    x: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, steps: Int, extra: UnsafePointer<Scalar>?
 ) {
-    let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: 3 * k)
-    defer { scratch.deallocate() }
-    let r = scratch, p = scratch + k, ap = scratch + 2 * k
-    for u in chunk {
-        let xu = x + u * k
+    let count = chunk.count
+    let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: 3 * count * k + count)
+    let active = UnsafeMutablePointer<Bool>.allocate(capacity: count)
+    defer {
+        scratch.deallocate()
+        active.deallocate()
+    }
+    let r = scratch, p = scratch + count * k, ap = scratch + 2 * count * k, residual = scratch + 3 * count * k
+    let xBlock = x + chunk.lowerBound * k
+    // R = E − X·G, then r += Σ (cᵢ − (cᵢ − 1) fᵢᵀx) fᵢ, so r = b − A·x.
+    if let extra {
+        r.update(from: extra + chunk.lowerBound * k, count: count * k)
+    }
+    Scalar._gemm(transposeA: false, transposeB: false, m: count, n: k, k: k, alpha: -1, a: xBlock, lda: k,
+                 b: g, ldb: k, beta: extra == nil ? 0 : 1, c: r, ldc: k)
+    var longest = 0
+    for u in chunk { longest = max(longest, offsets[u + 1] - offsets[u]) }
+    let gathered = longest >= _longRow ? UnsafeMutablePointer<Scalar>.allocate(capacity: longest * k) : nil
+    let t = longest >= _longRow ? UnsafeMutablePointer<Scalar>.allocate(capacity: longest) : nil
+    defer {
+        gathered?.deallocate()
+        t?.deallocate()
+    }
+    for row in 0..<count {
+        let u = chunk.lowerBound + row
+        let xu = xBlock + row * k, ru = r + row * k, pu = p + row * k
         let start = offsets[u], end = offsets[u + 1]
         if start == end && extra == nil {
-            for a in 0..<k { xu[a] = 0 }
+            for a in 0..<k { xu[a] = 0; pu[a] = 0 }
+            active[row] = false
             continue
         }
-        // r = b − A·x = e + Σ (cᵢ − (cᵢ − 1) fᵢᵀx) fᵢ − G·x, e the extra right-hand side
-        _symmetricMultiply(g, xu, r, k)
-        for a in 0..<k { r[a] = -r[a] }
-        if let extra { _axpy(1, extra + u * k, r, k) }
+        if end - start >= _longRow, let gathered, let t {
+            _conjugateGradientLongRow(
+                start..<end, columns: columns, values: values, g: g, f: f, x: xu, r: ru, p: pu, ap: ap + row * k,
+                gathered: gathered, t: t, k: k, alpha: alpha, steps: steps)
+            for a in 0..<k { pu[a] = 0 }
+            active[row] = false
+            continue
+        }
         for index in start..<end {
             let fi = f + Int(columns[index]) * k
             let extra = alpha * values[index]
-            let coefficient = (1 + extra) - extra * _dot(fi, xu, k)
-            _axpy(coefficient, fi, r, k)
+            _axpy((1 + extra) - extra * _dot(fi, xu, k), fi, ru, k)
         }
-        var residual = _dot(r, r, k)
-        if residual < 1e-20 { continue }
-        for a in 0..<k { p[a] = r[a] }
-        for _ in 0..<steps {
-            _symmetricMultiply(g, p, ap, k)
-            for index in start..<end {
+        residual[row] = _dot(ru, ru, k)
+        active[row] = residual[row] >= 1e-20
+        if active[row] {
+            pu.update(from: ru, count: k)
+        } else {
+            for a in 0..<k { pu[a] = 0 }
+        }
+    }
+    for _ in 0..<steps {
+        Scalar._gemm(transposeA: false, transposeB: false, m: count, n: k, k: k, alpha: 1, a: p, lda: k,
+                     b: g, ldb: k, beta: 0, c: ap, ldc: k)
+        var anyActive = false
+        for row in 0..<count where active[row] {
+            let u = chunk.lowerBound + row
+            let xu = xBlock + row * k, ru = r + row * k, pu = p + row * k, apu = ap + row * k
+            for index in offsets[u]..<offsets[u + 1] {
                 let fi = f + Int(columns[index]) * k
-                _axpy(alpha * values[index] * _dot(fi, p, k), fi, ap, k)
+                _axpy(alpha * values[index] * _dot(fi, pu, k), fi, apu, k)
             }
-            let curvature = _dot(p, ap, k)
-            if !(curvature > 0) { break }
-            let step = residual / curvature
-            _axpy(step, p, xu, k)
-            _axpy(-step, ap, r, k)
-            let next = _dot(r, r, k)
-            if next < 1e-20 { break }
-            let beta = next / residual
-            for a in 0..<k { p[a] = r[a] + beta * p[a] }
-            residual = next
+            let curvature = _dot(pu, apu, k)
+            guard curvature > 0 else {
+                active[row] = false
+                for a in 0..<k { pu[a] = 0 }
+                continue
+            }
+            let step = residual[row] / curvature
+            _axpy(step, pu, xu, k)
+            _axpy(-step, apu, ru, k)
+            let next = _dot(ru, ru, k)
+            if next < 1e-20 {
+                active[row] = false
+                for a in 0..<k { pu[a] = 0 }
+                continue
+            }
+            let beta = next / residual[row]
+            for a in 0..<k { pu[a] = ru[a] + beta * pu[a] }
+            residual[row] = next
+            anyActive = true
         }
+        if !anyActive { break }
+    }
+}
+
+/// Rows with at least this many interactions run their conjugate-gradient steps on their
+/// own, with the sparse part as two matrix–vector products over the gathered rows.
+let _longRow = 32
+
+/// Conjugate gradient for one long row: the row's fixed factors are gathered once into
+/// an n×k block, so each step's Σ (cᵢ − 1)(fᵢᵀp) fᵢ is two BLAS matrix–vector products.
+/// On entry `r` holds e − G·x.
+@inline(__always)
+func _conjugateGradientLongRow<Scalar: BLASScalar>(
+    _ entries: Range<Int>, columns: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Scalar>,
+    g: UnsafePointer<Scalar>, f: UnsafePointer<Scalar>, x: UnsafeMutablePointer<Scalar>,
+    r: UnsafeMutablePointer<Scalar>, p: UnsafeMutablePointer<Scalar>, ap: UnsafeMutablePointer<Scalar>,
+    gathered: UnsafeMutablePointer<Scalar>, t: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, steps: Int
+) {
+    let n = entries.count
+    for (j, index) in entries.enumerated() {
+        (gathered + j * k).update(from: f + Int(columns[index]) * k, count: k)
+    }
+    // r = −G·x + Fᵀ((1 + c′) − c′ ⊙ F·x), c′ = α·value.
+    Scalar._gemv(transpose: false, m: n, n: k, alpha: 1, a: gathered, lda: k, x: x, incx: 1, beta: 0, y: t, incy: 1)
+    for (j, index) in entries.enumerated() {
+        let extra = alpha * values[index]
+        t[j] = (1 + extra) - extra * t[j]
+    }
+    Scalar._gemv(transpose: true, m: n, n: k, alpha: 1, a: gathered, lda: k, x: t, incx: 1, beta: 1, y: r, incy: 1)
+    var residual = _dot(r, r, k)
+    if residual < 1e-20 { return }
+    p.update(from: r, count: k)
+    for _ in 0..<steps {
+        Scalar._gemv(transpose: false, m: k, n: k, alpha: 1, a: g, lda: k, x: p, incx: 1, beta: 0, y: ap, incy: 1)
+        Scalar._gemv(transpose: false, m: n, n: k, alpha: 1, a: gathered, lda: k, x: p, incx: 1, beta: 0, y: t, incy: 1)
+        for (j, index) in entries.enumerated() { t[j] *= alpha * values[index] }
+        Scalar._gemv(transpose: true, m: n, n: k, alpha: 1, a: gathered, lda: k, x: t, incx: 1, beta: 1, y: ap, incy: 1)
+        let curvature = _dot(p, ap, k)
+        guard curvature > 0 else { return }
+        let step = residual / curvature
+        _axpy(step, p, x, k)
+        _axpy(-step, ap, r, k)
+        let next = _dot(r, r, k)
+        if next < 1e-20 { return }
+        let beta = next / residual
+        for a in 0..<k { p[a] = r[a] + beta * p[a] }
+        residual = next
     }
 }
 
@@ -149,7 +248,7 @@ func _choleskyRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, h: UnsafePointer<Scalar>,
     f: UnsafePointer<Scalar>, x: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, woodburyLimit: Int,
-    blockRows: Int, extra: UnsafePointer<Scalar>? = nil
+    blockRows: Int, extra: UnsafePointer<Scalar>?
 ) throws(LinearAlgebraError) {
     let limit = max(woodburyLimit, 1)
     let gatheredCount = max(blockRows, limit) * k

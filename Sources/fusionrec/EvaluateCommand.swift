@@ -33,6 +33,8 @@ struct EvaluateCommand: ParsableCommand {
     var format: Format = .table
     @Option(help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
     var threads: Int?
+    @OptionGroup(title: "Factorisation models")
+    var factorization: FactorizationOptions
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
@@ -45,7 +47,7 @@ struct EvaluateCommand: ParsableCommand {
             let testData = try readInteractions(test)
             let extraItems = try items.map { try AttributeTable<String>(csvPath: $0).ids.ids } ?? []
             let fitStart = ContinuousClock.now
-            let ranker = try model.fitRanker(train: trainData, additionalItems: extraItems)
+            let ranker = try model.fitRanker(train: trainData, additionalItems: extraItems, options: factorization)
             let fitSeconds = seconds(since: fitStart)
             let evaluateStart = ContinuousClock.now
             let report = try ranker.evaluate(test: testData, k: k)

@@ -4,15 +4,31 @@ import FusionRec
 /// The models the command line can fit.
 enum ModelName: String, CaseIterable, ExpressibleByArgument {
     case popularity
+    case als
+    case implicitALS = "implicit-als"
+    case sgd
+    case bpr
 
     /// Fits the model on `train` and prepares it for ranking over the training items plus
     /// `additionalItems`.
     func fitRanker(
-        train: Interactions<String, String>, additionalItems: [String]
+        train: Interactions<String, String>, additionalItems: [String], options: FactorizationOptions
     ) throws -> Ranker<Double, String, String> {
         switch self {
         case .popularity:
             let model = Popularity<Double, String, String>(fitting: train)
+            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        case .als:
+            let model = try options.explicitALS.fit(train, as: Double.self)
+            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        case .implicitALS:
+            let model = try options.implicitALS.fit(train, as: Double.self)
+            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        case .sgd:
+            let model = try options.sgd.fit(train, as: Double.self)
+            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        case .bpr:
+            let model = try options.bpr.fit(train, as: Double.self)
             return try Ranker(model: model, training: train, additionalItems: additionalItems)
         }
     }

@@ -26,6 +26,8 @@ struct RecommendCommand: ParsableCommand {
     var output: String
     @Option(help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
     var threads: Int?
+    @OptionGroup(title: "Factorisation models")
+    var factorization: FactorizationOptions
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
@@ -36,7 +38,7 @@ struct RecommendCommand: ParsableCommand {
             if let threads { Parallel.threadCount = threads }
             let trainData = try readInteractions(train)
             let extraItems = try items.map { try AttributeTable<String>(csvPath: $0).ids.ids } ?? []
-            let ranker = try model.fitRanker(train: trainData, additionalItems: extraItems)
+            let ranker = try model.fitRanker(train: trainData, additionalItems: extraItems, options: factorization)
             let userIDs: [String]
             if let users {
                 let header = try AttributeTable<String>(csvPath: users).columnNames

@@ -6,9 +6,14 @@ import Testing
 struct ImplicitAlternatingLeastSquaresTests {
     static let data = try! PlantedData.clusteredImplicit(
         users: 120, items: 90, clusters: 3, inside: 0.3, outside: 0.03, seed: 11)
+    /// Rows of 30 to 70 interactions: the long-row conjugate-gradient path and the
+    /// factored Cholesky path at k = 16.
+    static let dense = try! PlantedData.clusteredImplicit(
+        users: 100, items: 120, clusters: 3, inside: 0.9, outside: 0.2, seed: 12)
 
     static func losses<S: BLASScalar>(
-        _ configuration: ImplicitAlternatingLeastSquares.Configuration, _: S.Type
+        _ configuration: ImplicitAlternatingLeastSquares.Configuration, _: S.Type,
+        on data: Interactions<Int, Int> = data
     ) throws -> [Double] {
         var losses: [Double] = []
         _ = try ImplicitAlternatingLeastSquares(configuration).fit(data, as: S.self) { losses.append($0.loss) }
@@ -19,14 +24,16 @@ struct ImplicitAlternatingLeastSquaresTests {
         ImplicitAlternatingLeastSquares.Solver.cholesky, .conjugateGradient(steps: 3),
     ])
     func objectiveNeverRises(_ type: any BLASScalar.Type, _ solver: ImplicitAlternatingLeastSquares.Solver) throws {
-        let losses = try Self.losses(
-            .init(factorCount: 8, regularization: 0.1, alpha: 10, iterationCount: 12, solver: solver), type)
-        #expect(losses.count == 12)
-        let tolerance = type == Float.self ? 1e-4 : 1e-9
-        for (before, after) in zip(losses, losses.dropFirst()) {
-            #expect(after <= before * (1 + tolerance), "loss rose from \(before) to \(after)")
+        for data in [Self.data, Self.dense] {
+            let losses = try Self.losses(
+                .init(factorCount: 8, regularization: 0.1, alpha: 10, iterationCount: 12, solver: solver), type, on: data)
+            #expect(losses.count == 12)
+            let tolerance = type == Float.self ? 1e-4 : 1e-9
+            for (before, after) in zip(losses, losses.dropFirst()) {
+                #expect(after <= before * (1 + tolerance), "loss rose from \(before) to \(after)")
+            }
+            #expect(losses.last! < 0.9 * losses.first!)
         }
-        #expect(losses.last! < 0.9 * losses.first!)
     }
 
     @Test("the reported objective equals the objective computed over every pair")
@@ -51,17 +58,18 @@ struct ImplicitAlternatingLeastSquaresTests {
         #expect(abs(reported - expected) <= 1e-8 * expected)
     }
 
-    @Test("conjugate gradient with enough steps matches Cholesky", arguments: [false, true])
-    func conjugateGradientMatchesCholesky(binary: Bool) throws {
-        // Rows of this data range from a few interactions (the Woodbury path of the
-        // Cholesky solver) to many (the factored path), so both are compared.
+    @Test("conjugate gradient with enough steps matches Cholesky", arguments: [false, true], [false, true])
+    func conjugateGradientMatchesCholesky(binary: Bool, dense: Bool) throws {
+        // Short rows take the Woodbury path of the Cholesky solver and the batched CG
+        // path; long rows the factored Cholesky path and the gathered CG path.
         let base = ImplicitAlternatingLeastSquares.Configuration(
-            factorCount: 6, regularization: 0.5, alpha: 2, values: binary ? .binary : .raw, iterationCount: 5,
-            solver: .cholesky)
+            factorCount: dense ? 16 : 6, regularization: 0.5, alpha: 2, values: binary ? .binary : .raw,
+            iterationCount: 5, solver: .cholesky)
         var cg = base
-        cg.solver = .conjugateGradient(steps: 30)
-        let exact = try ImplicitAlternatingLeastSquares(base).fit(Self.data, as: Double.self)
-        let iterative = try ImplicitAlternatingLeastSquares(cg).fit(Self.data, as: Double.self)
+        cg.solver = .conjugateGradient(steps: 60)
+        let data = dense ? Self.dense : Self.data
+        let exact = try ImplicitAlternatingLeastSquares(base).fit(data, as: Double.self)
+        let iterative = try ImplicitAlternatingLeastSquares(cg).fit(data, as: Double.self)
         #expect(PlantedData.maximumDifference(exact.userFactors, iterative.userFactors) < 1e-7)
         #expect(PlantedData.maximumDifference(exact.itemFactors, iterative.itemFactors) < 1e-7)
     }
@@ -101,16 +109,18 @@ struct ImplicitAlternatingLeastSquaresTests {
     static func compareThreadCounts<S: BLASScalar>(_: S.Type, _ solver: ImplicitAlternatingLeastSquares.Solver) throws {
         let saved = Parallel.threadCount
         defer { Parallel.threadCount = saved }
-        let trainer = ImplicitAlternatingLeastSquares(.init(factorCount: 8, iterationCount: 4, solver: solver))
-        Parallel.threadCount = 1
-        var oneLoss = 0.0
-        let one = try trainer.fit(data, as: S.self) { oneLoss = $0.loss }
-        Parallel.threadCount = 2
-        var twoLoss = 0.0
-        let two = try trainer.fit(data, as: S.self) { twoLoss = $0.loss }
-        #expect(one.userFactors == two.userFactors)
-        #expect(one.itemFactors == two.itemFactors)
-        #expect(oneLoss == twoLoss)
+        let trainer = ImplicitAlternatingLeastSquares(.init(factorCount: 16, iterationCount: 4, solver: solver))
+        for data in [data, dense] {
+            Parallel.threadCount = 1
+            var oneLoss = 0.0
+            let one = try trainer.fit(data, as: S.self) { oneLoss = $0.loss }
+            Parallel.threadCount = 2
+            var twoLoss = 0.0
+            let two = try trainer.fit(data, as: S.self) { twoLoss = $0.loss }
+            #expect(one.userFactors == two.userFactors)
+            #expect(one.itemFactors == two.itemFactors)
+            #expect(oneLoss == twoLoss)
+        }
     }
 
     @Test("planted clusters are ranked first")
