@@ -33,6 +33,8 @@ struct EvaluateCommand: ParsableCommand {
     var format: Format = .table
     @Option(help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
     var threads: Int?
+    @Option(help: "Also write per-user values to this CSV file (report,user,test_items,hits,precision,recall,ndcg,ap,hit_rate,rr,auc).")
+    var perUser: String?
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
@@ -48,8 +50,9 @@ struct EvaluateCommand: ParsableCommand {
             let ranker = try model.fitRanker(train: trainData, additionalItems: extraItems)
             let fitSeconds = seconds(since: fitStart)
             let evaluateStart = ContinuousClock.now
-            let report = try ranker.evaluate(test: testData, k: k)
+            let report = try ranker.evaluate(test: testData, k: k, includingPerUser: perUser != nil)
             let evaluateSeconds = seconds(since: evaluateStart)
+            if let perUser { try writePerUser(report, to: perUser) }
             switch format {
             case .json:
                 print(json(report, fitSeconds: fitSeconds, evaluateSeconds: evaluateSeconds))
@@ -57,6 +60,22 @@ struct EvaluateCommand: ParsableCommand {
                 print(table(report, fitSeconds: fitSeconds, evaluateSeconds: evaluateSeconds))
             }
         }
+    }
+
+    private func writePerUser(_ report: EvaluationReport<String>, to path: String) throws {
+        var text = "report,user,test_items,hits,precision,recall,ndcg,ap,hit_rate,rr,auc\n"
+        let sections = [("warm", report.perUser ?? []), ("cold_items", report.coldItemsPerUser ?? [])]
+        for (name, entries) in sections {
+            for entry in entries {
+                let m = entry.metrics
+                let fields = [
+                    name, csvField(entry.user), "\(m.testItemCount)", "\(m.hits)", "\(m.precision)", "\(m.recall)",
+                    "\(m.ndcg)", "\(m.averagePrecision)", "\(m.hitRate)", "\(m.reciprocalRank)", m.auc.map { "\($0)" } ?? "",
+                ]
+                text += fields.joined(separator: ",") + "\n"
+            }
+        }
+        try writeText(text, to: path)
     }
 
     private func metricFields(_ metrics: RankingMetrics) -> [(String, String)] {
