@@ -108,7 +108,7 @@ extension Ranker {
                 .filter { $0 >= 0 }
             let positives = Array(Set(test.items.map { universe.position(ofCatalogueIndex: $0) }.filter { $0 >= 0 })
                 .subtracting(training)).sorted()
-            let top = Self.select(k, from: scores, skipping: training, [])
+            let top = _selectTopK(k, from: scores, skipping: training, [])
             let auc = _areaUnderCurve(scores, positives: positives, excluded: training)
             let relevance = top.map { entry in
                 let index = positives.partitioningIndex { $0 >= entry.position }
@@ -131,31 +131,4 @@ struct _UserTest {
     var warm: [Int]
     var outside: Int
     var cold: [Int]
-}
-
-/// The AUC of one score row: positives at the ascending `positives` positions, negatives
-/// every other position outside the ascending `excluded` ones; ties count ½. `nil` when
-/// either set is empty.
-///
-/// - Complexity: O(n log |P|), sorting only the positives' scores.
-func _areaUnderCurve<Scalar: BinaryFloatingPoint>(
-    _ scores: UnsafeBufferPointer<Scalar>, positives: [Int], excluded: [Int]
-) -> Double? {
-    let positiveScores = positives.map { scores[$0] }.sorted()
-    guard !positiveScores.isEmpty else { return nil }
-    var wins = 0.0, negatives = 0
-    var a = 0, b = 0
-    for position in 0..<scores.count {
-        while a < excluded.count && excluded[a] < position { a += 1 }
-        while b < positives.count && positives[b] < position { b += 1 }
-        if a < excluded.count && excluded[a] == position { continue }
-        if b < positives.count && positives[b] == position { continue }
-        let score = scores[position]
-        let notAbove = positiveScores.partitioningIndex { $0 > score }
-        let below = positiveScores.partitioningIndex { $0 >= score }
-        wins += Double(positiveScores.count - notAbove) + 0.5 * Double(notAbove - below)
-        negatives += 1
-    }
-    guard negatives > 0 else { return nil }
-    return wins / (Double(positiveScores.count) * Double(negatives))
 }
