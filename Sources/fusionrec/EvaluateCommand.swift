@@ -31,10 +31,10 @@ struct EvaluateCommand: ParsableCommand {
     var k: Int = 10
     @Option(help: "Output format: table or json.")
     var format: Format = .table
-    @Option(help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
-    var threads: Int?
     @Option(help: "Also write per-user values to this CSV file (report,user,test_items,hits,precision,recall,ndcg,ap,hit_rate,rr,auc).")
     var perUser: String?
+    @Option(help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
+    var threads: Int?
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
