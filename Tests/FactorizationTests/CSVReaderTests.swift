@@ -22,13 +22,19 @@ struct CSVReaderTests {
 
     @Test("MovieLens columns are detected; CRLF, quotes and column order do not matter")
     func movieLens() throws {
-        let path = temporaryFile("ml.csv", "timestamp,rating,movieId,userId\r\n5,4.5,\"10\",1\r\n6,3,20,1\r\n7,2,10,2\r\n")
+        let path = temporaryFile("ml.csv", "timestamp,rating,movieId,userId\r\n5,4.5,\"10\",1\r\n6.0,3,20,1\r\n7,2,10,2\r\n")
         defer { unlink(path) }
         let data = try Data(csvPath: path)
         #expect(data.userIDs.ids == [1, 2])
         #expect(data.itemIDs.ids == [10, 20])
         #expect(data.byUser.values == [4.5, 3, 2])
         #expect(data.timestamps == [5, 6, 7])
+        let fractional = temporaryFile("frac.csv", "userId,movieId,timestamp\n1,2,1.5\n")
+        defer { unlink(fractional) }
+        #expect(throws: FactorizationError.invalidField(
+            file: fractional, line: 2, column: "timestamp", reason: "cannot parse time stamp \"1.5\" as an integer")) {
+            try Data(csvPath: fractional)
+        }
     }
 
     @Test("selectable columns; without a value column every value is 1")
