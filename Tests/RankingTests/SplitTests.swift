@@ -122,4 +122,34 @@ struct SplitTests {
         let test = try read.testInteractions()
         #expect(test.count == split.test.count)
     }
+
+    @Test("held-out ids round-trip; the public coldi10 split reads with its item list")
+    func heldOutIDs() throws {
+        var generator = SplitMix64(seed: 4)
+        let split = try Split.coldItems(of: Self.data, fraction: 0.2, using: &generator)
+        let directory = "/tmp/fusionrec-cold-\(getpid())"
+        mkdir(directory, 0o755)
+        defer {
+            for name in ["train", "test", "items"] { unlink(directory + "/\(name).csv") }
+            rmdir(directory)
+        }
+        try split.write(trainPath: directory + "/train.csv", testPath: directory + "/test.csv",
+                        heldOutPath: directory + "/items.csv")
+        let read = try Split<Int, Int>.read(trainPath: directory + "/train.csv", testPath: directory + "/test.csv",
+                                            coldItemsPath: directory + "/items.csv")
+        #expect(read.coldItems == split.coldItems)
+        #expect(throws: RankingError.self) {
+            try Split<Int, Int>(train: [], test: []).write(
+                trainPath: directory + "/train.csv", testPath: directory + "/test.csv", heldOutPath: directory + "/items.csv")
+        }
+
+        let splits = dataDirectory + "/splits/ml-small_coldi10_"
+        let coldi10 = try Split<Int, Int>.read(trainPath: splits + "train.csv", testPath: splits + "test.csv",
+                                               coldItemsPath: splits + "items.csv")
+        let cold = try #require(coldi10.coldItems)
+        #expect(cold.count == 907)
+        #expect(coldi10.test.count == 9910)
+        #expect(Set(coldi10.test.map(\.item)) == Set(cold))
+        #expect(Set(coldi10.train.map(\.item)).isDisjoint(with: cold))
+    }
 }
