@@ -25,7 +25,7 @@ extension Ranker {
     ///   - includingPerUser: whether to return per-user values as well.
     ///   - blockSize: users per gemm block (see ``recommend(users:count:filter:blockSize:)``).
     /// - Throws: ``RankingError/invalidArgument(_:)`` when `k < 1`.
-    /// - Complexity: O(users·n·k) for the scores and O(users·n log n) for the AUC.
+    /// - Complexity: O(users·n·k) for the scores and O(users·n·log |Tᵤ|) for the AUC.
     public func evaluate(
         test: Interactions<UserID, ItemID>, k: Int, includingPerUser: Bool = false, blockSize: Int? = nil
     ) throws(RankingError) -> EvaluationReport<UserID> {
