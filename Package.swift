@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CFusionRecBLAS"]),
         .target(name: "Factorization", dependencies: ["LinearAlgebra"]),
         .target(name: "Ranking", dependencies: ["LinearAlgebra", "Factorization"]),
-        .target(name: "Fusion", dependencies: ["LinearAlgebra", "Factorization"]),
+        .target(name: "Fusion", dependencies: ["LinearAlgebra", "Factorization", "Ranking"]),
         .target(name: "FusionRec", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion"]),
         .executableTarget(
             name: "fusionrec",

@@ -4,10 +4,10 @@ import LinearAlgebra
 /// of the model being trained. Built once per fit from a `SparseMatrix<Double>`.
 package struct _CompressedRows<Scalar: BLASScalar>: Sendable {
     package let rowCount: Int
-    let columnCount: Int
-    let offsets: [Int]
-    let columns: [Int32]
-    let values: [Scalar]
+    package let columnCount: Int
+    package let offsets: [Int]
+    package let columns: [Int32]
+    package let values: [Scalar]
 
     package init(_ matrix: SparseMatrix<some BLASScalar>, transform: (Double) -> Double = { $0 }) {
         rowCount = matrix.rowCount

@@ -8,8 +8,8 @@ import LinearAlgebra
 // without reassociation, which Swift does not allow on its own.
 
 /// `xᵀy` over `count` elements.
-@inline(__always)
-func _dot<Scalar: BLASScalar>(_ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>, _ count: Int) -> Scalar {
+@inlinable @inline(__always)
+package func _dot<Scalar: BLASScalar>(_ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>, _ count: Int) -> Scalar {
     var s0: Scalar = 0, s1: Scalar = 0, s2: Scalar = 0, s3: Scalar = 0
     var s4: Scalar = 0, s5: Scalar = 0, s6: Scalar = 0, s7: Scalar = 0
     var index = 0
@@ -32,8 +32,8 @@ func _dot<Scalar: BLASScalar>(_ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Sca
 }
 
 /// `y ← y + a·x` over `count` elements.
-@inline(__always)
-func _axpy<Scalar: BLASScalar>(_ a: Scalar, _ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ count: Int) {
+@inlinable @inline(__always)
+package func _axpy<Scalar: BLASScalar>(_ a: Scalar, _ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ count: Int) {
     for index in 0..<count { y[index] += a * x[index] }
 }
 

@@ -1,5 +1,6 @@
 import Factorization
 import LinearAlgebra
+import Ranking
 
 /// An error that the Fusion module throws for input that came from data: side
 /// information, encoder output, configuration values.
@@ -24,6 +25,8 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
     case factorization(FactorizationError)
     /// An error from a linear-algebra kernel.
     case linearAlgebra(LinearAlgebraError)
+    /// An error from ranking or evaluation.
+    case ranking(RankingError)
 
     public var description: String {
         switch self {
@@ -46,6 +49,8 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .factorization(error):
             return error.description
         case let .linearAlgebra(error):
+            return error.description
+        case let .ranking(error):
             return error.description
         }
     }

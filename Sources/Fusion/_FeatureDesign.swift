@@ -14,7 +14,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     let columnCount: Int
 
     /// Stores `features` sparsely when at most `sparseDensity` of its entries are non-zero.
-    init(_ features: Matrix<Scalar>, sparseDensity: Double = 0.15) {
+    init(_ features: Matrix<Scalar>, sparseDensity: Double = 0.1) {
         let (rowCount, columnCount) = features.shape
         self.rowCount = rowCount
         self.columnCount = columnCount

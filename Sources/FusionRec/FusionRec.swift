@@ -3,3 +3,4 @@
 @_exported import LinearAlgebra
 @_exported import Factorization
 @_exported import Ranking
+@_exported import Fusion

@@ -3,6 +3,7 @@ extension SparseMatrix {
     ///
     /// - Complexity: O(Σᵢ nnz(row i)²) plus O(columns²) to clear the result — far less
     ///   than a dense `gram()` when rows are sparse.
+    @inlinable
     public func gram() -> Matrix<Scalar> {
         let n = columnCount
         var result = Matrix<Scalar>(rowCount: n, columnCount: n)

@@ -220,6 +220,7 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     /// The transpose, in CSR form (equivalently, this matrix in CSC form).
     ///
     /// - Complexity: O(nnz + rows + columns).
+    @inlinable
     public func transposed() -> SparseMatrix {
         var offsets = [Int](repeating: 0, count: columnCount + 1)
         for column in columnIndices { offsets[Int(column) + 1] += 1 }
@@ -239,6 +240,7 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     }
 
     /// The dense equivalent.
+    @inlinable
     public func dense() -> Matrix<Scalar> {
         var result = Matrix<Scalar>(rowCount: rowCount, columnCount: columnCount)
         for i in 0..<rowCount {

@@ -4,7 +4,7 @@ import FusionRec
 
 /// `fusionrec evaluate`: fits a model on a training file and reports ranking metrics on a
 /// test file.
-struct EvaluateCommand: ParsableCommand {
+struct EvaluateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Fit a model on a training file and report ranking metrics at K on a test file.",
@@ -37,29 +37,42 @@ struct EvaluateCommand: ParsableCommand {
     var threads: Int?
     @OptionGroup(title: "Factorisation models")
     var factorization: FactorizationOptions
+    @OptionGroup(title: "Side information (--model fusion)")
+    var sideInformation: SideInformationOptions
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             if let threads { Parallel.threadCount = threads }
             let trainData = try readInteractions(train)
             let testData = try readInteractions(test)
-            let extraItems = try items.map { try AttributeTable<String>(csvPath: $0).ids.ids } ?? []
+            let itemTable = try readItemTable(items, idColumn: sideInformation.itemIdColumn)
             let fitStart = ContinuousClock.now
-            let ranker = try model.fitRanker(train: trainData, additionalItems: extraItems, options: factorization)
+            let ranker = try await model.fitRanker(
+                train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation)
             let fitSeconds = seconds(since: fitStart)
             let evaluateStart = ContinuousClock.now
             let report = try ranker.evaluate(test: testData, k: k, includingPerUser: perUser != nil)
             let evaluateSeconds = seconds(since: evaluateStart)
             if let perUser { try writePerUser(report, to: perUser) }
+            var ablation: ModalityReport?
+            if sideInformation.ablateBlocks {
+                guard model == .fusion else { throw ValidationError("--ablate-blocks needs --model fusion") }
+                ablation = try await sideInformation.trainer(factorization).modalityReport(
+                    training: trainData, test: testData, k: k, itemBlocks: sideInformation.blocks(itemTable),
+                    additionalItems: itemTable?.ids.ids ?? [], as: Double.self)
+            }
             switch format {
             case .json:
-                print(json(report, fitSeconds: fitSeconds, evaluateSeconds: evaluateSeconds))
+                var text = json(report, fitSeconds: fitSeconds, evaluateSeconds: evaluateSeconds)
+                if let ablation { text = String(text.dropLast()) + ", \"ablation\": " + ablationJSON(ablation) + "}" }
+                print(text)
             case .table:
                 print(table(report, fitSeconds: fitSeconds, evaluateSeconds: evaluateSeconds))
+                if let ablation { print(ablationTable(ablation)) }
             }
         }
     }
@@ -78,6 +91,44 @@ struct EvaluateCommand: ParsableCommand {
             }
         }
         try writeText(text, to: path)
+    }
+
+    /// The change of each metric when a block is removed (ablation − full), warm and cold.
+    private func ablationDeltas(_ report: ModalityReport) -> [(String, [(String, Double)], [(String, Double)]?)] {
+        func deltas(_ ablated: RankingMetrics, _ full: RankingMetrics) -> [(String, Double)] {
+            [
+                ("precision", ablated.precision - full.precision), ("recall", ablated.recall - full.recall),
+                ("ndcg", ablated.ndcg - full.ndcg), ("map", ablated.map - full.map),
+                ("hit_rate", ablated.hitRate - full.hitRate), ("mrr", ablated.mrr - full.mrr),
+                ("auc", ablated.auc - full.auc), ("coverage", ablated.coverage - full.coverage),
+            ]
+        }
+        return report.ablations.map { entry in
+            let cold: [(String, Double)]? = if let c = entry.cold, let f = report.full.cold { deltas(c, f) } else { nil }
+            return (entry.removedBlock ?? "", deltas(entry.warm, report.full.warm), cold)
+        }
+    }
+
+    func ablationJSON(_ report: ModalityReport) -> String {
+        let entries = ablationDeltas(report).map { name, warm, cold in
+            var fields = [("removed", "\"\(name)\""), ("warm", object(warm.map { ($0.0, "\($0.1)") }))]
+            if let cold { fields.append(("cold_items", object(cold.map { ($0.0, "\($0.1)") }))) }
+            return object(fields)
+        }
+        return "[" + entries.joined(separator: ", ") + "]"
+    }
+
+    func ablationTable(_ report: ModalityReport) -> String {
+        var lines = ["", "change of each metric with a block removed (ablated − full model)"]
+        for (name, warm, cold) in ablationDeltas(report) {
+            let show = { (deltas: [(String, Double)]) in
+                deltas.map { "\($0.0) \(String(format: "%+.4f", $0.1))" }.joined(separator: "  ")
+            }
+            lines.append("without \(name)")
+            lines.append("  warm  " + show(warm))
+            if let cold { lines.append("  cold  " + show(cold)) }
+        }
+        return lines.joined(separator: "\n")
     }
 
     private func metricFields(_ metrics: RankingMetrics) -> [(String, String)] {

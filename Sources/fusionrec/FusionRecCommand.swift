@@ -25,3 +25,15 @@ func reportingErrors<R>(_ body: () throws -> R) throws -> R {
         throw ExitCode.failure
     }
 }
+
+/// The async form of ``reportingErrors(_:)``.
+func reportingErrors<R>(_ body: () async throws -> R) async throws -> R {
+    do {
+        return try await body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("fusionrec: error: \(error)\n".utf8))
+        throw ExitCode.failure
+    }
+}

@@ -9,12 +9,16 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     case implicitALS = "implicit-als"
     case sgd
     case bpr
+    case fusion
 
     /// Fits the model on `train` and prepares it for ranking over the training items plus
-    /// `additionalItems`.
+    /// the items of `table`; `fusion` builds item blocks from `table` and places its cold
+    /// items from them.
     func fitRanker(
-        train: Interactions<String, String>, additionalItems: [String], options: FactorizationOptions
-    ) throws -> Ranker<Double, String, String> {
+        train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
+        sideInformation: SideInformationOptions
+    ) async throws -> Ranker<Double, String, String> {
+        let additionalItems = table?.ids.ids ?? []
         switch self {
         case .popularity:
             let model = Popularity<Double, String, String>(fitting: train)
@@ -31,8 +35,17 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
         case .bpr:
             let model = try options.bpr.fit(train, as: Double.self)
             return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        case .fusion:
+            let blocks = try await sideInformation.blocks(table)
+            let model = try sideInformation.trainer(options).fit(train, itemBlocks: blocks, as: Double.self)
+            return try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
         }
     }
+}
+
+/// Reads an item attribute table, with the id column chosen by `--item-id-column`.
+func readItemTable(_ path: String?, idColumn: String?) throws -> AttributeTable<String>? {
+    try path.map { try AttributeTable<String>(csvPath: $0, idColumn: idColumn) }
 }
 
 /// Reads an interactions file with string ids, detecting MovieLens columns.

@@ -3,7 +3,7 @@ import Foundation
 import FusionRec
 
 /// `fusionrec recommend`: fits a model and writes the top K items of every user.
-struct RecommendCommand: ParsableCommand {
+struct RecommendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recommend",
         abstract: "Fit a model and write each user's top K items as CSV user,item,rank,score.",
@@ -28,17 +28,20 @@ struct RecommendCommand: ParsableCommand {
     var threads: Int?
     @OptionGroup(title: "Factorisation models")
     var factorization: FactorizationOptions
+    @OptionGroup(title: "Side information (--model fusion)")
+    var sideInformation: SideInformationOptions
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             if let threads { Parallel.threadCount = threads }
             let trainData = try readInteractions(train)
-            let extraItems = try items.map { try AttributeTable<String>(csvPath: $0).ids.ids } ?? []
-            let ranker = try model.fitRanker(train: trainData, additionalItems: extraItems, options: factorization)
+            let itemTable = try readItemTable(items, idColumn: sideInformation.itemIdColumn)
+            let ranker = try await model.fitRanker(
+                train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation)
             let userIDs: [String]
             if let users {
                 let header = try AttributeTable<String>(csvPath: users).columnNames
