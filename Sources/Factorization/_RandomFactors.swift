@@ -3,11 +3,11 @@ import LinearAlgebra
 /// Seeded initial factors, drawn straight from the generator's bits in a loop that is
 /// specialised for Float and Double (the generic `Matrix.random` costs a dynamic call
 /// per element, which shows at millions of elements).
-enum _RandomFactors {
+package enum _RandomFactors {
     /// A matrix of draws uniform on [0, scale).
     @_specialize(exported: false, where Scalar == Float)
     @_specialize(exported: false, where Scalar == Double)
-    static func uniform<Scalar: BLASScalar>(
+    package static func uniform<Scalar: BLASScalar>(
         rowCount: Int, columnCount: Int, scale: Double, using generator: inout SplitMix64
     ) -> Matrix<Scalar> {
         var result = Matrix<Scalar>(rowCount: rowCount, columnCount: columnCount)
@@ -22,7 +22,7 @@ enum _RandomFactors {
     /// A matrix of draws from N(0, standardDeviation²), by the Box–Muller transform.
     @_specialize(exported: false, where Scalar == Float)
     @_specialize(exported: false, where Scalar == Double)
-    static func normal<Scalar: BLASScalar>(
+    package static func normal<Scalar: BLASScalar>(
         rowCount: Int, columnCount: Int, standardDeviation: Double, using generator: inout SplitMix64
     ) -> Matrix<Scalar> {
         var result = Matrix<Scalar>(rowCount: rowCount, columnCount: columnCount)

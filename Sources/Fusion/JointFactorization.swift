@@ -180,9 +180,10 @@ public struct JointFactorization: Sendable {
         let userRows = _CompressedRows<Scalar>(byUser, transform: transform)
         let itemRows = _CompressedRows<Scalar>(byItem, transform: transform)
         var generator = SplitMix64(seed: configuration.seed)
-        let scale = Scalar(configuration.initialScale)
-        var users = Matrix<Scalar>.random(rowCount: m, columnCount: k, in: 0...scale, using: &generator)
-        var items = Matrix<Scalar>.random(rowCount: n, columnCount: k, in: 0...scale, using: &generator)
+        var users: Matrix<Scalar> = _RandomFactors.uniform(
+            rowCount: m, columnCount: k, scale: configuration.initialScale, using: &generator)
+        var items: Matrix<Scalar> = _RandomFactors.uniform(
+            rowCount: n, columnCount: k, scale: configuration.initialScale, using: &generator)
         let alpha = Scalar(configuration.alpha)
         let solver: _ImplicitSolverKind = switch configuration.solver {
         case .cholesky: .cholesky
