@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "FusionRec", targets: ["FusionRec"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "CFusionRecBLAS", targets: ["CFusionRecBLAS"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
     dependencies: [
