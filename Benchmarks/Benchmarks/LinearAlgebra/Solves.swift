@@ -29,6 +29,26 @@ final class SolveBatch {
     }
 }
 
+/// One system and the scratch buffers the raw kernel solves it in.
+final class KernelSolveOperands {
+    let matrix: Matrix<Float>
+    let rightHandSide: Matrix<Float>
+    let scratch: UnsafeMutablePointer<Float>
+    let solution: UnsafeMutablePointer<Float>
+
+    init(matrix: Matrix<Float>, rightHandSide: Matrix<Float>) {
+        self.matrix = matrix
+        self.rightHandSide = rightHandSide
+        scratch = .allocate(capacity: matrix.rowCount * matrix.rowCount)
+        solution = .allocate(capacity: matrix.rowCount)
+    }
+
+    deinit {
+        scratch.deallocate()
+        solution.deallocate()
+    }
+}
+
 func registerSolveBenchmarks() {
     for k in [16, 32, 64, 128, 256] {
         Benchmark(
@@ -40,6 +60,28 @@ func registerSolveBenchmarks() {
             let matrix = alsNormalMatrix(order: k, generator: &generator)
             let rightHandSide = Matrix<Float>.randomNormal(rowCount: k, columnCount: 1, using: &generator)
             return (matrix: matrix, rightHandSide: rightHandSide)
+        }
+
+        // The same solve through the raw kernel, copying into preallocated scratch as the
+        // Matrix API copies into new storage: the difference is the API's own overhead.
+        Benchmark(
+            "cholesky solve k=\(k) in-place kernel solveSymmetricPositiveDefinite",
+            configuration: suiteConfiguration()
+        ) { (_: Benchmark, operands: KernelSolveOperands) throws in
+            try operands.matrix.withUnsafeBufferPointer { matrix in
+                try operands.rightHandSide.withUnsafeBufferPointer { rightHandSide in
+                    operands.scratch.update(from: matrix.baseAddress!, count: k * k)
+                    operands.solution.update(from: rightHandSide.baseAddress!, count: k)
+                    try Matrix<Float>.solveSymmetricPositiveDefinite(
+                        order: k, matrix: operands.scratch, rightHandSide: operands.solution)
+                }
+            }
+            blackHole(operands.solution)
+        } setup: {
+            var generator = SplitMix64(seed: 3)
+            let matrix = alsNormalMatrix(order: k, generator: &generator)
+            let rightHandSide = Matrix<Float>.randomNormal(rowCount: k, columnCount: 1, using: &generator)
+            return KernelSolveOperands(matrix: matrix, rightHandSide: rightHandSide)
         }
     }
 
