@@ -16,7 +16,7 @@ final class ProductOperands<Scalar: BLASScalar> {
     }
 }
 
-/// Sizes at which the wrapper is compared with a direct `cblas_sgemm` call.
+/// Orders of the square products in the sweep.
 let productOrders = [64, 128, 256, 512, 1024, 2048]
 
 func registerProductBenchmarks() {
@@ -34,8 +34,8 @@ func registerProductBenchmarks() {
             ProductOperands<Float>(order: n, seed: 1)
         }
 
-        // The one call outside the library's conformance files: the reference the wrapper
-        // is held to, on the very buffers the wrapper uses.
+        // Outside the library's conformance files, only the benchmarks call CBLAS: the
+        // reference the wrapper is held to, on the very buffers the wrapper uses.
         Benchmark("\(tag) cblas_sgemm direct", configuration: configuration) { benchmark, operands in
             operands.a.withUnsafeBufferPointer { a in
                 operands.b.withUnsafeBufferPointer { b in

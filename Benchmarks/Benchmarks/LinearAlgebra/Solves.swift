@@ -11,7 +11,8 @@ func alsNormalMatrix(order k: Int, generator: inout SplitMix64) -> Matrix<Float>
     return matrix
 }
 
-/// The right-hand sides and the per-row matrices of one ALS half-step.
+/// The systems of one ALS half-step: a normal matrix that every row copies (ALS adds the
+/// row's own terms to its copy), one right-hand side per row, and the solutions.
 final class SolveBatch {
     let order: Int
     let count: Int
@@ -98,14 +99,17 @@ func registerSolveBenchmarks() {
             try batch.rightHandSides.withUnsafeBufferPointer { rightHandSides in
                 try batch.solutions.withUnsafeMutableBufferPointer { solutions in
                     let solutions = solutions
-                    try Parallel.forEachChunk(of: 0..<batch.count, grainSize: 256) { rows throws(LinearAlgebraError) in
+                    try Parallel.forEachChunk(
+                        of: 0..<batch.count, grainSize: 256
+                    ) { rows throws(LinearAlgebraError) in
                         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: k * k)
                         defer { scratch.deallocate() }
                         for row in rows {
                             scratch.update(from: normal.baseAddress!, count: k * k)
                             let x = solutions.baseAddress! + row * k
                             x.update(from: rightHandSides.baseAddress! + row * k, count: k)
-                            try Matrix<Float>.solveSymmetricPositiveDefinite(order: k, matrix: scratch, rightHandSide: x)
+                            try Matrix<Float>.solveSymmetricPositiveDefinite(
+                                order: k, matrix: scratch, rightHandSide: x)
                         }
                     }
                 }
