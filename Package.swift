@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Factorization", targets: ["Factorization"]),
         .library(name: "Ranking", targets: ["Ranking"]),
         .library(name: "Fusion", targets: ["Fusion"]),
+        .library(name: "CFusionRecBLAS", targets: ["CFusionRecBLAS"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
     dependencies: [

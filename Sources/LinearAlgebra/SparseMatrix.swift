@@ -70,6 +70,8 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     ///
     /// - Throws: as ``init(rowCount:columnCount:triplets:duplicates:)``, plus
     ///   ``LinearAlgebraError/shapeMismatch(operation:left:right:)`` when the arrays differ in length.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public init(
         rowCount: Int, columnCount: Int, rows: [Int], columns: [Int], values: [Scalar],
         duplicates: DuplicatePolicy = .sum
@@ -139,6 +141,8 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     ///   are not `rowCount + 1` non-decreasing values from 0 to `values.count`, and
     ///   ``LinearAlgebraError/invalidTriplet(index:row:column:value:reason:)`` for a column out
     ///   of range, out of order or repeated within a row, or a non-finite value.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public init(
         rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32], values: [Scalar]
     ) throws(LinearAlgebraError) {
