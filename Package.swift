@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Factorization", targets: ["Factorization"]),
         .library(name: "Ranking", targets: ["Ranking"]),
         .library(name: "Fusion", targets: ["Fusion"]),
+        .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "CFusionRecBLAS", targets: ["CFusionRecBLAS"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
@@ -26,7 +27,8 @@ let package = Package(
         .target(name: "Factorization", dependencies: ["LinearAlgebra"]),
         .target(name: "Ranking", dependencies: ["LinearAlgebra", "Factorization"]),
         .target(name: "Fusion", dependencies: ["LinearAlgebra", "Factorization", "Ranking"]),
-        .target(name: "FusionRec", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion"]),
+        .target(name: "Persistence", dependencies: ["LinearAlgebra", "Factorization", "Fusion"]),
+        .target(name: "FusionRec", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion", "Persistence"]),
         .executableTarget(
             name: "fusionrec",
             dependencies: [
@@ -43,6 +45,7 @@ let package = Package(
         .testTarget(name: "FactorizationTests", dependencies: ["Factorization"]),
         .testTarget(name: "RankingTests", dependencies: ["Ranking"]),
         .testTarget(name: "FusionTests", dependencies: ["Fusion"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Ranking"]),
     ],
     swiftLanguageModes: [.v6]
 )

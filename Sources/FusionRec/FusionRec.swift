@@ -4,3 +4,4 @@
 @_exported import Factorization
 @_exported import Ranking
 @_exported import Fusion
+@_exported import Persistence
