@@ -39,6 +39,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     var factorization: FactorizationOptions
     @OptionGroup(title: "Side information (--model fusion)")
     var sideInformation: SideInformationOptions
+    @OptionGroup(title: "Model files")
+    var persistence: PersistenceOptions
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
@@ -52,7 +54,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             let itemTable = try readItemTable(items, idColumn: sideInformation.itemIdColumn)
             let fitStart = ContinuousClock.now
             let ranker = try await model.fitRanker(
-                train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation)
+                train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation,
+                persistence: persistence)
             let fitSeconds = seconds(since: fitStart)
             let evaluateStart = ContinuousClock.now
             let report = try ranker.evaluate(test: testData, k: k, includingPerUser: perUser != nil)

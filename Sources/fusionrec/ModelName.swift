@@ -16,28 +16,30 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     /// items from them.
     func fitRanker(
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
-        sideInformation: SideInformationOptions
+        sideInformation: SideInformationOptions, persistence: PersistenceOptions = PersistenceOptions()
     ) async throws -> Ranker<Double, String, String> {
         let additionalItems = table?.ids.ids ?? []
         switch self {
         case .popularity:
-            let model = Popularity<Double, String, String>(fitting: train)
+            let model = try await persistence.model { Popularity<Double, String, String>(fitting: train) }
             return try Ranker(model: model, training: train, additionalItems: additionalItems)
         case .als:
-            let model = try options.explicitALS.fit(train, as: Double.self)
+            let model = try await persistence.model { try options.explicitALS.fit(train, as: Double.self) }
             return try Ranker(model: model, training: train, additionalItems: additionalItems)
         case .implicitALS:
-            let model = try options.implicitALS.fit(train, as: Double.self)
+            let model = try await persistence.model { try options.implicitALS.fit(train, as: Double.self) }
             return try Ranker(model: model, training: train, additionalItems: additionalItems)
         case .sgd:
-            let model = try options.sgd.fit(train, as: Double.self)
+            let model = try await persistence.model { try options.sgd.fit(train, as: Double.self) }
             return try Ranker(model: model, training: train, additionalItems: additionalItems)
         case .bpr:
-            let model = try options.bpr.fit(train, as: Double.self)
+            let model = try await persistence.model { try options.bpr.fit(train, as: Double.self) }
             return try Ranker(model: model, training: train, additionalItems: additionalItems)
         case .fusion:
             let blocks = try await sideInformation.blocks(table)
-            let model = try sideInformation.trainer(options).fit(train, itemBlocks: blocks, as: Double.self)
+            let model = try await persistence.model {
+                try sideInformation.trainer(options).fit(train, itemBlocks: blocks, as: Double.self)
+            }
             return try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
         }
     }

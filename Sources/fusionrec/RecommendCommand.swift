@@ -30,6 +30,8 @@ struct RecommendCommand: AsyncParsableCommand {
     var factorization: FactorizationOptions
     @OptionGroup(title: "Side information (--model fusion)")
     var sideInformation: SideInformationOptions
+    @OptionGroup(title: "Model files")
+    var persistence: PersistenceOptions
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
@@ -41,7 +43,8 @@ struct RecommendCommand: AsyncParsableCommand {
             let trainData = try readInteractions(train)
             let itemTable = try readItemTable(items, idColumn: sideInformation.itemIdColumn)
             let ranker = try await model.fitRanker(
-                train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation)
+                train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation,
+                persistence: persistence)
             let userIDs: [String]
             if let users {
                 let header = try AttributeTable<String>(csvPath: users).columnNames
