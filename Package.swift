@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "RankingTests", dependencies: ["Ranking"]),
         .testTarget(name: "FusionTests", dependencies: ["Fusion"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Ranking"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["FusionRec"]),
     ],
     swiftLanguageModes: [.v6]
 )

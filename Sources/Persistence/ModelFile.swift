@@ -64,7 +64,7 @@ public enum ModelFile {
             table.bytes.append(contentsOf: name)
             table.append(UInt64(offset))
             table.append(UInt64(section.payload.count))
-            table.append(_fnv1a64(section.payload))
+            table.append(section.payload.withUnsafeBytes { _fnv1a64($0) })
             payloads.append(contentsOf: section.payload)
             offset += section.payload.count
         }
@@ -105,7 +105,11 @@ public enum ModelFile {
         }
         let tableEnd = headerSize + tableEntrySize * count
         guard tableEnd <= bytes.count else { throw .truncated(needed: tableEnd, available: bytes.count) }
-        guard _fnv1a64(bytes[headerSize..<tableEnd], seed: _fnv1a64(bytes[0..<32])) == checksum else {
+        let tableChecksum = bytes.withUnsafeBytes { raw in
+            _fnv1a64(UnsafeRawBufferPointer(rebasing: raw[headerSize..<tableEnd]),
+                     seed: _fnv1a64(UnsafeRawBufferPointer(rebasing: raw[0..<32])))
+        }
+        guard tableChecksum == checksum else {
             throw .checksumMismatch(section: "section table")
         }
         let length = Int(declaredLength)
@@ -134,7 +138,7 @@ public enum ModelFile {
             }
             guard result[text] == nil else { throw .inconsistentLayout(reason: "section '\(text)' appears twice") }
             let payload = bytes[Int(offset)..<Int(offset + size)]
-            guard _fnv1a64(payload) == sectionChecksum else { throw .checksumMismatch(section: text) }
+            guard payload.withUnsafeBytes({ _fnv1a64($0) }) == sectionChecksum else { throw .checksumMismatch(section: text) }
             result[text] = payload
             previousEnd = Int(offset + size)
         }

@@ -1,0 +1,22 @@
+// swift-tools-version: 6.1
+// libFuzzer targets for FusionRec's parsers. A separate package so that the root's
+// `swift build` and `swift test` never compile them; build and run with Scripts/fuzz.sh:
+//
+//     swift build -c debug -Xswiftc -sanitize=fuzzer,address
+//     .build/debug/FuzzNumPy Corpus/FuzzNumPy -max_total_time=600
+import PackageDescription
+
+let targets = ["FuzzModelFile", "FuzzNumPy", "FuzzInteractionsCSV", "FuzzAttributeTable"]
+
+let package = Package(
+    name: "FusionRecFuzz",
+    platforms: [.macOS(.v15)],
+    products: targets.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [.package(name: "FusionRec", path: "..")],
+    targets: targets.map {
+        .executableTarget(
+            name: $0,
+            dependencies: [.product(name: "FusionRec", package: "FusionRec")])
+    },
+    swiftLanguageModes: [.v6]
+)
