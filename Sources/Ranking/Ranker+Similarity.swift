@@ -7,7 +7,8 @@ extension Ranker {
     /// Items without factors (or with zero factors) have similarity 0 to every item. Ties
     /// are broken by catalogue order. `filter.excludesTrainingItems` does not apply.
     ///
-    /// - Throws: ``RankingError/unknownItem(_:)``.
+    /// - Throws: ``RankingError/unknownItem(_:)``, and ``RankingError/invalidArgument(_:)``
+    ///   for a negative `count`.
     /// - Complexity: O(n·k + n log K).
     public func similarItems(
         to item: ItemID, count: Int, filter: RankingFilter<ItemID> = RankingFilter()
@@ -18,10 +19,12 @@ extension Ranker {
     /// ``similarItems(to:count:filter:)`` for each of `items`, computed in blocks like
     /// ``recommend(users:count:filter:blockSize:)``.
     ///
-    /// - Throws: ``RankingError/unknownItem(_:)`` for the first item outside the catalogue.
+    /// - Throws: ``RankingError/unknownItem(_:)`` for the first item outside the catalogue,
+    ///   and ``RankingError/invalidArgument(_:)`` for a negative `count`.
     public func similarItems(
         to items: [ItemID], count: Int, filter: RankingFilter<ItemID> = RankingFilter(), blockSize: Int? = nil
     ) throws(RankingError) -> [[RankedItem<ItemID>]] {
+        guard count >= 0 else { throw .invalidArgument("ranking length must be non-negative, got \(count)") }
         var queries: [Int] = []
         for item in items {
             guard let i = catalogue.index(of: item) else { throw .unknownItem("\(item)") }
@@ -41,12 +44,14 @@ extension Ranker {
     /// most similar first; the user itself is never returned. Ties are broken by ascending
     /// user id. `filter.excludesTrainingItems` does not apply.
     ///
-    /// - Throws: ``RankingError/unknownUser(_:)``.
+    /// - Throws: ``RankingError/unknownUser(_:)``, and ``RankingError/invalidArgument(_:)``
+    ///   for a negative `count`.
     /// - Complexity: O(m·k + m log K).
     public func similarUsers(
         to user: UserID, count: Int, filter: RankingFilter<UserID> = RankingFilter()
     ) throws(RankingError) -> [RankedItem<UserID>] {
         guard let u = users.index(of: user) else { throw .unknownUser("\(user)") }
+        guard count >= 0 else { throw .invalidArgument("ranking length must be non-negative, got \(count)") }
         let normalized = userFactors.rowNormalized()
         let universe = filter.candidates.map {
             _ScoringUniverse(normalized, restrictedTo: $0.compactMap { users.index(of: $0) })

@@ -11,7 +11,8 @@ extension Ranker {
     ///   - user: a user of the model.
     ///   - count: K, the length of the ranking.
     ///   - filter: exclusions and candidates; by default the user's training items are left out.
-    /// - Throws: ``RankingError/unknownUser(_:)``.
+    /// - Throws: ``RankingError/unknownUser(_:)``, and ``RankingError/invalidArgument(_:)``
+    ///   for a negative `count`.
     /// - Complexity: O(n·k + n log K) for n catalogue items (or candidates) and k factors.
     public func recommend(
         user: UserID, count: Int, filter: RankingFilter<ItemID> = RankingFilter()
@@ -28,11 +29,13 @@ extension Ranker {
     ///
     /// - Parameters:
     ///   - blockSize: users per block; by default about 4M scalars per block, at most 1,024 users.
-    /// - Throws: ``RankingError/unknownUser(_:)`` for the first unknown user.
+    /// - Throws: ``RankingError/unknownUser(_:)`` for the first unknown user, and
+    ///   ``RankingError/invalidArgument(_:)`` for a negative `count`.
     /// - Complexity: O(|users|·n·k) for the products and O(|users|·n log K) at worst for the selection.
     public func recommend(
         users: [UserID], count: Int, filter: RankingFilter<ItemID> = RankingFilter(), blockSize: Int? = nil
     ) throws(RankingError) -> [[RankedItem<ItemID>]] {
+        guard count >= 0 else { throw .invalidArgument("ranking length must be non-negative, got \(count)") }
         var indices: [Int] = []
         indices.reserveCapacity(users.count)
         for user in users {

@@ -9,8 +9,12 @@ struct _TopKSelection<Scalar: BinaryFloatingPoint> {
 
     init(capacity: Int) {
         self.capacity = capacity
-        positions.reserveCapacity(capacity)
-        scores.reserveCapacity(capacity)
+        // K comes from callers' requests and may be far above the row length (Int.max
+        // means "all"); reserving that much overflows the allocation size and corrupts
+        // the heap, so reserve a bounded amount and let the arrays grow.
+        let reserved = Swift.max(0, Swift.min(capacity, 1 << 12))
+        positions.reserveCapacity(reserved)
+        scores.reserveCapacity(reserved)
     }
 
     /// The score of the worst kept entry once `capacity` entries are kept, else `nil`.
