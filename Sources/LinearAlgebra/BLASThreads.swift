@@ -1,5 +1,4 @@
 import CFusionRecBLAS
-import Synchronization
 
 /// The interop point with OpenBLAS's own thread pool.
 ///
@@ -13,7 +12,7 @@ enum BLASThreads {
         var threadCount = 0
     }
 
-    private static let state = Mutex(State())
+    private static let state = _PThreadLock(State())
 
     /// Sets the thread count OpenBLAS uses outside single-threaded sections.
     static func setThreadCount(_ count: Int) {

@@ -10,7 +10,7 @@ import Synchronization
 /// the thread count, and per-chunk results come back in chunk order, so a computation
 /// that reduces them in that order gives identical results for any thread count.
 public enum Parallel {
-    private static let configuredThreadCount = Mutex<Int>(defaultThreadCount())
+    private static let configuredThreadCount = _PThreadLock<Int>(defaultThreadCount())
 
     /// The number of threads the library uses, both for its own parallel loops and for
     /// BLAS outside them.
