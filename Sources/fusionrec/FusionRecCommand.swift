@@ -9,7 +9,7 @@ struct FusionRecCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fusionrec",
         abstract: "Fit, evaluate and use recommendation models.",
-        subcommands: [EvaluateCommand.self, RecommendCommand.self, ExampleCommand.self],
+        subcommands: [EvaluateCommand.self, RecommendCommand.self, ExportCommand.self, ExampleCommand.self],
         defaultSubcommand: ExampleCommand.self)
 }
 
