@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "FusionRec", targets: ["FusionRec"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "CFusionRecBLAS", targets: ["CFusionRecBLAS"]),
         .library(name: "Factorization", targets: ["Factorization"]),
         .library(name: "Ranking", targets: ["Ranking"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
