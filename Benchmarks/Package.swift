@@ -25,6 +25,16 @@ let package = Package(
             path: "Benchmarks/LinearAlgebra",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "FactorizationBenchmarks",
+            dependencies: [
+                .product(name: "Factorization", package: "FusionRec"),
+                .product(name: "LinearAlgebra", package: "FusionRec"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Factorization",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
