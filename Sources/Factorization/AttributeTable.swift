@@ -75,3 +75,15 @@ public struct AttributeTable<ID: Hashable & Sendable & LosslessStringConvertible
         self.values = values
     }
 }
+
+extension AttributeTable {
+    /// Writes a comma-separated table with a header row, quoting fields that hold commas,
+    /// quotes or line breaks, so that ``init(csvPath:idColumn:badRecords:)`` reads it back.
+    ///
+    /// - Throws: ``FactorizationError/cannotReadFile(file:reason:)`` when the file cannot be written.
+    public static func writeCSV(columnNames: [String], rows: [[String]], path: String) throws(FactorizationError) {
+        var text = columnNames.map { $0.csvEscaped() }.joined(separator: ",") + "\n"
+        for row in rows { text += row.map { $0.csvEscaped() }.joined(separator: ",") + "\n" }
+        try _writeFile(path, text)
+    }
+}

@@ -26,6 +26,7 @@ public enum FactorizationError: Error, Equatable, Sendable, CustomStringConverti
     /// An error from the linear-algebra layer, passed through.
     case linearAlgebra(LinearAlgebraError)
 
+    /// A one-line message that says what was wrong and where.
     public var description: String {
         switch self {
         case let .nonFiniteValue(record, user, item, value):

@@ -10,7 +10,8 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
     /// Reads the records of a comma-separated interactions file with a header row.
     ///
     /// Ids are parsed with `UserID(_:)` and `ItemID(_:)` (so `Int` ids must be integers);
-    /// values must parse as finite numbers and time stamps as integers. Fields may be
+    /// values must parse as finite numbers and time stamps as integers (`1260759144.0`
+    /// is accepted, `1.5` is not). Fields may be
     /// quoted; see ``InteractionColumns`` for the column detection.
     ///
     /// - Parameters:
@@ -80,7 +81,9 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
                 var timestamp: Int?
                 if let timeColumn {
                     let text = try file.field(row, timeColumn).trimmingSpaces()
-                    guard let parsed = Int(text) else { throw bad(timeColumn, "cannot parse time stamp \"\(text)\"") }
+                    guard let parsed = Int(text) ?? Double(text).flatMap({ Int(exactly: $0) }) else {
+                        throw bad(timeColumn, "cannot parse time stamp \"\(text)\" as an integer")
+                    }
                     timestamp = parsed
                 }
                 records.append(Record(user: user, item: item, value: value, timestamp: timestamp))

@@ -8,7 +8,9 @@ import LinearAlgebra
 /// personalised model has to beat, and it lets the ranking and evaluation pipeline run
 /// without a trained factorization.
 public struct Popularity<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hashable & Sendable>: FactorModel {
+    /// The training users.
     public let userIDs: IDMap<UserID>
+    /// The training items.
     public let itemIDs: IDMap<ItemID>
     /// `userCount × 1`, every entry 1.
     public let userFactors: Matrix<Scalar>

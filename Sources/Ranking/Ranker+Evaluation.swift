@@ -25,7 +25,7 @@ extension Ranker {
     ///   - includingPerUser: whether to return per-user values as well.
     ///   - blockSize: users per gemm block (see ``recommend(users:count:filter:blockSize:)``).
     /// - Throws: ``RankingError/invalidArgument(_:)`` when `k < 1`.
-    /// - Complexity: O(users·n·k) for the scores and O(users·n log n) for the AUC.
+    /// - Complexity: O(users·n·k) for the scores and O(users·n·log |Tᵤ|) for the AUC.
     public func evaluate(
         test: Interactions<UserID, ItemID>, k: Int, includingPerUser: Bool = false, blockSize: Int? = nil
     ) throws(RankingError) -> EvaluationReport<UserID> {
@@ -106,21 +106,15 @@ extension Ranker {
             let test = tests[query]
             let training = trainingItems(ofUser: test.user).map { universe.position(ofCatalogueIndex: Int($0)) }
                 .filter { $0 >= 0 }
-            let positives = Set(test.items.map { universe.position(ofCatalogueIndex: $0) }.filter { $0 >= 0 })
-                .subtracting(training)
-            let top = Self.select(k, from: scores, skipping: training, [])
-            var negatives: [Scalar] = []
-            negatives.reserveCapacity(scores.count)
-            var a = 0
-            for position in 0..<scores.count {
-                while a < training.count && training[a] < position { a += 1 }
-                if a < training.count && training[a] == position { continue }
-                if !positives.contains(position) { negatives.append(scores[position]) }
+            let positives = Array(Set(test.items.map { universe.position(ofCatalogueIndex: $0) }.filter { $0 >= 0 })
+                .subtracting(training)).sorted()
+            let top = _selectTopK(k, from: scores, skipping: training, [])
+            let auc = _areaUnderCurve(scores, positives: positives, excluded: training)
+            let relevance = top.map { entry in
+                let index = positives.partitioningIndex { $0 >= entry.position }
+                return index < positives.count && positives[index] == entry.position
             }
-            let auc = UserRankingMetrics.areaUnderCurve(
-                positiveScores: positives.map { scores[$0] }, negativeScores: negatives)
-            let metrics = UserRankingMetrics(
-                relevance: top.map { positives.contains($0.position) }, testItemCount: test.testCount, k: k, auc: auc)
+            let metrics = UserRankingMetrics(relevance: relevance, testItemCount: test.testCount, k: k, auc: auc)
             return (metrics, top.map(\.position))
         }
         var covered = Set<Int>()

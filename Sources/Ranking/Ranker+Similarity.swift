@@ -70,7 +70,7 @@ extension Ranker {
             blockSize: blockSize ?? _defaultBlockSize(universeCount: universe.count)
         ) { query, scores in
             let own = universe.position(ofCatalogueIndex: queries[query])
-            return select(count, from: scores, skipping: own >= 0 ? [own] : [], deniedPositions).map {
+            return _selectTopK(count, from: scores, skipping: own >= 0 ? [own] : [], deniedPositions).map {
                 (universe.catalogueIndex(ofPosition: $0.position), $0.score)
             }
         }

@@ -80,25 +80,9 @@ extension Ranker {
                 ? trainingItems(ofUser: userIndices[query]).map { universe.position(ofCatalogueIndex: Int($0)) }
                     .filter { $0 >= 0 }
                 : []
-            return Self.select(count, from: scores, skipping: excluded, denied).map {
+            return _selectTopK(count, from: scores, skipping: excluded, denied).map {
                 (universe.catalogueIndex(ofPosition: $0.position), $0.score)
             }
         }
-    }
-
-    /// The best `count` positions of `scores`, skipping the ascending positions of both lists.
-    static func select(
-        _ count: Int, from scores: UnsafeBufferPointer<Scalar>, skipping first: [Int], _ second: [Int]
-    ) -> [(position: Int, score: Scalar)] {
-        var selection = _TopKSelection<Scalar>(capacity: count)
-        var a = 0, b = 0
-        for position in 0..<scores.count {
-            while a < first.count && first[a] < position { a += 1 }
-            while b < second.count && second[b] < position { b += 1 }
-            if a < first.count && first[a] == position { continue }
-            if b < second.count && second[b] == position { continue }
-            selection.offer(position: position, score: scores[position])
-        }
-        return selection.sorted()
     }
 }

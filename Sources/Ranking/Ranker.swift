@@ -49,7 +49,7 @@ public struct Ranker<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Ha
     ///   lengths and the id maps disagree, or a factor or bias is NaN or infinite.
     /// - Complexity: O((m + n)·k + nnz + n log n).
     public init<Model: FactorModel>(
-        model: Model, training: Interactions<UserID, ItemID>? = nil, additionalItems: some Sequence<ItemID> = [ItemID]()
+        model: Model, training: Interactions<UserID, ItemID>? = nil, additionalItems: [ItemID] = []
     ) throws(RankingError) where Model.Scalar == Scalar, Model.UserID == UserID, Model.ItemID == ItemID {
         let m = model.userIDs.count, n = model.itemIDs.count, k = model.itemFactors.columnCount
         guard model.userFactors.rowCount == m, model.itemFactors.rowCount == n, model.userFactors.columnCount == k

@@ -16,6 +16,7 @@ public enum RankingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An error reading or building interaction data, passed through.
     case data(FactorizationError)
 
+    /// A one-line message that says what was wrong and where.
     public var description: String {
         switch self {
         case let .unknownUser(id): return "unknown user \(id): the model has no factors for it"

@@ -13,6 +13,9 @@ struct _TopKSelection<Scalar: BinaryFloatingPoint> {
         scores.reserveCapacity(capacity)
     }
 
+    /// The score of the worst kept entry once `capacity` entries are kept, else `nil`.
+    var worstKeptScore: Scalar? { positions.count == capacity && capacity > 0 ? scores[0] : nil }
+
     /// Whether entry `a` ranks below entry `b`.
     @inline(__always)
     private func isWorse(_ a: Int, than b: Int) -> Bool {

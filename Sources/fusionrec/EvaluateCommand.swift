@@ -31,6 +31,8 @@ struct EvaluateCommand: ParsableCommand {
     var k: Int = 10
     @Option(help: "Output format: table or json.")
     var format: Format = .table
+    @Option(help: "Also write per-user values to this CSV file (report,user,test_items,hits,precision,recall,ndcg,ap,hit_rate,rr,auc).")
+    var perUser: String?
     @Option(help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
     var threads: Int?
     @OptionGroup(title: "Factorisation models")
@@ -50,8 +52,9 @@ struct EvaluateCommand: ParsableCommand {
             let ranker = try model.fitRanker(train: trainData, additionalItems: extraItems, options: factorization)
             let fitSeconds = seconds(since: fitStart)
             let evaluateStart = ContinuousClock.now
-            let report = try ranker.evaluate(test: testData, k: k)
+            let report = try ranker.evaluate(test: testData, k: k, includingPerUser: perUser != nil)
             let evaluateSeconds = seconds(since: evaluateStart)
+            if let perUser { try writePerUser(report, to: perUser) }
             switch format {
             case .json:
                 print(json(report, fitSeconds: fitSeconds, evaluateSeconds: evaluateSeconds))
@@ -59,6 +62,22 @@ struct EvaluateCommand: ParsableCommand {
                 print(table(report, fitSeconds: fitSeconds, evaluateSeconds: evaluateSeconds))
             }
         }
+    }
+
+    private func writePerUser(_ report: EvaluationReport<String>, to path: String) throws {
+        var text = "report,user,test_items,hits,precision,recall,ndcg,ap,hit_rate,rr,auc\n"
+        let sections = [("warm", report.perUser ?? []), ("cold_items", report.coldItemsPerUser ?? [])]
+        for (name, entries) in sections {
+            for entry in entries {
+                let m = entry.metrics
+                let fields = [
+                    name, csvField(entry.user), "\(m.testItemCount)", "\(m.hits)", "\(m.precision)", "\(m.recall)",
+                    "\(m.ndcg)", "\(m.averagePrecision)", "\(m.hitRate)", "\(m.reciprocalRank)", m.auc.map { "\($0)" } ?? "",
+                ]
+                text += fields.joined(separator: ",") + "\n"
+            }
+        }
+        try writeText(text, to: path)
     }
 
     private func metricFields(_ metrics: RankingMetrics) -> [(String, String)] {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import FusionRec
 
 /// The models the command line can fit.
@@ -43,4 +44,19 @@ func readInteractions(_ path: String) throws -> Interactions<String, String> {
 func seconds(since start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}
+
+/// A field quoted for CSV when it holds a comma, a quote or a line break.
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// Writes `text` to `path`, with an error that names the file.
+func writeText(_ text: String, to path: String) throws {
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw RankingError.invalidArgument("\(path): cannot write: \(error.localizedDescription)")
+    }
 }

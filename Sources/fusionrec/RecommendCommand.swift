@@ -57,16 +57,7 @@ struct RecommendCommand: ParsableCommand {
                     text += "\(csvField(user)),\(csvField(entry.id)),\(offset + 1),\(entry.score)\n"
                 }
             }
-            do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw RankingError.invalidArgument("\(output): cannot write: \(error.localizedDescription)")
-            }
+            try writeText(text, to: output)
         }
-    }
-
-    private func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
