@@ -22,6 +22,10 @@ func _explicitHalfStep<Scalar: BLASScalar>(
     let width = fixed.columnCount
     precondition(solving.columnCount == width && solving.rowCount == rows.rowCount && fixed.rowCount == rows.columnCount,
                  "Half-step shapes: \(rows.rowCount)×\(rows.columnCount) data, fixed \(fixed.shape), solving \(solving.shape)")
+    guard rows.rowCount > 0, rows.columnCount > 0, width > 0 else {
+        solving = Matrix(rowCount: solving.rowCount, columnCount: width)
+        return
+    }
     let blockRows = 256
     try fixed.withUnsafeBufferPointer { (f) throws(LinearAlgebraError) in
         try rows.offsets.withUnsafeBufferPointer { (offsets) throws(LinearAlgebraError) in

@@ -42,6 +42,11 @@ func _implicitHalfStep<Scalar: BLASScalar>(
     let k = fixed.columnCount
     precondition(solving.columnCount == k && solving.rowCount == rows.rowCount && fixed.rowCount == rows.columnCount,
                  "Half-step shapes: \(rows.rowCount)×\(rows.columnCount) data, fixed \(fixed.shape), solving \(solving.shape)")
+    guard rows.rowCount > 0, k > 0 else { return }
+    guard fixed.rowCount > 0 else {
+        solving = Matrix(rowCount: solving.rowCount, columnCount: k)
+        return
+    }
     var gram = fixed.gram()
     gram.withUnsafeMutableBufferPointer { g in
         for a in 0..<k { g[a * k + a] += regularization }

@@ -170,6 +170,8 @@ struct FoldInTests {
         }
         let (factors, bias) = try model.userFactors(foldingIn: [])
         #expect(factors == [0, 0] && bias == 0)
+        let unchanged = try model.foldingInUsers([])
+        #expect(unchanged.userFactors == model.userFactors && unchanged.userIDs == model.userIDs)
     }
 }
 
