@@ -5,7 +5,7 @@ import LinearAlgebra
 /// The Factorization suite: one ALS sweep (a fit of one iteration, users then items) for
 /// interaction sets from 1k × 1k × 50k to 100k × 50k × 5M at k = 16, 64 and 128, with the
 /// implicit conjugate-gradient and Cholesky solvers and explicit ALS with biases. Data is
-/// seeded, with a power-law item popularity. See `Docs/Benchmarks-Factorization.md`.
+/// seeded, with a power-law item popularity. See `Docs/Benchmarks.md` (section "Factorization vs implicit and cmfrec").
 let benchmarks: @Sendable () -> Void = {
     let sizes = [(1_000, 1_000, 50_000), (10_000, 5_000, 500_000), (100_000, 50_000, 5_000_000)]
     for (users, items, count) in sizes {
