@@ -5,11 +5,12 @@ extension JointFactorizationModel {
     /// A joint model made from its parts, for example read back from a file.
     ///
     /// - Throws: ``FusionError/blockShape(block:reason:)`` when the factors do not have one
-    ///   row per id and `configuration.factorCount` columns, or a side's loadings do not
+    ///   row per id and `configuration.factorCount` columns, biases are not one per id, or a side's loadings do not
     ///   fit its blocks (see ``SideInformationLoadings/init(model:blocks:loadings:factorRegularization:offsetRegularization:factorCount:)``),
-    ///   and ``FusionError/nonFiniteFeature(block:row:column:)`` for NaN or infinite factors.
+    ///   and ``FusionError/nonFiniteFeature(block:row:column:)`` for NaN or infinite factors or biases.
     public static func restored(
         userIDs: IDMap<UserID>, itemIDs: IDMap<ItemID>, userFactors: Matrix<Scalar>, itemFactors: Matrix<Scalar>,
+        globalBias: Scalar = 0, userBiases: [Scalar]? = nil, itemBiases: [Scalar]? = nil,
         configuration: JointFactorization.Configuration, userSide: SideInformationLoadings<Scalar>,
         itemSide: SideInformationLoadings<Scalar>
     ) throws(FusionError) -> Self {
@@ -21,7 +22,14 @@ extension JointFactorizationModel {
             if let (row, column) = factors.firstNonFiniteIndex() { throw .nonFiniteFeature(block: name, row: row, column: column) }
         }
         for side in [userSide, itemSide] { try side.validate(factorCount: k) }
+        guard globalBias.isFinite else { throw .nonFiniteFeature(block: "global bias", row: 0, column: 0) }
+        for (name, biases, count) in [("user biases", userBiases, userIDs.count), ("item biases", itemBiases, itemIDs.count)] {
+            guard let biases else { continue }
+            guard biases.count == count else { throw .blockShape(block: name, reason: "\(biases.count) biases for \(count) ids") }
+            if let row = biases.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteFeature(block: name, row: row, column: 0) }
+        }
         return Self(userIDs: userIDs, itemIDs: itemIDs, userFactors: userFactors, itemFactors: itemFactors,
+                    globalBias: globalBias, userBiases: userBiases, itemBiases: itemBiases,
                     configuration: configuration, userSide: userSide, itemSide: itemSide)
     }
 }

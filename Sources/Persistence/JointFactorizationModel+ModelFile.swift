@@ -9,12 +9,18 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
 
     /// The sections `meta` (with the configuration as `config.*` keys), `user-ids`,
     /// `item-ids`, `user-factors`, `item-factors`, `user-side` and `item-side` (each
-    /// side's formulation, block summaries and loadings; see `Docs/ModelFormat.md`).
+    /// side's formulation, block summaries and loadings; see `Docs/ModelFormat.md`), and
+    /// for explicit fits `user-biases` and `item-biases`.
     public func modelFileBytes() -> [UInt8] {
         let width = MemoryLayout<Scalar>.size
         var meta = _Sections.commonMetadata(
             kind: Self.modelKind, scalar: Scalar.self, userIDs: userIDs, itemIDs: itemIDs, factorCount: factorCount)
+        meta.set("global-bias", Double(globalBias))
+        meta.set("user-biases", userBiases != nil)
+        meta.set("item-biases", itemBiases != nil)
         let c = configuration
+        meta.set("config.feedback", c.feedback.rawValue)
+        meta.set("config.bias-regularization", c.biasRegularization.map { "\($0)" } ?? "none")
         meta.set("config.factor-count", c.factorCount)
         meta.set("config.regularization", c.regularization)
         meta.set("config.alpha", c.alpha)
@@ -27,10 +33,10 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         meta.set("config.user-model", c.userModel.rawValue)
         meta.set("config.item-model", c.itemModel.rawValue)
         meta.set("config.loading-regularization", c.loadingRegularization)
-        meta.set("config.offset-regularization", c.offsetRegularization)
+        meta.set("config.offset-regularization", c.offsetRegularization.map { "\($0)" } ?? "none")
         meta.set("config.seed", c.seed)
         meta.set("config.initial-scale", c.initialScale)
-        return ModelFile.encode([
+        var sections: [(name: String, payload: [UInt8])] = [
             ("meta", meta.bytes),
             ("user-ids", _Sections.encodeIDs(userIDs)),
             ("item-ids", _Sections.encodeIDs(itemIDs)),
@@ -38,7 +44,10 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
             ("item-factors", _Sections.encodeMatrix(itemFactors, width: width)),
             ("user-side", Self.encode(userSide, width: width)),
             ("item-side", Self.encode(itemSide, width: width)),
-        ])
+        ]
+        if let userBiases { sections.append(("user-biases", _Sections.encodeVector(userBiases, width: width))) }
+        if let itemBiases { sections.append(("item-biases", _Sections.encodeVector(itemBiases, width: width))) }
+        return ModelFile.encode(sections)
     }
 
     /// Reads a joint factorization model; see ``PersistableModel/init(modelFileBytes:)``.
@@ -54,8 +63,14 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         let itemFactors: Matrix<Scalar> = try _Sections.decodeMatrix(sections, "item-factors", rows: items, columns: k, width: width)
         let userSide = try Self.decodeSide(sections, "user-side", width: width, factorCount: k)
         let itemSide = try Self.decodeSide(sections, "item-side", width: width, factorCount: k)
+        let userBiases: [Scalar]? = try _Sections.decodeBiases(
+            sections, "user-biases", present: meta.boolean("user-biases"), count: users, width: width)
+        let itemBiases: [Scalar]? = try _Sections.decodeBiases(
+            sections, "item-biases", present: meta.boolean("item-biases"), count: items, width: width)
+        let globalBias = Scalar(try meta.number("global-bias"))
         do {
             self = try .restored(userIDs: userIDs, itemIDs: itemIDs, userFactors: userFactors, itemFactors: itemFactors,
+                                 globalBias: globalBias, userBiases: userBiases, itemBiases: itemBiases,
                                  configuration: configuration, userSide: userSide, itemSide: itemSide)
         } catch {
             throw .invalidSection(section: "meta", reason: error.description)
@@ -72,7 +87,12 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         } else {
             throw .invalidSection(section: "meta", reason: "unknown solver '\(solverText)'")
         }
+        func optionalNumber(_ key: String) throws(ModelFileError) -> Double? {
+            try meta.string(key) == "none" ? nil : meta.number(key)
+        }
         let configuration = JointFactorization.Configuration(
+            feedback: try meta.parse("config.feedback", "implicit or explicit") { JointFactorization.Feedback(rawValue: $0) },
+            biasRegularization: try optionalNumber("config.bias-regularization"),
             factorCount: try meta.count("config.factor-count", limit: 1 << 20),
             regularization: try meta.number("config.regularization"), alpha: try meta.number("config.alpha"),
             values: try meta.parse("config.values", "binary or raw") { ImplicitAlternatingLeastSquares.Values(rawValue: $0) },
@@ -80,7 +100,7 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
             userModel: try meta.parse("config.user-model", "collective or offset") { SideInformationModel(rawValue: $0) },
             itemModel: try meta.parse("config.item-model", "collective or offset") { SideInformationModel(rawValue: $0) },
             loadingRegularization: try meta.number("config.loading-regularization"),
-            offsetRegularization: try meta.number("config.offset-regularization"),
+            offsetRegularization: try optionalNumber("config.offset-regularization"),
             seed: try meta.parse("config.seed", "a UInt64") { UInt64($0) },
             initialScale: try meta.number("config.initial-scale"))
         do {

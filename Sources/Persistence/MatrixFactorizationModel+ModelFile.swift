@@ -35,8 +35,8 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
             ("user-factors", _Sections.encodeMatrix(userFactors, width: width)),
             ("item-factors", _Sections.encodeMatrix(itemFactors, width: width)),
         ]
-        if let userBiases { sections.append(("user-biases", _Sections.encodeMatrix(try! Matrix(rowCount: userBiases.count, columnCount: 1, elements: userBiases), width: width))) }
-        if let itemBiases { sections.append(("item-biases", _Sections.encodeMatrix(try! Matrix(rowCount: itemBiases.count, columnCount: 1, elements: itemBiases), width: width))) }
+        if let userBiases { sections.append(("user-biases", _Sections.encodeVector(userBiases, width: width))) }
+        if let itemBiases { sections.append(("item-biases", _Sections.encodeVector(itemBiases, width: width))) }
         return ModelFile.encode(sections)
     }
 

@@ -69,6 +69,13 @@ enum _Sections {
         return writer.bytes
     }
 
+    /// Raw scalars, `width` bytes each.
+    static func encodeVector<Scalar: BLASScalar>(_ values: [Scalar], width: Int) -> [UInt8] {
+        var writer = _ByteWriter()
+        writer.append(contentsOf: values, width: width)
+        return writer.bytes
+    }
+
     /// A `rows × columns` matrix whose section must be exactly that long, with finite values.
     static func decodeMatrix<Scalar: BLASScalar>(
         _ sections: [String: ArraySlice<UInt8>], _ name: String, rows: Int, columns: Int, width: Int

@@ -22,14 +22,17 @@ func trainedModels<T: BLASScalar, U, I>(_ data: Interactions<U, I>, _: T.Type) t
 /// A joint model with user and item blocks (collective users, offset items by default).
 func trainedJoint<T: BLASScalar, U, I>(
     _ data: Interactions<U, I>, _: T.Type, userModel: SideInformationModel = .collective,
-    itemModel: SideInformationModel = .offset, userBlocks: Bool = true
+    itemModel: SideInformationModel = .offset, userBlocks: Bool = true,
+    feedback: JointFactorization.Feedback = .implicit
 ) throws -> JointFactorizationModel<T, U, I> {
     let items: SideInformationBlock<I, T> = try itemBlock(data)
     var generator = SplitMix64(seed: 5)
     let users = try SideInformationBlock<U, T>(
         name: "age", ids: data.userIDs.ids,
         features: .random(rowCount: data.userCount, columnCount: 2, in: 0...1, using: &generator))
-    return try JointFactorization(.init(factorCount: 4, iterationCount: 2, solver: .conjugateGradient(steps: 2),
+    return try JointFactorization(.init(feedback: feedback, biasRegularization: feedback == .explicit ? 2 : nil,
+                                        factorCount: 4, regularization: feedback == .explicit ? 1 : 0.05,
+                                        iterationCount: 2, solver: .conjugateGradient(steps: 2),
                                         userModel: userModel, itemModel: itemModel, seed: 3))
         .fit(data, userBlocks: userBlocks ? [users] : [], itemBlocks: [items], as: T.self)
 }
@@ -54,6 +57,9 @@ func expectSame<T, U, I>(_ a: JointFactorizationModel<T, U, I>, _ b: JointFactor
     #expect(a.userFactors == b.userFactors, sourceLocation: sourceLocation)
     #expect(a.itemFactors == b.itemFactors, sourceLocation: sourceLocation)
     #expect(a.configuration == b.configuration, sourceLocation: sourceLocation)
+    #expect(a.globalBias == b.globalBias, sourceLocation: sourceLocation)
+    #expect(a.userBiases == b.userBiases, sourceLocation: sourceLocation)
+    #expect(a.itemBiases == b.itemBiases, sourceLocation: sourceLocation)
     for (x, y) in [(a.userSide, b.userSide), (a.itemSide, b.itemSide)] {
         #expect(x.model == y.model, sourceLocation: sourceLocation)
         #expect(x.blocks == y.blocks, sourceLocation: sourceLocation)
@@ -121,6 +127,12 @@ struct ModelFileTests {
             }
             let strings = try trainedJoint(try withStringIDs(data), T.self)
             expectSame(strings, try JointFactorizationModel<T, String, String>(modelFileBytes: strings.modelFileBytes()))
+            // Explicit feedback: biases, the bias regularisation and the feedback kind survive.
+            let explicit = try trainedJoint(data, T.self, feedback: .explicit)
+            #expect(explicit.userBiases != nil && explicit.globalBias != 0)
+            let reloaded = try JointFactorizationModel<T, Int, Int>(modelFileBytes: explicit.modelFileBytes())
+            expectSame(explicit, reloaded)
+            #expect(reloaded.predictsValues)
         }
         try check(type)
     }
