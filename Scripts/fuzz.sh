@@ -15,6 +15,9 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(FuzzModelFile FuzzNumPy FuzzInteractionsCSV FuzzAttributeTable)
 
+# The harnesses are recompiled every time: an incremental build once kept a harness
+# compiled against an older layout of a library type (see Docs/Reliability.md).
+touch Sources/*/*.swift
 swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld >&2 || exit 1
 
 status=0
