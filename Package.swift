@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "FusionRec", targets: ["FusionRec"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "Fusion", targets: ["Fusion"]),
+        .library(name: "TextEmbedding", targets: ["TextEmbedding"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
     dependencies: [
@@ -19,7 +21,9 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["CFusionRecBLAS"]),
-        .target(name: "FusionRec", dependencies: ["LinearAlgebra"]),
+        .target(name: "Fusion", dependencies: ["LinearAlgebra"]),
+        .target(name: "TextEmbedding", dependencies: ["LinearAlgebra", "Fusion"]),
+        .target(name: "FusionRec", dependencies: ["LinearAlgebra", "Fusion", "TextEmbedding"]),
         .executableTarget(
             name: "fusionrec",
             dependencies: [
@@ -28,6 +32,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(
+            name: "TextEmbeddingTests",
+            dependencies: ["TextEmbedding", "Fusion", "LinearAlgebra"],
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,5 @@
 // FusionRec re-exports every module of the library, so `import FusionRec` is all a
 // host app needs. Import a single module instead to depend on less.
+@_exported import Fusion
 @_exported import LinearAlgebra
+@_exported import TextEmbedding
