@@ -1,5 +1,6 @@
 import Fusion
 import LinearAlgebra
+import Synchronization
 
 /// A BERT sentence encoder with mean pooling and L2 normalisation — the pipeline of
 /// sentence-transformers models such as all-MiniLM-L6-v2 — running on BLAS in pure Swift.
@@ -106,8 +107,8 @@ public struct SentenceEncoder: TextEncoder {
     ///
     /// - Parameters:
     ///   - texts: any texts; the empty string embeds `[CLS] [SEP]`.
-    ///   - progress: called after each batch with the number of texts done and the total,
-    ///     on the calling thread.
+    ///   - progress: called after each batch with the number of texts done and the total;
+    ///     possibly from a worker thread, but never concurrently.
     /// - Returns: a `texts.count × dimension` matrix.
     /// - Complexity: O(Σ nᵢ·(h² + h·f) + Σ nᵢ²·h) per layer for texts of nᵢ tokens, hidden
     ///   size h and feed-forward size f.
@@ -115,13 +116,21 @@ public struct SentenceEncoder: TextEncoder {
         embed(tokenSequences: texts.map { tokenizer.encode($0) }, progress: progress, shouldStop: { false })
     }
 
-    /// Embeds texts, checking for cancellation between batches.
+    /// Embeds texts, stopping between batches when the task is cancelled.
+    ///
+    /// The work runs on the calling task's thread and on ``Parallel``'s threads; it
+    /// does not suspend, so call it from a task that may block for the duration.
     ///
     /// - Throws: `CancellationError` when the calling task is cancelled.
     public func encode(_ texts: [String]) async throws -> Matrix<Float> {
         let sequences = texts.map { tokenizer.encode($0) }
         try Task.checkCancellation()
-        let result = embed(tokenSequences: sequences, progress: nil, shouldStop: { Task.isCancelled })
+        let cancelled = _CancellationFlag()
+        let result = await withTaskCancellationHandler {
+            embed(tokenSequences: sequences, progress: nil, shouldStop: { cancelled.isSet })
+        } onCancel: {
+            cancelled.set()
+        }
         try Task.checkCancellation()
         return result
     }
@@ -142,6 +151,13 @@ public struct SentenceEncoder: TextEncoder {
         return embed(tokenSequences: tokenIDs, progress: nil, shouldStop: { false })
     }
 
+    /// Sorts the sequences by length, cuts them into batches of at most
+    /// ``Configuration/tokensPerBatch`` tokens, and runs the batches.
+    ///
+    /// With more than one batch and more than one thread, each thread runs whole batches
+    /// with single-threaded BLAS (no synchronisation inside a batch); a single batch runs
+    /// with its attention and elementwise passes on ``Parallel`` and its products on
+    /// BLAS's threads.
     private func embed(
         tokenSequences: [[Int]], progress: ((Int, Int) -> Void)?, shouldStop: () -> Bool
     ) -> Matrix<Float> {
@@ -151,26 +167,47 @@ public struct SentenceEncoder: TextEncoder {
         let order = tokenSequences.indices.sorted {
             (tokenSequences[$0].count, $0) < (tokenSequences[$1].count, $1)
         }
+        let threads = Parallel.threadCount
+        let totalTokens = tokenSequences.reduce(0) { $0 + $1.count }
         let longest = tokenSequences[order.last!].count
-        var workspace = _Workspace(
-            architecture: architecture, tokenCapacity: max(configuration.tokensPerBatch, longest))
+        // Enough batches for every thread, but none larger than the configured budget.
+        let budget = max(longest, min(configuration.tokensPerBatch, (totalTokens + threads - 1) / threads))
+        var batches: [Range<Int>] = []
         var start = 0
         while start < order.count {
-            if shouldStop() { break }
             var end = start
             var tokens = 0
-            while end < order.count, end == start || tokens + tokenSequences[order[end]].count <= workspace.tokenCapacity {
+            while end < order.count, end == start || tokens + tokenSequences[order[end]].count <= budget {
                 tokens += tokenSequences[order[end]].count
                 end += 1
             }
-            let batch = order[start..<end].map { tokenSequences[$0] }
-            result.withUnsafeMutableBufferPointer { output in
-                workspace.run(
-                    batch, weights: weights, architecture: architecture,
-                    outputRows: order[start..<end].map { output.baseAddress! + $0 * hidden })
-            }
+            batches.append(start..<end)
             start = end
-            progress?(start, order.count)
+        }
+        let report = _ProgressReporter(total: order.count, callback: progress)
+        let workers = min(threads, batches.count)
+        result.withUnsafeMutableBufferPointer { output in
+            let base = output.baseAddress!
+            func run(_ batch: Range<Int>, in workspace: inout _Workspace, parallel: Bool) {
+                workspace.run(
+                    order[batch].map { tokenSequences[$0] }, weights: weights, architecture: architecture,
+                    outputRows: order[batch].map { base + $0 * hidden }, parallel: parallel)
+                report.advance(by: batch.count)
+            }
+            if workers <= 1 {
+                var workspace = _Workspace(architecture: architecture, tokenCapacity: budget)
+                for batch in batches where !shouldStop() { run(batch, in: &workspace, parallel: true) }
+                return
+            }
+            let next = Atomic<Int>(0)
+            Parallel.forEachChunk(of: 0..<workers, grainSize: 1) { _ in
+                var workspace = _Workspace(architecture: architecture, tokenCapacity: budget)
+                while !shouldStop() {
+                    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if index >= batches.count { break }
+                    run(batches[index], in: &workspace, parallel: false)
+                }
+            }
         }
         return result
     }

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import LinearAlgebra
 
 /// The activation buffers of the forward pass, sized once for a token budget and reused
@@ -33,9 +26,13 @@ struct _Workspace {
 
     /// Runs the encoder on `sequences` (their total length at most ``tokenCapacity``) and
     /// writes each mean-pooled, normalised embedding to the matching output row.
+    ///
+    /// With `parallel`, the elementwise passes and attention run on ``Parallel`` and the
+    /// products on BLAS's threads; without, everything runs on the calling thread (for
+    /// callers that already run one batch per thread).
     mutating func run(
         _ sequences: [[Int]], weights: _EncoderWeights, architecture: BERTConfiguration,
-        outputRows: [UnsafeMutablePointer<Float>]
+        outputRows: [UnsafeMutablePointer<Float>], parallel: Bool
     ) {
         var offsets = [0]
         for sequence in sequences { offsets.append(offsets.last! + sequence.count) }
@@ -49,6 +46,9 @@ struct _Workspace {
         let threads = Parallel.threadCount
         let rowGrain = max(16, tokenCount / (8 * threads) + 1)
         let sequenceGrain = max(1, sequences.count / (8 * threads))
+        func forEachChunk(of range: Range<Int>, grainSize: Int, _ body: (Range<Int>) -> Void) {
+            if parallel { Parallel.forEachChunk(of: range, grainSize: grainSize, body) } else { body(range) }
+        }
 
         hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
         residual.withUnsafeMutableBufferPointer { residualBuffer in
@@ -67,7 +67,7 @@ struct _Workspace {
             weights.tokenTypeEmbedding.withUnsafeBufferPointer { tokenType in
             weights.embeddingNormScale.withUnsafeBufferPointer { scale in
             weights.embeddingNormBias.withUnsafeBufferPointer { bias in
-                Parallel.forEachChunk(of: 0..<sequences.count, grainSize: sequenceGrain) { range in
+                forEachChunk(of: 0..<sequences.count, grainSize: sequenceGrain) { range in
                     for s in range {
                         for (position, id) in sequences[s].enumerated() {
                             let row = hiddenStates + (offsets[s] + position) * h
@@ -89,7 +89,7 @@ struct _Workspace {
                 }
                 // Attention per sequence and head: softmax(Q·Kᵀ/√d)·V.
                 layer.queryKeyValueBias.withUnsafeBufferPointer { qkvBias in
-                    Parallel.forEachChunk(of: 0..<sequences.count, grainSize: sequenceGrain) { range in
+                    forEachChunk(of: 0..<sequences.count, grainSize: sequenceGrain) { range in
                         let longest = range.map { sequences[$0].count }.max()!
                         let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest * longest)
                         defer { scores.deallocate() }
@@ -124,7 +124,8 @@ struct _Workspace {
                 }
                 Self.biasAndLayerNorm(
                     residuals, into: hiddenStates, rows: tokenCount, count: h, bias: layer.attentionOutputBias,
-                    scale: layer.attentionNormScale, shift: layer.attentionNormBias, epsilon: epsilon, grain: rowGrain)
+                    scale: layer.attentionNormScale, shift: layer.attentionNormBias, epsilon: epsilon,
+                    grain: parallel ? rowGrain : nil)
                 // Feed-forward: GELU(x·W₁ᵀ + b₁)·W₂ᵀ + b₂, residual, LayerNorm.
                 layer.intermediate.withUnsafeBufferPointer { w in
                     Matrix<Float>.multiply(
@@ -132,10 +133,10 @@ struct _Workspace {
                         into: inner, ldc: f)
                 }
                 layer.intermediateBias.withUnsafeBufferPointer { bias in
-                    Parallel.forEachChunk(of: 0..<tokenCount, grainSize: rowGrain) { range in
+                    forEachChunk(of: 0..<tokenCount, grainSize: rowGrain) { range in
                         for t in range {
                             let row = inner + t * f
-                            for j in 0..<f { row[j] = Self.gelu(row[j] + bias[j]) }
+                            for j in 0..<f { row[j] = _gelu(row[j] + bias[j]) }
                         }
                     }
                 }
@@ -147,7 +148,8 @@ struct _Workspace {
                 }
                 Self.biasAndLayerNorm(
                     residuals, into: hiddenStates, rows: tokenCount, count: h, bias: layer.outputBias,
-                    scale: layer.outputNormScale, shift: layer.outputNormBias, epsilon: epsilon, grain: rowGrain)
+                    scale: layer.outputNormScale, shift: layer.outputNormBias, epsilon: epsilon,
+                    grain: parallel ? rowGrain : nil)
             }
 
             // Mean pooling over each sequence's tokens, then L2 normalisation.
@@ -169,12 +171,6 @@ struct _Workspace {
         }}}}}
     }
 
-    /// `GELU(x) = x·Φ(x) = ½·x·(1 + erf(x/√2))`, the exact form BERT uses.
-    @inline(__always)
-    static func gelu(_ x: Float) -> Float {
-        0.5 * x * (1 + erff(x * 0.707_106_77))
-    }
-
     /// Replaces `count` scores by their softmax, shifting by the maximum for range safety.
     @inline(__always)
     static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
@@ -182,7 +178,7 @@ struct _Workspace {
         for j in 1..<count { maximum = max(maximum, row[j]) }
         var sum: Float = 0
         for j in 0..<count {
-            let e = expf(row[j] - maximum)
+            let e = _exponential(row[j] - maximum)
             row[j] = e
             sum += e
         }
@@ -208,15 +204,16 @@ struct _Workspace {
         for j in 0..<count { row[j] = (row[j] - mean) * inverse * scale[j] + bias[j] }
     }
 
-    /// `output[t] = LayerNorm(input[t] + bias)` for every row, in parallel.
+    /// `output[t] = LayerNorm(input[t] + bias)` for every row; in parallel chunks of
+    /// `grain` rows when a grain is given.
     static func biasAndLayerNorm(
         _ input: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>, rows: Int, count: Int,
-        bias: [Float], scale: [Float], shift: [Float], epsilon: Float, grain: Int
+        bias: [Float], scale: [Float], shift: [Float], epsilon: Float, grain: Int?
     ) {
         bias.withUnsafeBufferPointer { bias in
         scale.withUnsafeBufferPointer { scale in
         shift.withUnsafeBufferPointer { shift in
-            Parallel.forEachChunk(of: 0..<rows, grainSize: grain) { range in
+            func normalize(_ range: Range<Int>) {
                 for t in range {
                     let source = input + t * count
                     let target = output + t * count
@@ -224,6 +221,7 @@ struct _Workspace {
                     layerNorm(target, count: count, scale: scale.baseAddress!, bias: shift.baseAddress!, epsilon: epsilon)
                 }
             }
+            if let grain { Parallel.forEachChunk(of: 0..<rows, grainSize: grain, normalize) } else { normalize(0..<rows) }
         }}}
     }
 }

@@ -48,6 +48,24 @@ struct SentenceEncoderTests {
         #expect(abs(norm.squareRoot() - 1) <= 1e-5, "\(sentence.id): norm \(norm.squareRoot())")
     }
 
+    @Test("the largest deviation over all sentences is at float32 rounding level")
+    func overallDeviation() throws {
+        let embeddings = try #require(Self.batchedEmbeddings)
+        var maxDifference: Float = 0
+        var minCosine: Double = 1
+        for (index, sentence) in Self.fixture.sentences.enumerated() {
+            let row = embeddings.row(index)
+            maxDifference = max(maxDifference, zip(row, sentence.embedding).map { abs($0 - $1) }.max()!)
+            let dot = zip(row, sentence.embedding).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            minCosine = min(minCosine, dot)
+        }
+        print("all-MiniLM-L6-v2 vs reference over \(embeddings.rowCount) sentences: max |Δ| \(maxDifference), min cosine \(minCosine)")
+        // Far inside the fixture's bounds; the shortcuts the fixture lists (tanh GELU,
+        // eps 1e-5, fp16 weights) move embeddings by 3e-4 or more.
+        #expect(maxDifference <= 5e-6)
+        #expect(minCosine >= 0.999_999)
+    }
+
     @Test("batched embeddings equal one-at-a-time embeddings")
     func batchedEqualsSingle() throws {
         let encoder = try #require(Self.encoder)
