@@ -1,10 +1,12 @@
+// Canonical decomposition (NFD) comes from the standard library's `_nfd` view: the
+// only NFD on Linux without Foundation, and the one swift-foundation itself builds on.
 @_spi(_Unicode) import Swift
 
 /// The BERT uncased WordPiece tokenizer, exactly as the Hugging Face reference
 /// (`BertTokenizerFast` with `do_lower_case`) behaves.
 ///
-/// ``encode(_:)`` runs these steps; `Docs/TextEmbedding.md` and the test fixture's
-/// README spell out each rule:
+/// ``encode(_:)`` runs these steps; `Tests/TextEmbeddingTests/Fixtures/README.md`
+/// spells out each rule with the reference behaviour it encodes:
 /// 1. The literal strings `[CLS]`, `[SEP]`, `[MASK]`, `[UNK]` and `[PAD]` are matched
 ///    in the raw text first (case-sensitive, even inside a word) and become their ids.
 /// 2. Cleaning: U+0000, U+FFFD and every character of category Cc, Cf or Co except

@@ -2,19 +2,22 @@
 /// compiler vectorizes the loops that call them (the C library's `erff` and `expf` are
 /// scalar calls and took a third of the encoder's time).
 
-/// `eˣ` to within about 1 ulp for `x ∈ [−87.3, 88.7]`; smaller arguments give about
-/// `1e-38`, larger ones about `2e38`.
+/// `e^(x + y)` to within about 1 ulp for `x + y ∈ [−87.3, 88.3]`, where `x` carries the
+/// large part of the argument exactly and `y` a correction of at most a few units;
+/// smaller arguments give about `1e-38`, larger ones about `2e38`.
 ///
-/// Cody–Waite reduction `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2`, a degree-7 Taylor
-/// polynomial for `eʳ` (truncation error below 1e-8 relative), and `2ⁿ` built from its
-/// bit pattern.
+/// Cody–Waite reduction `x + y = n·ln 2 + r` with `|r| ≲ ln 2 / 2` (the reduction uses
+/// `x` exactly and adds `y` afterwards, so a large argument loses nothing to its own
+/// rounding), a degree-7 Taylor polynomial for `eʳ` (truncation error below 1e-8
+/// relative), and `2ⁿ` built from its bit pattern.
 @inline(__always)
-func _exponential(_ x: Float) -> Float {
-    let clamped = min(max(x, -87.3), 88.7)
+func _exponential(_ x: Float, plus y: Float = 0) -> Float {
+    let clamped = min(max(x + y, -87.3), 88.3)
     // Adding 1.5·2²³ rounds to an integer held in the low bits of the significand.
     let shifted = clamped * 1.442_695_04 + 12_582_912
     let n = shifted - 12_582_912
-    let r = (clamped - n * 0.693_145_75) - n * 1.428_606_8e-6
+    let reduced = x - n * 0.693_145_75
+    let r = min(max((reduced + y) - n * 1.428_606_8e-6, -1), 1)
     var p: Float = 1.0 / 5040
     p = p * r + 1.0 / 720
     p = p * r + 1.0 / 120
@@ -27,13 +30,17 @@ func _exponential(_ x: Float) -> Float {
     return p * scale
 }
 
-/// The complementary error function of `|z|`, `erfc(|z|)`, with relative error below
-/// 1.2e-7 plus the rounding of ``_exponential(_:)`` (Press et al., *Numerical Recipes*,
-/// §6.2, Chebyshev fit `erfcc`).
+/// `Φ(−|x|) = ½·erfc(|x|/√2)`, the standard normal tail, with relative error below
+/// about 3e-7 (Press et al., *Numerical Recipes*, §6.2: the Chebyshev fit `erfcc`, whose
+/// own error is below 1.2e-7, evaluated in `Float`).
+///
+/// `x²` is split into its rounded value and the rounding error (Dekker's product without
+/// fused multiply–add) and halved exactly, so that `exp(−x²/2)` keeps its relative
+/// accuracy in the tail; scaling `x` by `1/√2` first would cost 1e-6 there.
 @inline(__always)
-func _complementaryErrorFunctionOfMagnitude(_ z: Float) -> Float {
-    let a = abs(z)
-    let t = 1 / (1 + 0.5 * a)
+func _normalTail(_ x: Float) -> Float {
+    let a = abs(x)
+    let t = 1 / (1 + 0.353_553_38 * a)
     var p: Float = 0.170_872_77
     p = p * t - 0.822_152_23
     p = p * t + 1.488_515_87
@@ -44,18 +51,22 @@ func _complementaryErrorFunctionOfMagnitude(_ z: Float) -> Float {
     p = p * t + 0.374_091_96
     p = p * t + 1.000_023_68
     p = p * t - 1.265_512_23
-    return t * _exponential(-a * a + p)
+    let split = a * 4097
+    let high = split - (split - a)
+    let low = a - high
+    let square = a * a
+    let squareError = ((high * high - square) + 2 * high * low) + low * low
+    return 0.5 * t * _exponential(-0.5 * square, plus: p - 0.5 * squareError)
 }
 
-/// The exact (erf) form of GELU, `x·Φ(x) = ½·x·erfc(−x/√2)`, to within a few ulp.
+/// The exact (erf) form of GELU, `x·Φ(x) = ½·x·(1 + erf(x/√2))`, to within a few ulp.
 ///
-/// Written through `erfc` of `|x|/√2` so that negative inputs, where `1 + erf(x/√2)`
-/// cancels, keep their relative accuracy: `½·x·erfc(|x|/√2)` for `x < 0` and
-/// `½·x·(2 − erfc(x/√2))` for `x ≥ 0`. This is not the tanh approximation, which moves
+/// Written through the normal tail `Φ(−|x|)` so that negative inputs, where
+/// `1 + erf(x/√2)` cancels, keep their relative accuracy: `x·Φ(−|x|)` for `x < 0` and
+/// `x·(1 − Φ(−x))` for `x ≥ 0`. This is not the tanh approximation, which moves
 /// all-MiniLM-L6-v2's embeddings by up to 6e-4.
 @inline(__always)
 func _gelu(_ x: Float) -> Float {
-    let tail = _complementaryErrorFunctionOfMagnitude(x * 0.707_106_77)
-    let phi = x < 0 ? tail : 2 - tail
-    return 0.5 * x * phi
+    let tail = _normalTail(x)
+    return x * (x < 0 ? tail : 1 - tail)
 }
