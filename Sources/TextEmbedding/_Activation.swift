@@ -70,3 +70,62 @@ func _gelu(_ x: Float) -> Float {
     let tail = _normalTail(x)
     return x * (x < 0 ? tail : 1 - tail)
 }
+
+/// The sum of `count` floats, accumulated in eight interleaved lanes so that the loop
+/// vectorizes; the lanes are combined in a fixed order, so the result is deterministic.
+@inline(__always)
+func _sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+    var lanes = SIMD8<Float>()
+    var index = 0
+    let raw = UnsafeRawPointer(values)
+    while index + 8 <= count {
+        lanes += raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+        index += 8
+    }
+    var total = lanes.sum()
+    while index < count {
+        total += values[index]
+        index += 1
+    }
+    return total
+}
+
+/// The sum of squared deviations from `mean` of `count` floats, vectorized like ``_sum(_:count:)``.
+@inline(__always)
+func _sumOfSquaredDeviations(_ values: UnsafePointer<Float>, count: Int, mean: Float) -> Float {
+    var lanes = SIMD8<Float>()
+    var index = 0
+    let raw = UnsafeRawPointer(values)
+    let center = SIMD8<Float>(repeating: mean)
+    while index + 8 <= count {
+        let deviation = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self) - center
+        lanes += deviation * deviation
+        index += 8
+    }
+    var total = lanes.sum()
+    while index < count {
+        let deviation = values[index] - mean
+        total += deviation * deviation
+        index += 1
+    }
+    return total
+}
+
+/// The largest of `count ≥ 1` finite floats.
+@inline(__always)
+func _maximum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+    var lanes = SIMD8<Float>(repeating: values[0])
+    var index = 0
+    let raw = UnsafeRawPointer(values)
+    while index + 8 <= count {
+        let next = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+        lanes.replace(with: next, where: next .> lanes)
+        index += 8
+    }
+    var result = lanes.max()
+    while index < count {
+        result = max(result, values[index])
+        index += 1
+    }
+    return result
+}

@@ -174,15 +174,9 @@ struct _Workspace {
     /// Replaces `count` scores by their softmax, shifting by the maximum for range safety.
     @inline(__always)
     static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
-        var maximum = row[0]
-        for j in 1..<count { maximum = max(maximum, row[j]) }
-        var sum: Float = 0
-        for j in 0..<count {
-            let e = _exponential(row[j] - maximum)
-            row[j] = e
-            sum += e
-        }
-        let inverse = 1 / sum
+        let maximum = _maximum(row, count: count)
+        for j in 0..<count { row[j] = _exponential(row[j] - maximum) }
+        let inverse = 1 / _sum(row, count: count)
         for j in 0..<count { row[j] *= inverse }
     }
 
@@ -192,14 +186,8 @@ struct _Workspace {
         _ row: UnsafeMutablePointer<Float>, count: Int, scale: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         epsilon: Float
     ) {
-        var sum: Float = 0
-        for j in 0..<count { sum += row[j] }
-        let mean = sum / Float(count)
-        var squares: Float = 0
-        for j in 0..<count {
-            let d = row[j] - mean
-            squares += d * d
-        }
+        let mean = _sum(row, count: count) / Float(count)
+        let squares = _sumOfSquaredDeviations(row, count: count, mean: mean)
         let inverse = 1 / (squares / Float(count) + epsilon).squareRoot()
         for j in 0..<count { row[j] = (row[j] - mean) * inverse * scale[j] + bias[j] }
     }
