@@ -17,7 +17,8 @@
 # package next to this script. Swift is timed twice: with OpenBLAS's default kernels, and,
 # on CPUs with AVX-512, with OPENBLAS_CORETYPE=SKYLAKEX (OpenBLAS 0.3.21 does not pick its
 # AVX-512 kernels on AMD Zen 4 by itself). The script prints the ratios
-# (Swift texts/s ÷ PyTorch texts/s).
+# (Swift texts/s ÷ PyTorch texts/s), and the same ratio per process CPU second, which
+# other load on the machine distorts less.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,6 +50,7 @@ if grep -q avx512f /proc/cpuinfo; then variants+=("SKYLAKEX"); fi
 
 for input in titles long; do
     echo "== $input"
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     for variant in "${variants[@]}"; do
         if [[ "$variant" == default ]]; then core=(); else core=(OPENBLAS_CORETYPE="$variant"); fi
         env "${core[@]}" FUSIONREC_THREADS=2 "$swift_bin" "$model" "$work/$input.txt" "$work/$input-$variant.npy" "$repeats" \
@@ -67,7 +69,8 @@ torch = results["torch"]["texts_per_second"]
 for name, value in results.items():
     if name.startswith("swift"):
         print(f"ratio {sys.argv[2]} {name} / torch: {value['texts_per_second'] / torch:.2f}x "
-              f"({value['texts_per_second']:.1f} vs {torch:.1f} texts/s)")
+              f"({value['texts_per_second']:.1f} vs {torch:.1f} texts/s); per CPU second: "
+              f"{value['texts_per_cpu_second'] / results['torch']['texts_per_cpu_second']:.2f}x")
 PY
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
