@@ -7,8 +7,11 @@ let package = Package(
     products: [
         .library(name: "FusionRec", targets: ["FusionRec"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "Factorization", targets: ["Factorization"]),
+        .library(name: "Ranking", targets: ["Ranking"]),
         .library(name: "Fusion", targets: ["Fusion"]),
         .library(name: "TextEmbedding", targets: ["TextEmbedding"]),
+        .library(name: "CFusionRecBLAS", targets: ["CFusionRecBLAS"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
     dependencies: [
@@ -21,9 +24,12 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["CFusionRecBLAS"]),
-        .target(name: "Fusion", dependencies: ["LinearAlgebra"]),
+        .target(name: "Factorization", dependencies: ["LinearAlgebra"]),
+        .target(name: "Ranking", dependencies: ["LinearAlgebra", "Factorization"]),
+        .target(name: "Fusion", dependencies: ["LinearAlgebra", "Factorization", "Ranking"]),
         .target(name: "TextEmbedding", dependencies: ["LinearAlgebra", "Fusion"]),
-        .target(name: "FusionRec", dependencies: ["LinearAlgebra", "Fusion", "TextEmbedding"]),
+        .target(
+            name: "FusionRec", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion", "TextEmbedding"]),
         .executableTarget(
             name: "fusionrec",
             dependencies: [
@@ -31,7 +37,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "fusionrec-compare",
+            dependencies: ["Factorization"],
+            path: "Benchmarks/Compare/fusionrec-compare"
+        ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "FactorizationTests", dependencies: ["Factorization"]),
+        .testTarget(name: "RankingTests", dependencies: ["Ranking"]),
+        .testTarget(name: "FusionTests", dependencies: ["Fusion"]),
         .testTarget(
             name: "TextEmbeddingTests",
             dependencies: ["TextEmbedding", "Fusion", "LinearAlgebra"],

@@ -1,5 +1,7 @@
 // FusionRec re-exports every module of the library, so `import FusionRec` is all a
 // host app needs. Import a single module instead to depend on less.
-@_exported import Fusion
 @_exported import LinearAlgebra
+@_exported import Factorization
+@_exported import Ranking
+@_exported import Fusion
 @_exported import TextEmbedding

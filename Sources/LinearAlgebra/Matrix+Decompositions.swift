@@ -7,6 +7,8 @@ extension Matrix {
     ///   ``LinearAlgebraError/notPositiveDefinite(minor:)`` naming the first leading minor
     ///   that is not positive.
     /// - Complexity: O(n³/3) through LAPACK `potrf`.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func cholesky() throws(LinearAlgebraError) -> Matrix {
         try validateSquare()
         try validateFinite("Cholesky factorisation")
@@ -21,6 +23,8 @@ extension Matrix {
     /// - Throws: the errors of ``cholesky()``, and
     ///   ``LinearAlgebraError/shapeMismatch(operation:left:right:)`` when `B` has the wrong row count.
     /// - Complexity: O(n³/3 + n²·columns of B) through LAPACK `potrf` and `potrs`.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func solvedSymmetricPositiveDefinite(_ b: Matrix) throws(LinearAlgebraError) -> Matrix {
         try validateSquare()
         try validateRightHandSide(b, "symmetric positive-definite solve")
@@ -44,6 +48,8 @@ extension Matrix {
     /// - Throws: ``LinearAlgebraError/singular(pivot:)`` when a pivot is exactly zero,
     ///   and the shape and finiteness errors of ``solvedSymmetricPositiveDefinite(_:)``.
     /// - Complexity: O(2n³/3 + n²·columns of B) through LAPACK `gesv`.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func solved(_ b: Matrix) throws(LinearAlgebraError) -> Matrix {
         try validateSquare()
         try validateRightHandSide(b, "linear solve")
@@ -74,6 +80,8 @@ extension Matrix {
     /// Only the lower triangle of `self` is read.
     /// - Throws: shape and finiteness errors, or ``LinearAlgebraError/didNotConverge(operation:info:)``.
     /// - Complexity: O(n³) through LAPACK `syevd` (divide and conquer).
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func symmetricEigendecomposition() throws(LinearAlgebraError)
         -> (eigenvalues: [Scalar], eigenvectors: Matrix)
     {
@@ -98,6 +106,8 @@ extension Matrix {
     /// singular values are non-negative and descending.
     /// - Throws: finiteness errors, or ``LinearAlgebraError/didNotConverge(operation:info:)``.
     /// - Complexity: O(rows·columns·p) through LAPACK `gesdd` (divide and conquer).
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func singularValueDecomposition() throws(LinearAlgebraError)
         -> (u: Matrix, singularValues: [Scalar], vt: Matrix)
     {

@@ -3,6 +3,7 @@ extension Matrix {
     ///
     /// - Parameter generator: the source of randomness; pass a seeded ``SplitMix64`` for
     ///   reproducible results.
+    @inlinable
     public static func random(
         rowCount: Int, columnCount: Int, in range: ClosedRange<Scalar>,
         using generator: inout some RandomNumberGenerator
@@ -14,6 +15,7 @@ extension Matrix {
 
     /// A matrix of independent draws from the normal distribution N(mean, standardDeviation²),
     /// by the Box–Muller transform computed in `Double`.
+    @inlinable
     public static func randomNormal(
         rowCount: Int, columnCount: Int, mean: Scalar = 0, standardDeviation: Scalar = 1,
         using generator: inout some RandomNumberGenerator

@@ -202,7 +202,11 @@ public struct Matrix<Scalar: BLASScalar>: Sendable {
     /// The index of the first NaN or infinite element as `(row, column)`, or `nil`.
     @inlinable
     public func firstNonFiniteIndex() -> (row: Int, column: Int)? {
-        guard let offset = storage.firstIndex(where: { !$0.isFinite }) else { return nil }
+        let offset: Int? = storage.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where !buffer[index].isFinite { return index }
+            return nil
+        }
+        guard let offset else { return nil }
         return (offset / columnCount, offset % columnCount)
     }
 

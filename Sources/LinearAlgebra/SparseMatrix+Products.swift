@@ -3,6 +3,7 @@ extension SparseMatrix {
     ///
     /// - Precondition: `dense.rowCount == columnCount`.
     /// - Complexity: O(nnz · dense.columnCount).
+    @inlinable
     public func multiplied(by dense: Matrix<Scalar>) -> Matrix<Scalar> {
         precondition(
             dense.rowCount == columnCount,
@@ -34,6 +35,7 @@ extension SparseMatrix {
     ///
     /// - Precondition: `x.count == columnCount`.
     /// - Complexity: O(nnz).
+    @inlinable
     public func multiplied(by x: [Scalar]) -> [Scalar] {
         precondition(x.count == columnCount,
                      "Sparse–vector product shapes do not fit: \(rowCount)×\(columnCount) · \(x.count)")

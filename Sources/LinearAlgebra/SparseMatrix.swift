@@ -70,6 +70,8 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     ///
     /// - Throws: as ``init(rowCount:columnCount:triplets:duplicates:)``, plus
     ///   ``LinearAlgebraError/shapeMismatch(operation:left:right:)`` when the arrays differ in length.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public init(
         rowCount: Int, columnCount: Int, rows: [Int], columns: [Int], values: [Scalar],
         duplicates: DuplicatePolicy = .sum
@@ -139,6 +141,8 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     ///   are not `rowCount + 1` non-decreasing values from 0 to `values.count`, and
     ///   ``LinearAlgebraError/invalidTriplet(index:row:column:value:reason:)`` for a column out
     ///   of range, out of order or repeated within a row, or a non-finite value.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public init(
         rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32], values: [Scalar]
     ) throws(LinearAlgebraError) {
@@ -220,6 +224,7 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     /// The transpose, in CSR form (equivalently, this matrix in CSC form).
     ///
     /// - Complexity: O(nnz + rows + columns).
+    @inlinable
     public func transposed() -> SparseMatrix {
         var offsets = [Int](repeating: 0, count: columnCount + 1)
         for column in columnIndices { offsets[Int(column) + 1] += 1 }
@@ -239,6 +244,7 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     }
 
     /// The dense equivalent.
+    @inlinable
     public func dense() -> Matrix<Scalar> {
         var result = Matrix<Scalar>(rowCount: rowCount, columnCount: columnCount)
         for i in 0..<rowCount {

@@ -81,3 +81,15 @@ enum ModelFiles {
         return present
     }()
 }
+
+@Suite("Model files")
+struct ModelFilesTests {
+    /// CI sets `FUSIONREC_REQUIRE_MODEL=1` after running `Scripts/fetch-minilm.sh`, so a
+    /// failed download fails the run instead of skipping the model tests.
+    @Test(
+        "the model files are present when FUSIONREC_REQUIRE_MODEL is set",
+        .enabled(if: ProcessInfo.processInfo.environment["FUSIONREC_REQUIRE_MODEL"] == "1"))
+    func required() {
+        #expect(ModelFiles.available, "model files missing in \(ModelFiles.directory)")
+    }
+}

@@ -1,0 +1,110 @@
+// The FusionRec side of the peer comparison (Benchmarks/Compare/compare.py): reads a
+// training CSV (user,item,value[,…] with a header), fits one model, writes its factors
+// as raw little-endian arrays for the script to evaluate, and prints the timing as JSON.
+//
+//     fusionrec-compare TRAIN.csv OUTDIR --model implicit-als --factors 64 --iterations 15 \
+//         --regularization 0.05 --alpha 40 --solver cg --cg-steps 3 --threads 2 --precision float
+import Factorization
+import Foundation
+import LinearAlgebra
+
+struct Options {
+    var train = "", output = "", model = "implicit-als", solver = "cg", precision = "float", values = "binary"
+    var factors = 64, iterations = 15, cgSteps = 3, threads = 2, seed: UInt64 = 42
+    var regularization = 0.05, biasRegularization: Double? = nil, alpha = 40.0, weighted = false
+}
+
+func parseOptions() -> Options {
+    var options = Options()
+    var positional: [String] = []
+    var arguments = CommandLine.arguments.dropFirst().makeIterator()
+    while let argument = arguments.next() {
+        guard argument.hasPrefix("--") else {
+            positional.append(argument)
+            continue
+        }
+        let value = arguments.next() ?? ""
+        switch argument {
+        case "--model": options.model = value
+        case "--solver": options.solver = value
+        case "--precision": options.precision = value
+        case "--implicit-values": options.values = value
+        case "--factors": options.factors = Int(value)!
+        case "--iterations": options.iterations = Int(value)!
+        case "--cg-steps": options.cgSteps = Int(value)!
+        case "--threads": options.threads = Int(value)!
+        case "--seed": options.seed = UInt64(value)!
+        case "--regularization": options.regularization = Double(value)!
+        case "--bias-regularization": options.biasRegularization = Double(value)!
+        case "--alpha": options.alpha = Double(value)!
+        case "--weighted": options.weighted = value == "true"
+        default: fatalError("unknown option \(argument)")
+        }
+    }
+    precondition(positional.count == 2, "usage: fusionrec-compare TRAIN.csv OUTDIR [options]")
+    (options.train, options.output) = (positional[0], positional[1])
+    return options
+}
+
+func readInteractions(_ path: String) throws -> Interactions<Int, Int> {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    var records: [Interactions<Int, Int>.Record] = []
+    for line in text.split(separator: "\n").dropFirst() {
+        let fields = line.split(separator: ",")
+        records.append(.init(user: Int(fields[0])!, item: Int(fields[1])!, value: Double(fields[2])!))
+    }
+    return try Interactions(records)
+}
+
+func write(_ values: [some BinaryFloatingPoint], to path: String) throws {
+    let data = values.map { Float($0) }.withUnsafeBufferPointer { Data(buffer: $0) }
+    try data.write(to: URL(fileURLWithPath: path))
+}
+
+func write(ids: [Int], to path: String) throws {
+    let data = ids.map { Int64($0) }.withUnsafeBufferPointer { Data(buffer: $0) }
+    try data.write(to: URL(fileURLWithPath: path))
+}
+
+func run<Scalar: BLASScalar>(_ options: Options, _ interactions: Interactions<Int, Int>, _: Scalar.Type) throws {
+    Parallel.threadCount = options.threads
+    let clock = ContinuousClock()
+    let start = clock.now
+    let model: MatrixFactorizationModel<Scalar, Int, Int>
+    switch options.model {
+    case "implicit-als":
+        let solver: ImplicitAlternatingLeastSquares.Solver =
+            options.solver == "cholesky" ? .cholesky : .conjugateGradient(steps: options.cgSteps)
+        model = try ImplicitAlternatingLeastSquares(.init(
+            factorCount: options.factors, regularization: options.regularization, alpha: options.alpha,
+            values: options.values == "raw" ? .raw : .binary, iterationCount: options.iterations, solver: solver,
+            seed: options.seed)).fit(interactions, as: Scalar.self)
+    case "als":
+        model = try AlternatingLeastSquares(.init(
+            factorCount: options.factors, regularization: options.regularization,
+            biasRegularization: options.biasRegularization, weightedRegularization: options.weighted,
+            iterationCount: options.iterations, seed: options.seed)).fit(interactions, as: Scalar.self)
+    default:
+        fatalError("unknown model \(options.model)")
+    }
+    let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
+    try FileManager.default.createDirectory(atPath: options.output, withIntermediateDirectories: true)
+    try write(ids: model.userIDs.ids, to: options.output + "/user_ids.bin")
+    try write(ids: model.itemIDs.ids, to: options.output + "/item_ids.bin")
+    try write(model.userFactors.elements, to: options.output + "/user_factors.bin")
+    try write(model.itemFactors.elements, to: options.output + "/item_factors.bin")
+    if let biases = model.userBiases { try write(biases, to: options.output + "/user_biases.bin") }
+    if let biases = model.itemBiases { try write(biases, to: options.output + "/item_biases.bin") }
+    print("""
+        {"fit_seconds": \(seconds), "iterations": \(options.iterations), "factors": \(model.factorCount), \
+        "global_bias": \(Double(model.globalBias)), "users": \(model.userIDs.count), "items": \(model.itemIDs.count)}
+        """)
+}
+
+let options = parseOptions()
+let interactions = try readInteractions(options.train)
+if options.precision == "double" {
+    try run(options, interactions, Double.self)
+} else {
+    try run(options, interactions, Float.self)
+}

@@ -1,0 +1,197 @@
+import LinearAlgebra
+
+/// Alternating least squares for explicit feedback (ratings) with a global bias and
+/// fitted user and item biases (Zhou et al. 2008; Koren, Bell and Volinsky 2009).
+///
+/// The fit minimises
+///
+///     Σ_{(u,i)∈Ω} (rᵤᵢ − μ − bᵤ − cᵢ − uᵤᵀvᵢ)² + λ(‖U‖² + ‖V‖²) + λ_b(‖b‖² + ‖c‖²)
+///
+/// Each half-step solves, for every user (then every item), the exact ridge regression
+/// for the row's factors and bias jointly, and after each sweep μ is set to its exact
+/// minimiser (the mean residual), so the objective never rises. With
+/// ``Configuration/weightedRegularization`` each row's penalties are multiplied by its
+/// number of interactions (ALS-WR, Zhou et al. 2008).
+///
+/// ```swift
+/// let model = try AlternatingLeastSquares(.init(factorCount: 40, regularization: 10))
+///     .fit(ratings, as: Float.self)
+/// ```
+///
+/// [Zhou 2008]: https://doi.org/10.1007/978-3-540-68880-8_32
+/// [Koren 2009]: https://doi.org/10.1109/MC.2009.263
+public struct AlternatingLeastSquares: Sendable {
+    /// The hyper-parameters of a fit.
+    public struct Configuration: Sendable, Hashable {
+        /// The number of latent factors k. Default 40.
+        public var factorCount: Int
+        /// λ on the factors, added to each row's normal equations (not scaled by the
+        /// row's count unless ``weightedRegularization`` is set). Must be positive. Default 10.
+        public var regularization: Double
+        /// λ_b on the user and item biases; `nil` uses ``regularization``. Must be
+        /// positive when given. Default `nil`.
+        public var biasRegularization: Double?
+        /// Multiply each row's penalties by its number of interactions (ALS-WR). Default `false`.
+        public var weightedRegularization: Bool
+        /// The number of sweeps (users, items, then μ). Default 10.
+        public var iterationCount: Int
+        /// The seed of the random initial item factors. Default 42.
+        public var seed: UInt64
+        /// Initial item factors are drawn from N(0, initialScale²). Default 0.1.
+        public var initialScale: Double
+
+        /// Creates a configuration; every parameter has the documented default.
+        public init(
+            factorCount: Int = 40, regularization: Double = 10, biasRegularization: Double? = nil,
+            weightedRegularization: Bool = false, iterationCount: Int = 10, seed: UInt64 = 42,
+            initialScale: Double = 0.1
+        ) {
+            self.factorCount = factorCount
+            self.regularization = regularization
+            self.biasRegularization = biasRegularization
+            self.weightedRegularization = weightedRegularization
+            self.iterationCount = iterationCount
+            self.seed = seed
+            self.initialScale = initialScale
+        }
+
+        /// Throws ``TrainingError/invalidConfiguration(parameter:value:reason:)`` for the
+        /// first parameter out of range.
+        public func validate() throws(TrainingError) {
+            if factorCount < 1 {
+                throw .invalidConfiguration(parameter: "factorCount", value: "\(factorCount)", reason: "must be at least 1")
+            }
+            if !(regularization > 0) || !regularization.isFinite {
+                throw .invalidConfiguration(parameter: "regularization", value: "\(regularization)",
+                                            reason: "must be positive and finite")
+            }
+            if let biasRegularization, !(biasRegularization > 0) || !biasRegularization.isFinite {
+                throw .invalidConfiguration(parameter: "biasRegularization", value: "\(biasRegularization)",
+                                            reason: "must be positive and finite")
+            }
+            if iterationCount < 0 {
+                throw .invalidConfiguration(parameter: "iterationCount", value: "\(iterationCount)",
+                                            reason: "must not be negative")
+            }
+            if !(initialScale > 0) || !initialScale.isFinite {
+                throw .invalidConfiguration(parameter: "initialScale", value: "\(initialScale)",
+                                            reason: "must be positive and finite")
+            }
+        }
+    }
+
+    /// The hyper-parameters.
+    public var configuration: Configuration
+
+    /// Creates a trainer with the given configuration.
+    public init(_ configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// The fold-in rule of models this trainer produces.
+    public var foldInRule: FoldInRule {
+        .explicit(regularization: configuration.regularization,
+                  biasRegularization: configuration.biasRegularization ?? configuration.regularization,
+                  weighted: configuration.weightedRegularization)
+    }
+
+    /// Fits a model to the ratings in `interactions`.
+    ///
+    /// Users or items with no ratings get zero factors and a zero bias, so they are
+    /// predicted μ plus the other side's bias.
+    ///
+    /// - Parameters:
+    ///   - interactions: the training ratings.
+    ///   - scalarType: the precision of the factors and of the arithmetic.
+    ///   - progress: called after each iteration with the objective above (exact; it
+    ///     costs O(|Ω|k), about a tenth of a sweep).
+    /// - Returns: a model with global, user and item biases that predicts values.
+    /// - Throws: ``TrainingError/invalidConfiguration(parameter:value:reason:)``,
+    ///   ``TrainingError/noInteractions``, ``TrainingError/tooManyFactors(factors:users:items:)``,
+    ///   ``TrainingError/nonFinite(iteration:quantity:)``, ``TrainingError/notPositiveDefinite(iteration:minor:)``,
+    ///   and ``TrainingError/cancelled(completedIterations:)``.
+    /// - Complexity: O(|Ω|k² + (m + n)k³) per iteration at worst; rows with fewer than
+    ///   k/2 ratings cost O(n²k).
+    public func fit<Scalar: BLASScalar, UserID, ItemID>(
+        _ interactions: Interactions<UserID, ItemID>, as scalarType: Scalar.Type,
+        progress: TrainingProgressHandler? = nil
+    ) throws(TrainingError) -> MatrixFactorizationModel<Scalar, UserID, ItemID> {
+        let result = try fitFactors(
+            byUser: interactions.byUser, byItem: interactions.byItem, as: scalarType, progress: progress)
+        return MatrixFactorizationModel(
+            userIDs: interactions.userIDs, itemIDs: interactions.itemIDs,
+            userFactors: result.users.droppingLastColumn(), itemFactors: result.items.droppingLastColumn(),
+            globalBias: result.globalBias, userBiases: result.users.column(result.users.columnCount - 1),
+            itemBiases: result.items.column(result.items.columnCount - 1), predictsValues: true,
+            foldInRule: foldInRule)
+    }
+
+    /// Fits factors with the bias in the last column, and μ.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    func fitFactors<Scalar: BLASScalar>(
+        byUser: SparseMatrix<Double>, byItem: SparseMatrix<Double>, as scalarType: Scalar.Type,
+        progress: TrainingProgressHandler?
+    ) throws(TrainingError) -> (users: Matrix<Scalar>, items: Matrix<Scalar>, globalBias: Scalar) {
+        let configuration = self.configuration
+        try configuration.validate()
+        let (m, n, k) = (byUser.rowCount, byUser.columnCount, configuration.factorCount)
+        guard byUser.nonZeroCount > 0 else { throw .noInteractions }
+        guard k <= m && k <= n else { throw .tooManyFactors(factors: k, users: m, items: n) }
+        let userRows = _CompressedRows<Scalar>(byUser)
+        let itemRows = _CompressedRows<Scalar>(byItem)
+        let itemCounts = (0..<n).map { byItem.nonZeroCount(inRow: $0) }
+        var mean: Double = 0
+        for value in byUser.values { mean += value }
+        var globalBias = Scalar(mean / Double(byUser.nonZeroCount))
+        var generator = SplitMix64(seed: configuration.seed)
+        var users = Matrix<Scalar>(rowCount: m, columnCount: k + 1)
+        var items: Matrix<Scalar> = _RandomFactors.normal(
+            rowCount: n, columnCount: k + 1, standardDeviation: configuration.initialScale, using: &generator)
+        items.withUnsafeMutableBufferPointer { p in
+            for i in 0..<n { p[i * (k + 1) + k] = 0 }
+        }
+        let lambda = configuration.regularization
+        let biasLambda = configuration.biasRegularization ?? lambda
+        var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
+        for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
+            try monitor.checkCancellation(completedIterations: iteration - 1)
+            do {
+                try _explicitHalfStep(
+                    userRows, fixed: items, solving: &users, globalBias: globalBias, regularization: Scalar(lambda),
+                    biasRegularization: Scalar(biasLambda), weighted: configuration.weightedRegularization)
+                try _explicitHalfStep(
+                    itemRows, fixed: users, solving: &items, globalBias: globalBias, regularization: Scalar(lambda),
+                    biasRegularization: Scalar(biasLambda), weighted: configuration.weightedRegularization)
+            } catch {
+                if case .notPositiveDefinite(let minor) = error {
+                    throw .notPositiveDefinite(iteration: iteration, minor: minor)
+                }
+                throw .nonFinite(iteration: iteration, quantity: "a row solve (\(error))")
+            }
+            guard users._isFinite() else { throw .nonFinite(iteration: iteration, quantity: "the user factors") }
+            guard items._isFinite() else { throw .nonFinite(iteration: iteration, quantity: "the item factors") }
+            let (_, meanResidual) = _explicitObjective(
+                userRows, columnCounts: itemCounts, users: users, items: items, globalBias: globalBias,
+                regularization: lambda, biasRegularization: biasLambda, weighted: configuration.weightedRegularization)
+            globalBias = Scalar(meanResidual)
+            guard globalBias.isFinite else { throw .nonFinite(iteration: iteration, quantity: "the global bias") }
+            if monitor.wantsLoss {
+                let (loss, _) = _explicitObjective(
+                    userRows, columnCounts: itemCounts, users: users, items: items, globalBias: globalBias,
+                    regularization: lambda, biasRegularization: biasLambda,
+                    weighted: configuration.weightedRegularization)
+                try monitor.finish(iteration: iteration, loss: loss)
+            }
+        }
+        return (users, items, globalBias)
+    }
+}
+
+extension Matrix {
+    /// This matrix without its last column.
+    func droppingLastColumn() -> Matrix {
+        let width = columnCount
+        return Matrix(rowCount: rowCount, columnCount: width - 1) { self[$0, $1] }
+    }
+}

@@ -1,0 +1,179 @@
+import LinearAlgebra
+
+/// Bayesian personalised ranking for implicit feedback (Rendle et al. 2009), learned by
+/// stochastic gradient ascent with uniform negative sampling.
+///
+/// Each step draws an observed pair (u, i) uniformly from Ω and an item j uniformly from
+/// the items u has not interacted with (resampling until it is one; users who have
+/// interacted with every item are skipped), and ascends ln σ(x̂ᵤᵢⱼ) − λ(‖uᵤ‖² + ‖vᵢ‖² + ‖vⱼ‖² + cᵢ² + cⱼ²)
+/// with x̂ᵤᵢⱼ = uᵤᵀ(vᵢ − vⱼ) + cᵢ − cⱼ, where c are item biases. An epoch is |Ω|
+/// steps. Sampling is seeded and sequential, so the result is the same for any thread count.
+///
+/// [Rendle 2009]: https://arxiv.org/abs/1205.2618
+public struct BayesianPersonalizedRanking: Sendable {
+    /// The hyper-parameters of a fit.
+    public struct Configuration: Sendable, Hashable {
+        /// The number of latent factors k. Default 64.
+        public var factorCount: Int
+        /// The learning rate. Default 0.05.
+        public var learningRate: Double
+        /// λ on the factors and item biases of each step. Default 0.01.
+        public var regularization: Double
+        /// The number of epochs (|Ω| sampled triples each). Default 50.
+        public var epochCount: Int
+        /// The seed of the initial factors and of the sampling. Default 42.
+        public var seed: UInt64
+        /// Initial factors are drawn from N(0, initialScale²). Default 0.1.
+        public var initialScale: Double
+
+        /// Creates a configuration; every parameter has the documented default.
+        public init(
+            factorCount: Int = 64, learningRate: Double = 0.05, regularization: Double = 0.01, epochCount: Int = 50,
+            seed: UInt64 = 42, initialScale: Double = 0.1
+        ) {
+            self.factorCount = factorCount
+            self.learningRate = learningRate
+            self.regularization = regularization
+            self.epochCount = epochCount
+            self.seed = seed
+            self.initialScale = initialScale
+        }
+
+        /// Throws ``TrainingError/invalidConfiguration(parameter:value:reason:)`` for the
+        /// first parameter out of range.
+        public func validate() throws(TrainingError) {
+            if factorCount < 1 {
+                throw .invalidConfiguration(parameter: "factorCount", value: "\(factorCount)", reason: "must be at least 1")
+            }
+            if !(learningRate > 0) || !learningRate.isFinite {
+                throw .invalidConfiguration(parameter: "learningRate", value: "\(learningRate)",
+                                            reason: "must be positive and finite")
+            }
+            if !(regularization >= 0) || !regularization.isFinite {
+                throw .invalidConfiguration(parameter: "regularization", value: "\(regularization)",
+                                            reason: "must be non-negative and finite")
+            }
+            if epochCount < 0 {
+                throw .invalidConfiguration(parameter: "epochCount", value: "\(epochCount)", reason: "must not be negative")
+            }
+            if !(initialScale > 0) || !initialScale.isFinite {
+                throw .invalidConfiguration(parameter: "initialScale", value: "\(initialScale)",
+                                            reason: "must be positive and finite")
+            }
+        }
+    }
+
+    /// The hyper-parameters.
+    public var configuration: Configuration
+
+    /// Creates a trainer with the given configuration.
+    public init(_ configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Fits a model to `interactions` (values are ignored: every stored pair is a positive).
+    ///
+    /// - Parameters:
+    ///   - progress: called after each epoch with a cheap proxy for the objective: the
+    ///     mean of −ln σ(x̂ᵤᵢⱼ) over the epoch's sampled triples, each measured just
+    ///     before its update.
+    /// - Returns: a model with item biases; its fold-in rule is the implicit ALS row
+    ///   update with α = 1, binary values and λ = this configuration's regularisation.
+    /// - Throws: ``TrainingError/invalidConfiguration(parameter:value:reason:)``,
+    ///   ``TrainingError/noInteractions``, ``TrainingError/tooManyFactors(factors:users:items:)``,
+    ///   ``TrainingError/nonFinite(iteration:quantity:)``, ``TrainingError/diverged(iteration:loss:previousLoss:)``
+    ///   and ``TrainingError/cancelled(completedIterations:)``.
+    /// - Complexity: O(|Ω|k) per epoch, plus the rejected negative draws (few unless a
+    ///   user has interacted with most of the catalogue).
+    public func fit<Scalar: BLASScalar, UserID, ItemID>(
+        _ interactions: Interactions<UserID, ItemID>, as scalarType: Scalar.Type,
+        progress: TrainingProgressHandler? = nil
+    ) throws(TrainingError) -> MatrixFactorizationModel<Scalar, UserID, ItemID> {
+        let configuration = self.configuration
+        try configuration.validate()
+        let data = interactions.byUser
+        let (m, n, k) = (data.rowCount, data.columnCount, configuration.factorCount)
+        guard data.nonZeroCount > 0 else { throw .noInteractions }
+        guard k <= m && k <= n else { throw .tooManyFactors(factors: k, users: m, items: n) }
+        var generator = SplitMix64(seed: configuration.seed)
+        var users: Matrix<Scalar> = _RandomFactors.normal(
+            rowCount: m, columnCount: k, standardDeviation: configuration.initialScale, using: &generator)
+        var items: Matrix<Scalar> = _RandomFactors.normal(
+            rowCount: n, columnCount: k, standardDeviation: configuration.initialScale, using: &generator)
+        var itemBiases = [Scalar](repeating: 0, count: n)
+        let rowOfEntry = (0..<m).flatMap { u in Array(repeating: Int32(u), count: data.nonZeroCount(inRow: u)) }
+        var monitor = _TrainingMonitor(iterationCount: configuration.epochCount, progress: progress)
+        for epoch in 1...max(configuration.epochCount, 1) where configuration.epochCount > 0 {
+            try monitor.checkCancellation(completedIterations: epoch - 1)
+            let loss = _bprEpoch(
+                data, rowOfEntry: rowOfEntry, users: &users, items: &items, itemBiases: &itemBiases,
+                rate: Scalar(configuration.learningRate), lambda: Scalar(configuration.regularization),
+                generator: &generator)
+            guard users._isFinite(), items._isFinite() else {
+                throw .nonFinite(iteration: epoch, quantity: "the factors")
+            }
+            try monitor.finish(iteration: epoch, loss: loss)
+        }
+        return MatrixFactorizationModel(
+            userIDs: interactions.userIDs, itemIDs: interactions.itemIDs, userFactors: users, itemFactors: items,
+            itemBiases: itemBiases, predictsValues: false,
+            foldInRule: .implicit(alpha: 1, regularization: max(configuration.regularization, 1e-6), binaryValues: true))
+    }
+}
+
+/// Whether the ascending `columns[range]` holds `item`.
+@inline(__always)
+func _contains(_ columns: UnsafeBufferPointer<Int32>, _ range: Range<Int>, _ item: Int32) -> Bool {
+    var low = range.lowerBound, high = range.upperBound
+    while low < high {
+        let mid = (low + high) >> 1
+        if columns[mid] < item { low = mid + 1 } else { high = mid }
+    }
+    return low < range.upperBound && columns[low] == item
+}
+
+/// One BPR epoch of |Ω| sampled triples; returns the mean −ln σ(x̂) seen.
+@_specialize(exported: false, where Scalar == Float)
+@_specialize(exported: false, where Scalar == Double)
+func _bprEpoch<Scalar: BLASScalar>(
+    _ data: SparseMatrix<Double>, rowOfEntry: [Int32], users: inout Matrix<Scalar>, items: inout Matrix<Scalar>,
+    itemBiases: inout [Scalar], rate: Scalar, lambda: Scalar, generator: inout SplitMix64
+) -> Double {
+    let k = users.columnCount, n = data.columnCount, count = data.nonZeroCount
+    var loss: Double = 0, steps = 0
+    let difference = UnsafeMutablePointer<Scalar>.allocate(capacity: k)
+    defer { difference.deallocate() }
+    data.columnIndices.withUnsafeBufferPointer { columns in
+        users.withUnsafeMutableBufferPointer { up in
+            items.withUnsafeMutableBufferPointer { vp in
+                itemBiases.withUnsafeMutableBufferPointer { bias in
+                    for _ in 0..<count {
+                        let entry = Int(generator.next() % UInt64(count))
+                        let u = Int(rowOfEntry[entry]), i = Int(columns[entry])
+                        let range = data.rowOffsets[u]..<data.rowOffsets[u + 1]
+                        if range.count >= n { continue }
+                        var j = Int32(truncatingIfNeeded: generator.next() % UInt64(n))
+                        while _contains(columns, range, j) { j = Int32(truncatingIfNeeded: generator.next() % UInt64(n)) }
+                        let pu = up.baseAddress! + u * k
+                        let qi = vp.baseAddress! + i * k, qj = vp.baseAddress! + Int(j) * k
+                        for f in 0..<k { difference[f] = qi[f] - qj[f] }
+                        let x = Double(_dot(pu, difference, k) + bias[i] - bias[Int(j)])
+                        // −ln σ(x) = ln(1 + e^(−x)), computed without overflow for either sign.
+                        loss += x > 0 ? _log1p(_exp(-x)) : -x + _log1p(_exp(x))
+                        steps += 1
+                        let g = Scalar(1 / (1 + _exp(x)))
+                        bias[i] += rate * (g - lambda * bias[i])
+                        bias[Int(j)] += rate * (-g - lambda * bias[Int(j)])
+                        for f in 0..<k {
+                            let (a, b, c) = (pu[f], qi[f], qj[f])
+                            pu[f] = a + rate * (g * difference[f] - lambda * a)
+                            qi[f] = b + rate * (g * a - lambda * b)
+                            qj[f] = c + rate * (-g * a - lambda * c)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return steps > 0 ? loss / Double(steps) : 0
+}

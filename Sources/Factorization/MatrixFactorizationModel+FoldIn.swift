@@ -1,0 +1,186 @@
+import LinearAlgebra
+
+extension MatrixFactorizationModel {
+    /// Factors (and a bias, for models with biases) for a user with the given
+    /// interactions, computed with the item factors fixed by the model's ``foldInRule`` —
+    /// exactly the row update of the alternating least squares half-step, so folding in
+    /// a user of a converged ALS model reproduces the user's trained factors.
+    ///
+    /// Repeated items are summed. The user need not be known to the model.
+    /// - Throws: ``FactorizationError/unknownID(kind:id:)`` for an item the model does not
+    ///   know, ``FactorizationError/nonFiniteValue(record:user:item:value:)`` for a NaN or
+    ///   infinite value (`user` is empty), and ``FactorizationError/inconsistentData(_:)``
+    ///   for a negative value under an implicit rule with raw values.
+    /// - Complexity: O(nk² + k³) for n items with an implicit rule (it forms VᵀV);
+    ///   O(nk² + k³) with an explicit rule.
+    public func userFactors(
+        foldingIn interactions: some Sequence<(item: ItemID, value: Double)>
+    ) throws(FactorizationError) -> (factors: [Scalar], bias: Scalar?) {
+        let rows = try Self._foldInRows([Array(interactions)], ids: itemIDs, kind: "item", binary: foldInRule._binary)
+        let (factors, biases) = try Self._foldIn(
+            rows, fixed: itemFactors, fixedBiases: itemBiases, columnCount: itemIDs.count, globalBias: globalBias,
+            rule: foldInRule, hasBiases: userBiases != nil)
+        return (factors.row(0), biases?[0])
+    }
+
+    /// Factors (and a bias, for models with biases) for an item with the given
+    /// interactions, computed with the user factors fixed; see ``userFactors(foldingIn:)``.
+    ///
+    /// - Throws: as ``userFactors(foldingIn:)``, with unknown users.
+    public func itemFactors(
+        foldingIn interactions: some Sequence<(user: UserID, value: Double)>
+    ) throws(FactorizationError) -> (factors: [Scalar], bias: Scalar?) {
+        let rows = try Self._foldInRows(
+            [interactions.map { (item: $0.user, value: $0.value) }], ids: userIDs, kind: "user",
+            binary: foldInRule._binary)
+        let (factors, biases) = try Self._foldIn(
+            rows, fixed: userFactors, fixedBiases: userBiases, columnCount: userIDs.count, globalBias: globalBias,
+            rule: foldInRule, hasBiases: itemBiases != nil)
+        return (factors.row(0), biases?[0])
+    }
+
+    /// A model with the given users folded in: each user's row is computed as in
+    /// ``userFactors(foldingIn:)`` and replaces the user's row when the model knows the
+    /// user, or is appended (with a new index) when it does not. Items are unchanged.
+    ///
+    /// - Throws: as ``userFactors(foldingIn:)``.
+    /// - Complexity: O(|Ω_new|k² + (n + users)k³), forming VᵀV once for all users.
+    public func foldingInUsers(
+        _ users: [(id: UserID, interactions: [(item: ItemID, value: Double)])]
+    ) throws(FactorizationError) -> MatrixFactorizationModel {
+        let rows = try Self._foldInRows(users.map(\.interactions), ids: itemIDs, kind: "item", binary: foldInRule._binary)
+        let (factors, biases) = try Self._foldIn(
+            rows, fixed: itemFactors, fixedBiases: itemBiases, columnCount: itemIDs.count, globalBias: globalBias,
+            rule: foldInRule, hasBiases: userBiases != nil)
+        var ids = userIDs
+        var newFactors = userFactors.elements, newBiases = userBiases
+        let k = userFactors.columnCount
+        for (position, user) in users.enumerated() {
+            let index = ids.append(user.id)
+            let row = factors.row(position)
+            if index * k == newFactors.count {
+                newFactors.append(contentsOf: row)
+                if let biases { newBiases?.append(biases[position]) }
+            } else {
+                newFactors.replaceSubrange(index * k..<(index + 1) * k, with: row)
+                if let biases { newBiases?[index] = biases[position] }
+            }
+        }
+        return MatrixFactorizationModel(
+            userIDs: ids, itemIDs: itemIDs,
+            userFactors: try! Matrix(rowCount: ids.count, columnCount: k, elements: newFactors),
+            itemFactors: itemFactors, globalBias: globalBias, userBiases: newBiases, itemBiases: itemBiases,
+            predictsValues: predictsValues, foldInRule: foldInRule)
+    }
+
+    /// A model with the given items folded in (replaced when known, appended when new),
+    /// with the user factors fixed; see ``foldingInUsers(_:)``.
+    ///
+    /// - Throws: as ``itemFactors(foldingIn:)``.
+    public func foldingInItems(
+        _ items: [(id: ItemID, interactions: [(user: UserID, value: Double)])]
+    ) throws(FactorizationError) -> MatrixFactorizationModel {
+        let rows = try Self._foldInRows(
+            items.map { $0.interactions.map { (item: $0.user, value: $0.value) } }, ids: userIDs, kind: "user",
+            binary: foldInRule._binary)
+        let (factors, biases) = try Self._foldIn(
+            rows, fixed: userFactors, fixedBiases: userBiases, columnCount: userIDs.count, globalBias: globalBias,
+            rule: foldInRule, hasBiases: itemBiases != nil)
+        var ids = itemIDs
+        var newFactors = itemFactors.elements, newBiases = itemBiases
+        let k = itemFactors.columnCount
+        for (position, item) in items.enumerated() {
+            let index = ids.append(item.id)
+            let row = factors.row(position)
+            if index * k == newFactors.count {
+                newFactors.append(contentsOf: row)
+                if let biases { newBiases?.append(biases[position]) }
+            } else {
+                newFactors.replaceSubrange(index * k..<(index + 1) * k, with: row)
+                if let biases { newBiases?[index] = biases[position] }
+            }
+        }
+        return MatrixFactorizationModel(
+            userIDs: userIDs, itemIDs: ids, userFactors: userFactors,
+            itemFactors: try! Matrix(rowCount: ids.count, columnCount: k, elements: newFactors),
+            globalBias: globalBias, userBiases: userBiases, itemBiases: newBiases, predictsValues: predictsValues,
+            foldInRule: foldInRule)
+    }
+
+    /// Maps each new row's (id, value) pairs to sorted, summed (index, value) pairs.
+    private static func _foldInRows<ID>(
+        _ rows: [[(item: ID, value: Double)]], ids: IDMap<ID>, kind: String, binary: Bool
+    ) throws(FactorizationError) -> [[(index: Int, value: Double)]] {
+        var result: [[(index: Int, value: Double)]] = []
+        for row in rows {
+            var summed: [Int: Double] = [:]
+            for (position, entry) in row.enumerated() {
+                guard entry.value.isFinite else {
+                    throw .nonFiniteValue(
+                        record: position, user: kind == "item" ? "" : "\(entry.item)",
+                        item: kind == "item" ? "\(entry.item)" : "", value: entry.value)
+                }
+                guard let index = ids.index(of: entry.item) else { throw .unknownID(kind: kind, id: "\(entry.item)") }
+                summed[index, default: 0] += entry.value
+            }
+            let sorted = summed.sorted { $0.key < $1.key }.map { (index: $0.key, value: binary ? 1 : $0.value) }
+            result.append(sorted)
+        }
+        return result
+    }
+
+    /// Solves the fold-in rows against `fixed` by the model's rule.
+    private static func _foldIn(
+        _ rows: [[(index: Int, value: Double)]], fixed: Matrix<Scalar>, fixedBiases: [Scalar]?, columnCount: Int,
+        globalBias: Scalar, rule: FoldInRule, hasBiases: Bool
+    ) throws(FactorizationError) -> (Matrix<Scalar>, [Scalar]?) {
+        var offsets = [0], columns: [Int32] = [], values: [Scalar] = []
+        for row in rows {
+            for entry in row {
+                columns.append(Int32(entry.index))
+                values.append(Scalar(entry.value))
+            }
+            offsets.append(columns.count)
+        }
+        let data = _CompressedRows<Scalar>(
+            rowCount: rows.count, columnCount: columnCount, offsets: offsets, columns: columns, values: values)
+        let k = fixed.columnCount
+        do {
+            switch rule {
+            case let .implicit(alpha, regularization, binary):
+                if !binary, let negative = values.firstIndex(where: { $0 < 0 }) {
+                    throw FactorizationError.inconsistentData(
+                        "fold-in value \(values[negative]) is negative; implicit-feedback values must not be")
+                }
+                var solved = Matrix<Scalar>(rowCount: rows.count, columnCount: k)
+                try _implicitHalfStep(data, fixed: fixed, solving: &solved, alpha: Scalar(alpha),
+                                      regularization: Scalar(regularization), solver: .cholesky)
+                return (solved, hasBiases ? [Scalar](repeating: 0, count: rows.count) : nil)
+            case let .explicit(regularization, biasRegularization, weighted):
+                let biases = fixedBiases ?? [Scalar](repeating: 0, count: fixed.rowCount)
+                let augmented = Matrix<Scalar>(rowCount: fixed.rowCount, columnCount: k + 1) { i, j in
+                    j < k ? fixed[i, j] : biases[i]
+                }
+                var solved = Matrix<Scalar>(rowCount: rows.count, columnCount: k + 1)
+                try _explicitHalfStep(data, fixed: augmented, solving: &solved, globalBias: globalBias,
+                                      regularization: Scalar(regularization),
+                                      biasRegularization: Scalar(biasRegularization), weighted: weighted)
+                let bias = solved.column(k)
+                return (solved.droppingLastColumn(), hasBiases ? bias : nil)
+            }
+        } catch let error as FactorizationError {
+            throw error
+        } catch let error as LinearAlgebraError {
+            throw .linearAlgebra(error)
+        } catch {
+            throw .inconsistentData("\(error)")
+        }
+    }
+}
+
+extension FoldInRule {
+    var _binary: Bool {
+        if case .implicit(_, _, let binary) = self { return binary }
+        return false
+    }
+}

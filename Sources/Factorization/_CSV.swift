@@ -1,0 +1,172 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bytes of a whole file.
+func _readFile(_ path: String) throws(FactorizationError) -> [UInt8] {
+    guard let file = fopen(path, "rb") else {
+        throw .cannotReadFile(file: path, reason: String(cString: strerror(errno)))
+    }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let read = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        if read > 0 { bytes.append(contentsOf: chunk[0..<read]) }
+        if read < chunk.count {
+            if ferror(file) != 0 { throw .cannotReadFile(file: path, reason: String(cString: strerror(errno))) }
+            break
+        }
+    }
+    return bytes
+}
+
+/// Writes `text` to `path`, replacing the file.
+func _writeFile(_ path: String, _ text: String) throws(FactorizationError) {
+    guard let file = fopen(path, "wb") else {
+        throw .cannotReadFile(file: path, reason: "cannot open for writing: " + String(cString: strerror(errno)))
+    }
+    defer { fclose(file) }
+    var text = text
+    let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
+    guard written == text.utf8.count, fflush(file) == 0 else {
+        throw .cannotReadFile(file: path, reason: "write failed: " + String(cString: strerror(errno)))
+    }
+}
+
+/// A comma-separated file (RFC 4180): a header row, then records; fields may be quoted
+/// with `"`, and a quote inside a quoted field is doubled. Quoted fields may hold commas
+/// and line breaks. Lines ending in CR LF are accepted; blank lines are skipped.
+struct _CSVFile {
+    /// One record and the 1-based line it starts on.
+    struct Row {
+        var line: Int
+        var fields: [String]
+    }
+
+    let path: String
+    let header: [String]
+    let rows: [Row]
+
+    init(path: String) throws(FactorizationError) {
+        try self.init(path: path, bytes: _readFile(path))
+    }
+
+    init(path: String, bytes: [UInt8]) throws(FactorizationError) {
+        self.path = path
+        var rows: [Row] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var line = 1, rowLine = 1
+        var index = 0
+        var inQuotes = false, wasQuoted = false
+        let count = bytes.count
+        var start = 0
+        if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        index = start
+        func endField() {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            wasQuoted = false
+        }
+        while index < count {
+            let byte = bytes[index]
+            if inQuotes {
+                if byte == UInt8(ascii: "\"") {
+                    if index + 1 < count, bytes[index + 1] == UInt8(ascii: "\"") {
+                        field.append(byte)
+                        index += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if byte == UInt8(ascii: "\n") { line += 1 }
+                    field.append(byte)
+                }
+            } else if byte == UInt8(ascii: ",") {
+                endField()
+            } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                if byte == UInt8(ascii: "\r"), index + 1 < count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+                if !(fields.isEmpty && field.isEmpty && !wasQuoted) {
+                    endField()
+                    rows.append(Row(line: rowLine, fields: fields))
+                    fields.removeAll(keepingCapacity: true)
+                }
+                line += 1
+                rowLine = line
+            } else if byte == UInt8(ascii: "\"") {
+                guard field.isEmpty && !wasQuoted else {
+                    throw .malformedLine(file: path, line: line,
+                                         reason: "quote inside an unquoted field \(fields.count + 1)")
+                }
+                inQuotes = true
+                wasQuoted = true
+            } else {
+                if wasQuoted {
+                    throw .malformedLine(file: path, line: line,
+                                         reason: "text after the closing quote of field \(fields.count + 1)")
+                }
+                field.append(byte)
+            }
+            index += 1
+        }
+        if inQuotes { throw .malformedLine(file: path, line: rowLine, reason: "unterminated quoted field") }
+        if !(fields.isEmpty && field.isEmpty && !wasQuoted) {
+            endField()
+            rows.append(Row(line: rowLine, fields: fields))
+        }
+        guard let first = rows.first else { throw .emptyFile(file: path) }
+        header = first.fields.map { $0.trimmingSpaces() }
+        self.rows = Array(rows.dropFirst())
+    }
+
+    /// The position of the first header name among `candidates` (case-insensitive).
+    func columnIndex(among candidates: [String]) -> Int? {
+        for candidate in candidates {
+            if let index = header.firstIndex(where: { $0.lowercased() == candidate.lowercased() }) { return index }
+        }
+        return nil
+    }
+
+    /// The position of the column named `name`, or a ``FactorizationError/missingColumn(file:column:header:)``.
+    func requireColumn(_ name: String) throws(FactorizationError) -> Int {
+        guard let index = header.firstIndex(of: name) else {
+            throw .missingColumn(file: path, column: name, header: header)
+        }
+        return index
+    }
+
+    /// The field of `row` in column `column`, or an error naming the line and column.
+    func field(_ row: Row, _ column: Int) throws(FactorizationError) -> String {
+        guard column < row.fields.count else {
+            throw .invalidField(file: path, line: row.line, column: header[column],
+                                reason: "missing field (the line has \(row.fields.count) fields, the header \(header.count))")
+        }
+        return row.fields[column]
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+
+    /// The field quoted for CSV when it holds a comma, a quote or a line break.
+    func csvEscaped() -> String {
+        guard contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return self }
+        var result = "\""
+        for character in self {
+            if character == "\"" { result.append("\"") }
+            result.append(character)
+        }
+        result.append("\"")
+        return result
+    }
+}

@@ -1,0 +1,36 @@
+import LinearAlgebra
+
+/// The CSR arrays of one side of the interaction data, with values in the scalar type
+/// of the model being trained. Built once per fit from a `SparseMatrix<Double>`.
+package struct _CompressedRows<Scalar: BLASScalar>: Sendable {
+    package let rowCount: Int
+    package let columnCount: Int
+    package let offsets: [Int]
+    package let columns: [Int32]
+    package let values: [Scalar]
+
+    package init(_ matrix: SparseMatrix<some BLASScalar>, transform: (Double) -> Double = { $0 }) {
+        rowCount = matrix.rowCount
+        columnCount = matrix.columnCount
+        offsets = matrix.rowOffsets
+        columns = matrix.columnIndices
+        values = matrix.values.map { Scalar(transform(Double($0))) }
+    }
+
+    package init(rowCount: Int, columnCount: Int, offsets: [Int], columns: [Int32], values: [Scalar]) {
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.offsets = offsets
+        self.columns = columns
+        self.values = values
+    }
+
+    var nonZeroCount: Int { values.count }
+
+    /// The largest number of entries in one row.
+    var maximumRowLength: Int {
+        var longest = 0
+        for row in 0..<rowCount { longest = max(longest, offsets[row + 1] - offsets[row]) }
+        return longest
+    }
+}

@@ -1,0 +1,51 @@
+import LinearAlgebra
+
+/// Multi-hot encoding of a separated list of categories, such as MovieLens genres
+/// (`"Adventure|Animation|Children"`).
+///
+/// The vocabulary is fitted on a corpus and sorted, so column `j` is always category
+/// ``categories``[j]. Categories outside the vocabulary are ignored; an input with no
+/// known category encodes to a zero row.
+public struct CategoricalEncoder: TextEncoder {
+    /// The categories, in column order.
+    public let categories: [String]
+    /// The separator between categories in an input.
+    public let separator: Character
+    private let columnOf: [String: Int]
+
+    /// Fits the vocabulary: every distinct non-empty category in `corpus`, after trimming
+    /// spaces, except those in `ignoring` (such as `"(no genres listed)"`).
+    public init(fittingOn corpus: [String], separator: Character = "|", ignoring: Set<String> = []) {
+        var seen = Set<String>()
+        for text in corpus {
+            for category in Self.split(text, separator) where !ignoring.contains(category) { seen.insert(category) }
+        }
+        categories = seen.sorted()
+        self.separator = separator
+        columnOf = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
+    }
+
+    /// The number of categories.
+    public var dimension: Int { categories.count }
+
+    /// A name that changes with the vocabulary.
+    public var identifier: String {
+        "categorical(\(separator))@" + String(_stableHash(categories.joined(separator: "\u{1F}")), radix: 16)
+    }
+
+    /// One multi-hot row per input.
+    public func encode(_ inputs: [String]) async throws -> Matrix<Float> {
+        var result = Matrix<Float>(rowCount: inputs.count, columnCount: dimension)
+        for (row, text) in inputs.enumerated() {
+            for category in Self.split(text, separator) {
+                if let column = columnOf[category] { result[row, column] = 1 }
+            }
+        }
+        return result
+    }
+
+    private static func split(_ text: String, _ separator: Character) -> [String] {
+        text.split(separator: separator).map { String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+            .filter { !$0.isEmpty }
+    }
+}

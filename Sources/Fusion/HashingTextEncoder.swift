@@ -1,0 +1,119 @@
+import LinearAlgebra
+
+/// A light text encoder: word and character n-grams, TF-IDF weighted, hashed with a sign
+/// into a fixed number of dimensions, rows scaled to unit length.
+///
+/// Fitting on a corpus learns the inverse document frequency of every hashed feature;
+/// encoding is then a pure function of the text, so the same text always gives the same
+/// row. No model files, no network: the default text encoder when no language model is
+/// available.
+///
+/// Text is lower-cased and split into words at every character that is neither a letter
+/// nor a digit. Word n-grams join consecutive words; character n-grams are taken from
+/// each word padded with `<` and `>`. Each feature lands in bucket `h mod dimension`
+/// with sign `±1` from another bit of the same hash (Weinberger et al. 2009), weighted
+/// by `tf · idf`, `idf = ln((1 + N) / (1 + df)) + 1` over the N fitted documents.
+///
+/// [Weinberger 2009]: https://arxiv.org/abs/0902.2206
+public struct HashingTextEncoder: TextEncoder {
+    /// The number of output dimensions.
+    public let dimension: Int
+    /// The word n-gram lengths used.
+    public let wordNGrams: ClosedRange<Int>
+    /// The character n-gram lengths used (within words); `nil` for none.
+    public let characterNGrams: ClosedRange<Int>?
+    /// The inverse document frequency of each bucket, fitted on the corpus.
+    public let inverseDocumentFrequencies: [Float]
+
+    /// Fits the inverse document frequencies on `corpus`.
+    ///
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for a dimension below 1
+    ///   or n-gram lengths below 1.
+    /// - Complexity: O(total characters × n-gram lengths).
+    public init(
+        fittingOn corpus: [String], dimension: Int = 1_024, wordNGrams: ClosedRange<Int> = 1...2,
+        characterNGrams: ClosedRange<Int>? = 3...5
+    ) throws(FusionError) {
+        guard dimension > 0 else {
+            throw .invalidParameter(name: "hashing dimension", value: "\(dimension)", reason: "must be positive")
+        }
+        guard wordNGrams.lowerBound >= 1, (characterNGrams?.lowerBound ?? 1) >= 1 else {
+            throw .invalidParameter(name: "n-gram lengths", value: "\(wordNGrams), \(String(describing: characterNGrams))",
+                                    reason: "must start at 1 or more")
+        }
+        self.dimension = dimension
+        self.wordNGrams = wordNGrams
+        self.characterNGrams = characterNGrams
+        var documentFrequency = [Int](repeating: 0, count: dimension)
+        var seen = [Bool](repeating: false, count: dimension)
+        for text in corpus {
+            var touched: [Int] = []
+            Self.forEachFeature(of: text, wordNGrams: wordNGrams, characterNGrams: characterNGrams) { hash in
+                let bucket = Int(hash % UInt64(dimension))
+                if !seen[bucket] {
+                    seen[bucket] = true
+                    touched.append(bucket)
+                }
+            }
+            for bucket in touched {
+                documentFrequency[bucket] += 1
+                seen[bucket] = false
+            }
+        }
+        let n = Float(corpus.count)
+        inverseDocumentFrequencies = documentFrequency.map { _logf((1 + n) / (1 + Float($0))) + 1 }
+    }
+
+    /// A name that changes with the settings and the fitted frequencies.
+    public var identifier: String {
+        var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
+        for value in inverseDocumentFrequencies {
+            fingerprint = (fingerprint ^ UInt64(value.bitPattern)) &* 0x0000_0100_0000_01b3
+        }
+        let characters = characterNGrams.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "none"
+        let hex = String(fingerprint, radix: 16)
+        return "hashing-tfidf(d=\(dimension),w=\(wordNGrams.lowerBound)-\(wordNGrams.upperBound),c=\(characters))@\(hex)"
+    }
+
+    /// Encodes texts into unit-length rows (all-zero rows for texts without features).
+    public func encode(_ inputs: [String]) async throws -> Matrix<Float> { encodeSynchronously(inputs) }
+
+    /// Encodes texts without suspending.
+    public func encodeSynchronously(_ inputs: [String]) -> Matrix<Float> {
+        var result = Matrix<Float>(rowCount: inputs.count, columnCount: dimension)
+        let dimension = self.dimension
+        result.withUnsafeMutableBufferPointer { x in
+            for (row, text) in inputs.enumerated() {
+                let base = row * dimension
+                Self.forEachFeature(of: text, wordNGrams: wordNGrams, characterNGrams: characterNGrams) { hash in
+                    let bucket = Int(hash % UInt64(dimension))
+                    let sign: Float = (hash >> 63) == 0 ? 1 : -1
+                    x[base + bucket] += sign * inverseDocumentFrequencies[bucket]
+                }
+            }
+        }
+        result.normalizeRows()
+        return result
+    }
+
+    static func forEachFeature(
+        of text: String, wordNGrams: ClosedRange<Int>, characterNGrams: ClosedRange<Int>?, _ body: (UInt64) -> Void
+    ) {
+        let words = text.lowercased().split { !($0.isLetter || $0.isNumber) }
+        for length in wordNGrams where length <= words.count {
+            for start in 0...(words.count - length) {
+                let gram = words[start..<(start + length)].joined(separator: " ")
+                body(_stableHash(gram, seed: UInt64(length)))
+            }
+        }
+        guard let characterNGrams else { return }
+        for word in words {
+            let padded = Array("<" + word + ">")
+            for length in characterNGrams where length <= padded.count {
+                for start in 0...(padded.count - length) {
+                    body(_stableHash(String(padded[start..<(start + length)]), seed: 0x100 + UInt64(length)))
+                }
+            }
+        }
+    }
+}

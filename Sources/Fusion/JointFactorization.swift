@@ -1,0 +1,246 @@
+import Factorization
+import LinearAlgebra
+
+/// Shared-factor joint factorization of implicit-feedback interactions with any number
+/// of side-information blocks on either side.
+///
+/// The fit minimises the implicit-ALS objective (Hu, Koren and Volinsky 2008) plus, for
+/// each side, the terms of its ``SideInformationModel``:
+///
+///     Σ_{all u,i} cᵤᵢ(pᵤᵢ − uᵤᵀvᵢ)²
+///       + collective side:  λ‖F‖² + Σⱼ wⱼ‖Mⱼ ⊙ (Xⱼ − F·Aⱼᵀ)‖² + λ_A Σⱼ‖Aⱼ‖²
+///       + offset side:      λₒ‖F − Z·D‖² + λ_A‖D‖²
+///
+/// by alternating closed-form updates: user factors (the implicit-ALS row update with the
+/// blocks' k×k terms computed once per half-step), user loadings, item factors, item
+/// loadings. Rows are solved in parallel on ``Parallel/threadCount`` threads with the
+/// Cholesky or conjugate-gradient solver of ``ImplicitAlternatingLeastSquares``; results
+/// do not depend on the thread count. With no blocks it is exactly implicit ALS.
+///
+/// ```swift
+/// let model = try JointFactorization(.init(factorCount: 64))
+///     .fit(interactions, itemBlocks: [titles, genres, decades], as: Float.self)
+/// let coldFactors = try model.itemFactors(for: newMovieIDs, from: [titles, genres, decades])
+/// ```
+///
+/// [Singh 2008]: https://doi.org/10.1145/1401890.1401969
+/// [Agarwal 2009]: https://doi.org/10.1145/1557019.1557029
+public struct JointFactorization: Sendable {
+    /// The hyper-parameters of a fit.
+    public struct Configuration: Sendable, Hashable {
+        /// The number of latent factors k. Default 64.
+        public var factorCount: Int
+        /// λ on the factors of a collective side (and of a side without blocks). Default 0.05.
+        public var regularization: Double
+        /// α in the confidence 1 + α·r. Default 40.
+        public var alpha: Double
+        /// How interaction values become r. Default ``ImplicitAlternatingLeastSquares/Values/raw``.
+        public var values: ImplicitAlternatingLeastSquares.Values
+        /// The number of sweeps. Default 15.
+        public var iterationCount: Int
+        /// The row solver. Default conjugate gradient with 3 steps.
+        public var solver: ImplicitAlternatingLeastSquares.Solver
+        /// How user blocks enter the user factors. Default ``SideInformationModel/collective``.
+        public var userModel: SideInformationModel
+        /// How item blocks enter the item factors. Default ``SideInformationModel/offset``,
+        /// which measured best for cold-start items (see `Docs/Fusion.md`).
+        public var itemModel: SideInformationModel
+        /// λ_A on the loadings (collective) or the map D (offset). Default 3, chosen on a
+        /// cold split carved from the MovieLens training data (see `Docs/Fusion.md`).
+        public var loadingRegularization: Double
+        /// λₒ on the offsets of an offset side: how strongly factors are pulled towards
+        /// what the side information predicts. Default 0.05, the same as λ, so that a side
+        /// without informative blocks fits exactly as implicit ALS.
+        public var offsetRegularization: Double
+        /// The seed of the random initial factors. Default 42.
+        public var seed: UInt64
+        /// Initial factors are drawn uniformly from [0, initialScale). Default 0.01.
+        public var initialScale: Double
+
+        /// Creates a configuration; every parameter has the documented default.
+        public init(
+            factorCount: Int = 64, regularization: Double = 0.05, alpha: Double = 40,
+            values: ImplicitAlternatingLeastSquares.Values = .raw, iterationCount: Int = 15,
+            solver: ImplicitAlternatingLeastSquares.Solver = .conjugateGradient(steps: 3),
+            userModel: SideInformationModel = .collective, itemModel: SideInformationModel = .offset,
+            loadingRegularization: Double = 3, offsetRegularization: Double = 0.05, seed: UInt64 = 42,
+            initialScale: Double = 0.01
+        ) {
+            self.factorCount = factorCount
+            self.regularization = regularization
+            self.alpha = alpha
+            self.values = values
+            self.iterationCount = iterationCount
+            self.solver = solver
+            self.userModel = userModel
+            self.itemModel = itemModel
+            self.loadingRegularization = loadingRegularization
+            self.offsetRegularization = offsetRegularization
+            self.seed = seed
+            self.initialScale = initialScale
+        }
+
+        /// The implicit-ALS configuration of the interaction part.
+        var interactionConfiguration: ImplicitAlternatingLeastSquares.Configuration {
+            .init(factorCount: factorCount, regularization: regularization, alpha: alpha, values: values,
+                  iterationCount: iterationCount, solver: solver, seed: seed, initialScale: initialScale)
+        }
+
+        /// Throws ``FusionError/training(_:)`` wrapping
+        /// ``TrainingError/invalidConfiguration(parameter:value:reason:)`` for the first
+        /// parameter out of range.
+        public func validate() throws(FusionError) {
+            do {
+                try interactionConfiguration.validate()
+            } catch {
+                throw .training(error)
+            }
+            for (name, value) in [("loadingRegularization", loadingRegularization),
+                                  ("offsetRegularization", offsetRegularization)]
+            where !(value > 0) || !value.isFinite {
+                throw .training(.invalidConfiguration(parameter: name, value: "\(value)",
+                                                      reason: "must be positive and finite"))
+            }
+        }
+    }
+
+    /// The hyper-parameters.
+    public var configuration: Configuration
+
+    /// Creates a trainer with the given configuration.
+    public init(_ configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Fits shared user and item factors to `interactions` and the side-information blocks.
+    ///
+    /// Blocks are matched to users and items by id; an entity a block does not cover, or
+    /// marks absent, simply lacks that modality. Entities that blocks cover but the
+    /// interactions do not are not part of the fit; place them afterwards with
+    /// ``JointFactorizationModel/itemFactors(for:from:)`` and
+    /// ``JointFactorizationModel/addingItems(_:factors:)``.
+    ///
+    /// - Parameters:
+    ///   - progress: called after each iteration with the objective and its terms
+    ///     (interactions, each side's penalties and blocks); computing them costs about
+    ///     one extra half-step, so only when a handler is given.
+    /// - Throws: ``FusionError/duplicateBlockName(_:)``, ``FusionError/blockShape(block:reason:)``,
+    ///   and ``FusionError/training(_:)`` with the errors of
+    ///   ``ImplicitAlternatingLeastSquares/fit(_:as:progress:)`` (bad configuration, empty
+    ///   data, too many factors, negative values, NaN at an iteration, cancellation).
+    public func fit<Scalar: BLASScalar, UserID, ItemID>(
+        _ interactions: Interactions<UserID, ItemID>,
+        userBlocks: [SideInformationBlock<UserID, Scalar>] = [],
+        itemBlocks: [SideInformationBlock<ItemID, Scalar>] = [],
+        as scalarType: Scalar.Type = Scalar.self,
+        progress: TrainingProgressHandler? = nil
+    ) throws(FusionError) -> JointFactorizationModel<Scalar, UserID, ItemID> {
+        let configuration = self.configuration
+        try configuration.validate()
+        let (m, n, k) = (interactions.userCount, interactions.itemCount, configuration.factorCount)
+        guard interactions.count > 0 else { throw .training(.noInteractions) }
+        guard k <= m && k <= n else { throw .training(.tooManyFactors(factors: k, users: m, items: n)) }
+        if configuration.values == .raw {
+            for u in 0..<m {
+                for index in interactions.byUser.entryRange(ofRow: u) where interactions.byUser.values[index] < 0 {
+                    throw .training(.invalidValue(
+                        user: u, item: Int(interactions.byUser.columnIndices[index]),
+                        value: interactions.byUser.values[index], reason: "implicit-feedback values must not be negative"))
+                }
+            }
+        }
+        let lambda = Scalar(configuration.regularization)
+        var userSide = try _SideTerms(
+            userBlocks, ids: interactions.userIDs, factorCount: k, model: configuration.userModel,
+            factorRegularization: lambda, loadingRegularization: Scalar(configuration.loadingRegularization),
+            offsetRegularization: Scalar(configuration.offsetRegularization))
+        var itemSide = try _SideTerms(
+            itemBlocks, ids: interactions.itemIDs, factorCount: k, model: configuration.itemModel,
+            factorRegularization: lambda, loadingRegularization: Scalar(configuration.loadingRegularization),
+            offsetRegularization: Scalar(configuration.offsetRegularization))
+
+        let (users, items) = try Self.alternate(
+            byUser: interactions.byUser, byItem: interactions.byItem, userSide: &userSide, itemSide: &itemSide,
+            configuration: configuration, progress: progress)
+        return JointFactorizationModel(
+            userIDs: interactions.userIDs, itemIDs: interactions.itemIDs, userFactors: users, itemFactors: items,
+            configuration: configuration, userSide: userSide.trained, itemSide: itemSide.trained)
+    }
+
+    /// The alternating updates, generic over the scalar only so that they are specialised
+    /// for `Float` and `Double`.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    static func alternate<Scalar: BLASScalar>(
+        byUser: SparseMatrix<Double>, byItem: SparseMatrix<Double>, userSide: inout _SideTerms<Scalar>,
+        itemSide: inout _SideTerms<Scalar>, configuration: Configuration, progress: TrainingProgressHandler?
+    ) throws(FusionError) -> (users: Matrix<Scalar>, items: Matrix<Scalar>) {
+        let (m, n, k) = (byUser.rowCount, byUser.columnCount, configuration.factorCount)
+        let transform: (Double) -> Double = configuration.values == .binary ? { _ in 1 } : { $0 }
+        let userRows = _CompressedRows<Scalar>(byUser, transform: transform)
+        let itemRows = _CompressedRows<Scalar>(byItem, transform: transform)
+        var generator = SplitMix64(seed: configuration.seed)
+        var users: Matrix<Scalar> = _RandomFactors.uniform(
+            rowCount: m, columnCount: k, scale: configuration.initialScale, using: &generator)
+        var items: Matrix<Scalar> = _RandomFactors.uniform(
+            rowCount: n, columnCount: k, scale: configuration.initialScale, using: &generator)
+        let alpha = Scalar(configuration.alpha)
+        let solver: _ImplicitSolverKind = switch configuration.solver {
+        case .cholesky: .cholesky
+        case .conjugateGradient(let steps): .conjugateGradient(steps: steps)
+        }
+        try userSide.updateLoadings(users)
+        try itemSide.updateLoadings(items)
+        var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
+        for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
+            do {
+                try monitor.checkCancellation(completedIterations: iteration - 1)
+            } catch {
+                throw .training(error)
+            }
+            do {
+                let userExtra = userSide.extraTerms(current: users)
+                try _implicitHalfStep(
+                    userRows, fixed: items, solving: &users, alpha: alpha,
+                    regularization: userSide.halfStepRegularization, solver: solver,
+                    extraGram: userExtra.gram, extraRightHandSide: userExtra.rightHandSide)
+                try userSide.updateLoadings(users)
+                let itemExtra = itemSide.extraTerms(current: items)
+                try _implicitHalfStep(
+                    itemRows, fixed: users, solving: &items, alpha: alpha,
+                    regularization: itemSide.halfStepRegularization, solver: solver,
+                    extraGram: itemExtra.gram, extraRightHandSide: itemExtra.rightHandSide)
+                try itemSide.updateLoadings(items)
+            } catch let error as LinearAlgebraError {
+                if case .notPositiveDefinite(let minor) = error {
+                    throw .training(.notPositiveDefinite(iteration: iteration, minor: minor))
+                }
+                throw .training(.nonFinite(iteration: iteration, quantity: "a row solve (\(error))"))
+            } catch let error as FusionError {
+                throw error
+            } catch {
+                throw .training(.nonFinite(iteration: iteration, quantity: "a row solve (\(error))"))
+            }
+            guard users._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the user factors")) }
+            guard items._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the item factors")) }
+            for (side, terms) in [("user", userSide), ("item", itemSide)] {
+                for loading in terms.loadings where !loading._isFinite() {
+                    throw .training(.nonFinite(iteration: iteration, quantity: "the \(side) loadings"))
+                }
+            }
+            if monitor.wantsLoss {
+                let interactionLoss = _implicitObjective(userRows, users: users, items: items, alpha: alpha,
+                                                         regularization: 0)
+                let terms = [LossTerm(name: "interactions", value: interactionLoss)]
+                    + userSide.loss(users, side: "user") + itemSide.loss(items, side: "item")
+                do {
+                    try monitor.finish(iteration: iteration, loss: terms.reduce(0) { $0 + $1.value }, terms: terms)
+                } catch {
+                    throw .training(error)
+                }
+            }
+        }
+        return (users, items)
+    }
+}
+

@@ -1,0 +1,178 @@
+import Factorization
+import LinearAlgebra
+
+extension JointFactorizationModel {
+    /// Factors for items from their side information, optionally with a few interactions
+    /// each — the item row update of the joint fit with the user factors fixed.
+    ///
+    /// With no interactions this is cold start: collective item side,
+    /// f = (Σⱼ wⱼBⱼᵀBⱼ + λI)⁻¹ Σⱼ wⱼBⱼᵀyⱼ over the blocks the item has; offset item side,
+    /// f = Dᵀz. With interactions it is the warm fold-in that also weighs what the users
+    /// did. Each block is looked up by the model's block name; an item missing from a
+    /// block, or absent in it, lacks that modality. Known items may be given too (their
+    /// factors are recomputed from this information alone).
+    ///
+    /// - Parameters:
+    ///   - ids: the items.
+    ///   - blocks: side-information blocks covering them, built like the training blocks
+    ///     (same names and encoders); blocks the model does not know are rejected.
+    ///   - interactions: per item, `(user, value)` pairs, or `nil` for cold start.
+    /// - Returns: an `ids.count × k` matrix.
+    /// - Throws: ``FusionError/unknownBlock(_:)``, ``FusionError/blockShape(block:reason:)``
+    ///   (wrong dimension, or an interaction list of the wrong count),
+    ///   ``FusionError/encoderOutput(encoder:reason:)`` when a block's encoder differs from
+    ///   training, and ``FusionError/factorization(_:)`` for unknown users or bad values.
+    public func itemFactors(
+        for ids: [ItemID], from blocks: [SideInformationBlock<ItemID, Scalar>],
+        foldingIn interactions: [[(user: UserID, value: Double)]]? = nil
+    ) throws(FusionError) -> Matrix<Scalar> {
+        try Self.placeRows(
+            ids, blocks: blocks, interactions: interactions, side: itemSide, otherIDs: userIDs, fixed: userFactors,
+            configuration: configuration)
+    }
+
+    /// Factors for users from their side information, optionally with a few interactions
+    /// each; see ``itemFactors(for:from:foldingIn:)``.
+    public func userFactors(
+        for ids: [UserID], from blocks: [SideInformationBlock<UserID, Scalar>],
+        foldingIn interactions: [[(item: ItemID, value: Double)]]? = nil
+    ) throws(FusionError) -> Matrix<Scalar> {
+        try Self.placeRows(
+            ids, blocks: blocks, interactions: interactions?.map { $0.map { (user: $0.item, value: $0.value) } },
+            side: userSide, otherIDs: itemIDs, fixed: itemFactors, configuration: configuration)
+    }
+
+    /// A model in which `ids` have the given factors: known items' rows are replaced, new
+    /// items are appended, so they are ranked and retrievable by id.
+    ///
+    /// - Throws: ``FusionError/blockShape(block:reason:)`` when `factors` is not
+    ///   `ids.count × k`, ``FusionError/nonFiniteFeature(block:row:column:)`` for NaN factors.
+    public func addingItems(_ ids: [ItemID], factors: Matrix<Scalar>) throws(FusionError) -> Self {
+        let (map, rows) = try Self.grow(itemIDs, itemFactors, ids, factors)
+        return Self(userIDs: userIDs, itemIDs: map, userFactors: userFactors, itemFactors: rows,
+                    configuration: configuration, userSide: userSide, itemSide: itemSide)
+    }
+
+    /// A model in which `ids` have the given factors; see ``addingItems(_:factors:)``.
+    public func addingUsers(_ ids: [UserID], factors: Matrix<Scalar>) throws(FusionError) -> Self {
+        let (map, rows) = try Self.grow(userIDs, userFactors, ids, factors)
+        return Self(userIDs: map, itemIDs: itemIDs, userFactors: rows, itemFactors: itemFactors,
+                    configuration: configuration, userSide: userSide, itemSide: itemSide)
+    }
+
+    private static func grow<ID>(
+        _ map: IDMap<ID>, _ factors: Matrix<Scalar>, _ ids: [ID], _ newFactors: Matrix<Scalar>
+    ) throws(FusionError) -> (IDMap<ID>, Matrix<Scalar>) {
+        let k = factors.columnCount
+        guard newFactors.rowCount == ids.count, newFactors.columnCount == k else {
+            throw .blockShape(block: "factors", reason: "\(newFactors.rowCount)×\(newFactors.columnCount) for \(ids.count) ids and k = \(k)")
+        }
+        if let (row, column) = newFactors.firstNonFiniteIndex() {
+            throw .nonFiniteFeature(block: "factors", row: row, column: column)
+        }
+        var map = map
+        var elements = factors.elements
+        for (row, id) in ids.enumerated() {
+            let index = map.append(id)
+            let values = newFactors.row(row)
+            if index * k == elements.count {
+                elements.append(contentsOf: values)
+            } else {
+                elements.replaceSubrange(index * k..<(index + 1) * k, with: values)
+            }
+        }
+        return (map, try! Matrix(rowCount: map.count, columnCount: k, elements: elements))
+    }
+
+    /// The row update shared by cold start and warm fold-in on either side.
+    private static func placeRows<ID, OtherID>(
+        _ ids: [ID], blocks: [SideInformationBlock<ID, Scalar>], interactions: [[(user: OtherID, value: Double)]]?,
+        side: SideInformationLoadings<Scalar>, otherIDs: IDMap<OtherID>, fixed: Matrix<Scalar>,
+        configuration: JointFactorization.Configuration
+    ) throws(FusionError) -> Matrix<Scalar> {
+        let k = fixed.columnCount
+        if let interactions, interactions.count != ids.count {
+            throw .blockShape(block: "interactions", reason: "\(interactions.count) interaction lists for \(ids.count) ids")
+        }
+        for block in blocks {
+            guard let summary = side.block(named: block.name) else { throw .unknownBlock(block.name) }
+            guard block.dimension == summary.dimension else {
+                throw .blockShape(block: block.name, reason: "\(block.dimension) features, the model's block has \(summary.dimension)")
+            }
+            guard block.encoderIdentifier == summary.encoderIdentifier else {
+                throw .encoderOutput(
+                    encoder: block.encoderIdentifier ?? "none",
+                    reason: "block '\(block.name)' was trained with encoder '\(summary.encoderIdentifier ?? "none")'")
+            }
+        }
+        // Rows with the same blocks present (and all with, or all without, interactions)
+        // share one prior matrix, so they are solved together.
+        var groups: [[Bool]: [Int]] = [:]
+        var features: [[String: [Scalar]]] = []
+        for (row, id) in ids.enumerated() {
+            var rows: [String: [Scalar]] = [:]
+            for block in blocks {
+                if let index = block.ids.index(of: id), block.presence[index] { rows[block.name] = block.features.row(index) }
+            }
+            let warm = !(interactions?[row].isEmpty ?? true)
+            groups[side.blocks.map { rows[$0.name] != nil } + [warm], default: []].append(features.count)
+            features.append(rows)
+        }
+        var result = Matrix<Scalar>(rowCount: ids.count, columnCount: k)
+        let alpha = Scalar(configuration.alpha)
+        let binary = configuration.values == .binary
+        for (_, members) in groups.sorted(by: { $0.value[0] < $1.value[0] }) {
+            var gram = Matrix<Scalar>(rowCount: k, columnCount: k)
+            var rhs = Matrix<Scalar>(rowCount: members.count, columnCount: k)
+            var regularization = side.factorRegularization
+            for (position, member) in members.enumerated() {
+                let prior = try side.prior(features[member], factorCount: k)
+                if position == 0 { (gram, regularization) = (prior.gram, prior.regularization) }
+                rhs.setRow(position, to: prior.rightHandSide)
+            }
+            var offsets = [0], columns: [Int32] = [], values: [Scalar] = []
+            for member in members {
+                var summed: [Int: Double] = [:]
+                for (position, entry) in (interactions?[member] ?? []).enumerated() {
+                    guard entry.value.isFinite else {
+                        throw .factorization(.nonFiniteValue(record: position, user: "\(entry.user)", item: "\(ids[member])",
+                                                             value: entry.value))
+                    }
+                    guard let index = otherIDs.index(of: entry.user) else { throw .unknownID("\(entry.user)") }
+                    guard binary || entry.value >= 0 else {
+                        throw .factorization(.inconsistentData("fold-in value \(entry.value) is negative"))
+                    }
+                    summed[index, default: 0] += binary ? 1 : entry.value
+                }
+                for (index, value) in summed.sorted(by: { $0.key < $1.key }) {
+                    columns.append(Int32(index))
+                    values.append(Scalar(binary ? 1 : value))
+                }
+                offsets.append(columns.count)
+            }
+            let data = _CompressedRows<Scalar>(
+                rowCount: members.count, columnCount: fixed.rowCount, offsets: offsets, columns: columns, values: values)
+            var solved = Matrix<Scalar>(rowCount: members.count, columnCount: k)
+            if values.isEmpty {
+                // Cold start: (prior gram + λI)·f = rhs for every row, without the
+                // interaction Gram FᵀF that only matters with interactions.
+                for a in 0..<k { gram[a, a] += regularization }
+                do {
+                    solved = try gram.solvedSymmetricPositiveDefinite(rhs.transposed()).transposed()
+                } catch {
+                    throw .linearAlgebra(error)
+                }
+            } else {
+                do {
+                    try _implicitHalfStep(data, fixed: fixed, solving: &solved, alpha: alpha,
+                                          regularization: regularization, solver: .cholesky, extraGram: gram,
+                                          extraRightHandSide: rhs)
+                } catch {
+                    throw .linearAlgebra(error)
+                }
+            }
+            for (position, member) in members.enumerated() { result.setRow(member, to: solved.row(position)) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,30 @@
+import Factorization
+import LinearAlgebra
+import Ranking
+
+extension JointFactorizationModel {
+    /// A ranker over the training items plus `additionalItems`, in which every additional
+    /// item the model has no factors for is placed from its side information first (cold
+    /// start through ``itemFactors(for:from:foldingIn:)``).
+    ///
+    /// Items covered by no block keep no factors and score zero, as the ranker does for
+    /// any item without factors.
+    /// - Throws: the errors of ``itemFactors(for:from:foldingIn:)`` and of `Ranker.init`,
+    ///   as ``FusionError``.
+    public func ranker(
+        training: Interactions<UserID, ItemID>, additionalItems: [ItemID] = [],
+        itemBlocks: [SideInformationBlock<ItemID, Scalar>] = []
+    ) throws(FusionError) -> Ranker<Scalar, UserID, ItemID> {
+        var model = self
+        let coveredByBlocks = Set(itemBlocks.flatMap(\.ids.ids))
+        let cold = additionalItems.filter { itemIDs.index(of: $0) == nil && coveredByBlocks.contains($0) }
+        if !cold.isEmpty {
+            model = try addingItems(cold, factors: itemFactors(for: cold, from: itemBlocks))
+        }
+        do {
+            return try Ranker(model: model, training: training, additionalItems: additionalItems)
+        } catch {
+            throw .ranking(error)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Factorization
+import LinearAlgebra
+
+/// A trained joint factorization: shared user and item factors, the side-information
+/// loadings of each side, and the row updates that place new users and items from their
+/// side information alone (cold start) or from a few interactions plus side information.
+///
+/// An immutable value, safe to share across tasks.
+public struct JointFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hashable & Sendable>:
+    FactorModel
+{
+    public let userIDs: IDMap<UserID>
+    public let itemIDs: IDMap<ItemID>
+    public let userFactors: Matrix<Scalar>
+    public let itemFactors: Matrix<Scalar>
+    /// The configuration the model was fitted with.
+    public let configuration: JointFactorization.Configuration
+    /// The user side's blocks and loadings.
+    public let userSide: SideInformationLoadings<Scalar>
+    /// The item side's blocks and loadings.
+    public let itemSide: SideInformationLoadings<Scalar>
+
+    init(
+        userIDs: IDMap<UserID>, itemIDs: IDMap<ItemID>, userFactors: Matrix<Scalar>, itemFactors: Matrix<Scalar>,
+        configuration: JointFactorization.Configuration, userSide: SideInformationLoadings<Scalar>,
+        itemSide: SideInformationLoadings<Scalar>
+    ) {
+        self.userIDs = userIDs
+        self.itemIDs = itemIDs
+        self.userFactors = userFactors
+        self.itemFactors = itemFactors
+        self.configuration = configuration
+        self.userSide = userSide
+        self.itemSide = itemSide
+    }
+}

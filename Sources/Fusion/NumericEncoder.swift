@@ -1,0 +1,85 @@
+import LinearAlgebra
+
+/// Encoding of one numeric attribute (a release year, a price, an age).
+///
+/// Missing values never become a fake number: a block built through this encoder marks
+/// rows whose value is `nil` as absent (see
+/// ``SideInformationBlock/encoding(name:ids:inputs:using:cache:batchSize:weight:preprocessing:)``).
+public struct NumericEncoder: FeatureEncoder {
+    /// How a value becomes features.
+    public enum Representation: Sendable, Hashable {
+        /// One column: `(x − mean) / standard deviation`, fitted on the corpus.
+        case standardized
+        /// One-hot buckets `[origin + w·j, origin + w·(j+1))` spanning the corpus, with
+        /// values outside clamped to the first or last bucket. Keeps non-linear signal
+        /// (a decade of release) that a single linear column loses.
+        case buckets(width: Double)
+    }
+
+    /// The representation.
+    public let representation: Representation
+    /// The fitted mean (standardized) or the first bucket's lower edge (buckets).
+    public let origin: Double
+    /// The fitted standard deviation (standardized) or the bucket width (buckets).
+    public let scale: Double
+    /// The number of output columns.
+    public let dimension: Int
+
+    /// Fits the encoder on the finite values of `corpus`.
+    ///
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` when the corpus holds
+    ///   no finite value or a bucket width is not positive.
+    public init(fittingOn corpus: [Double], representation: Representation = .standardized) throws(FusionError) {
+        let values = corpus.filter(\.isFinite)
+        guard let low = values.min(), let high = values.max() else {
+            throw .invalidParameter(name: "numeric corpus", value: "\(corpus.count) values",
+                                    reason: "holds no finite value")
+        }
+        self.representation = representation
+        switch representation {
+        case .standardized:
+            let mean = values.reduce(0, +) / Double(values.count)
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)
+            origin = mean
+            scale = variance > 0 ? variance.squareRoot() : 1
+            dimension = 1
+        case .buckets(let width):
+            guard width > 0, width.isFinite else {
+                throw .invalidParameter(name: "bucket width", value: "\(width)", reason: "must be positive and finite")
+            }
+            origin = (low / width).rounded(.down) * width
+            scale = width
+            dimension = Int(((high - origin) / width).rounded(.down)) + 1
+        }
+    }
+
+    /// A name that changes with the fitted state.
+    public var identifier: String {
+        switch representation {
+        case .standardized: return "numeric(standardized,mean=\(origin),sd=\(scale))"
+        case .buckets: return "numeric(buckets,origin=\(origin),width=\(scale),count=\(dimension))"
+        }
+    }
+
+    /// Encodes values.
+    ///
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for a NaN or infinite
+    ///   value (pass missing values as `nil` to the block builder instead).
+    public func encode(_ inputs: [Double]) async throws -> Matrix<Float> {
+        var result = Matrix<Float>(rowCount: inputs.count, columnCount: dimension)
+        for (row, value) in inputs.enumerated() {
+            guard value.isFinite else {
+                throw FusionError.invalidParameter(name: "numeric input \(row)", value: "\(value)",
+                                                   reason: "must be finite; pass missing values as nil")
+            }
+            switch representation {
+            case .standardized:
+                result[row, 0] = Float((value - origin) / scale)
+            case .buckets:
+                let bucket = min(max(Int(((value - origin) / scale).rounded(.down)), 0), dimension - 1)
+                result[row, bucket] = 1
+            }
+        }
+        return result
+    }
+}

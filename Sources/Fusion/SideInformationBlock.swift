@@ -1,0 +1,190 @@
+import Factorization
+import LinearAlgebra
+
+/// One modality of side information for users or for items: a named matrix of dense
+/// features with one row per entity, a weight, a presence mask and preprocessing.
+///
+/// Rows are keyed by external id, so a block may cover entities the interaction data
+/// lacks (cold items that can be ranked from their features) and may miss entities it
+/// has (their rows are absent). A row whose entity lacks the modality altogether (no
+/// image, an empty year) is marked absent with the presence mask rather than filled
+/// with a fake value.
+///
+/// ```swift
+/// let genres = try SideInformationBlock<Int, Float>(
+///     name: "genres", ids: movieIDs, features: multiHot, weight: 1,
+///     preprocessing: .init(normalizeRows: true))
+/// ```
+public struct SideInformationBlock<ID: Hashable & Sendable, Scalar: BLASScalar>: Sendable {
+    /// The block's name, unique among the blocks of a model.
+    public let name: String
+    /// The weight of the block's term in the objective (or its prior strength).
+    public var weight: Scalar
+    /// The preprocessing applied to the rows.
+    public let preprocessing: BlockPreprocessing
+    /// The entities the rows describe; index `r` is row `r` of ``features``.
+    public let ids: IDMap<ID>
+    /// The preprocessed features, one row per id; absent rows are zero.
+    public let features: Matrix<Scalar>
+    /// Whether each row holds the modality.
+    public let presence: [Bool]
+    /// The preprocessing fitted on the block's present rows, to replay on new rows.
+    public let normalization: BlockNormalization<Scalar>
+    /// The identifier of the encoder that produced the features, if one did.
+    public let encoderIdentifier: String?
+
+    /// Creates a block from a feature matrix whose row `r` describes `ids[r]`.
+    ///
+    /// - Parameters:
+    ///   - presence: whether each row holds the modality; `nil` means every row does.
+    ///     Values in absent rows are ignored.
+    /// - Throws: ``FusionError/blockShape(block:reason:)`` when the ids, rows and mask
+    ///   disagree in count or an id repeats; ``FusionError/nonFiniteFeature(block:row:column:)``
+    ///   for NaN or infinity in a present row; ``FusionError/invalidParameter(name:value:reason:)``
+    ///   for an empty name or a weight that is not positive and finite.
+    public init(
+        name: String, ids: [ID], features: Matrix<Scalar>, presence: [Bool]? = nil, weight: Scalar = 1,
+        preprocessing: BlockPreprocessing = .none, encoderIdentifier: String? = nil
+    ) throws(FusionError) {
+        guard !name.isEmpty else { throw .invalidParameter(name: "block name", value: "\"\"", reason: "must not be empty") }
+        guard weight > 0, weight.isFinite else {
+            throw .invalidParameter(name: "weight of block '\(name)'", value: "\(weight)", reason: "must be positive and finite")
+        }
+        guard features.rowCount == ids.count else {
+            throw .blockShape(block: name, reason: "\(features.rowCount) feature rows for \(ids.count) ids")
+        }
+        let presence = presence ?? [Bool](repeating: true, count: ids.count)
+        guard presence.count == ids.count else {
+            throw .blockShape(block: name, reason: "presence mask of \(presence.count) rows for \(ids.count) ids")
+        }
+        var map = IDMap<ID>()
+        for (row, id) in ids.enumerated() {
+            guard map.index(of: id) == nil else { throw .blockShape(block: name, reason: "id '\(id)' repeats at row \(row)") }
+            _ = map.append(id)
+        }
+        let columns = features.columnCount
+        var means = [Scalar](repeating: 0, count: columns)
+        var scales = [Scalar](repeating: 1, count: columns)
+        let presentCount = presence.lazy.filter { $0 }.count
+        try features.withUnsafeBufferPointer { (x) throws(FusionError) in
+            for row in 0..<ids.count where presence[row] {
+                for column in 0..<columns where !x[row * columns + column].isFinite {
+                    throw .nonFiniteFeature(block: name, row: row, column: column)
+                }
+            }
+            if presentCount > 0, preprocessing.centerColumns || preprocessing.scaleColumns {
+                var sums = [Double](repeating: 0, count: columns), squares = sums
+                for row in 0..<ids.count where presence[row] {
+                    for column in 0..<columns {
+                        let value = Double(x[row * columns + column])
+                        sums[column] += value
+                        squares[column] += value * value
+                    }
+                }
+                for column in 0..<columns {
+                    let mean = sums[column] / Double(presentCount)
+                    let variance = max(0, squares[column] / Double(presentCount) - mean * mean)
+                    if preprocessing.centerColumns { means[column] = Scalar(mean) }
+                    if preprocessing.scaleColumns, variance > 0 { scales[column] = Scalar(variance.squareRoot()) }
+                }
+            }
+        }
+        self.name = name
+        self.weight = weight
+        self.preprocessing = preprocessing
+        self.ids = map
+        self.presence = presence
+        self.normalization = BlockNormalization(
+            columnMeans: means, columnScales: scales, normalizeRows: preprocessing.normalizeRows)
+        self.encoderIdentifier = encoderIdentifier
+        self.features = normalization.apply(to: features, presence: presence)
+    }
+
+    /// The number of feature columns.
+    public var dimension: Int { features.columnCount }
+
+    /// Applies this block's fitted preprocessing to new raw rows (for example the
+    /// features of a cold-start item), exactly as it was applied to the block's rows.
+    ///
+    /// - Throws: ``FusionError/blockShape(block:reason:)`` for the wrong column count and
+    ///   ``FusionError/nonFiniteFeature(block:row:column:)``.
+    public func preprocessed(_ rows: Matrix<Scalar>) throws(FusionError) -> Matrix<Scalar> {
+        try normalization.validatedApply(to: rows, block: name)
+    }
+}
+
+/// Column and row transformations applied before factorization, fitted on the
+/// block's present rows and applied identically to rows encoded later.
+public struct BlockPreprocessing: Sendable, Hashable, Codable {
+    /// Subtract each column's mean.
+    public var centerColumns: Bool
+    /// Divide each column by its standard deviation (columns of zero spread are left).
+    public var scaleColumns: Bool
+    /// Scale each row to unit Euclidean norm, after the column steps.
+    public var normalizeRows: Bool
+
+    /// Creates preprocessing options; all off by default.
+    public init(centerColumns: Bool = false, scaleColumns: Bool = false, normalizeRows: Bool = false) {
+        self.centerColumns = centerColumns
+        self.scaleColumns = scaleColumns
+        self.normalizeRows = normalizeRows
+    }
+
+    /// No preprocessing.
+    public static let none = BlockPreprocessing()
+}
+
+/// The column and row transformation fitted on a block, replayed on rows encoded later.
+public struct BlockNormalization<Scalar: BLASScalar>: Sendable, Hashable {
+    /// The column means subtracted (zeros when not centring).
+    public let columnMeans: [Scalar]
+    /// The column divisors (ones when not scaling).
+    public let columnScales: [Scalar]
+    /// Whether rows are scaled to unit norm after the column steps.
+    public let normalizeRows: Bool
+
+    /// Creates a normalization from fitted statistics.
+    public init(columnMeans: [Scalar], columnScales: [Scalar], normalizeRows: Bool) {
+        precondition(columnMeans.count == columnScales.count,
+                     "\(columnMeans.count) column means for \(columnScales.count) column scales")
+        self.columnMeans = columnMeans
+        self.columnScales = columnScales
+        self.normalizeRows = normalizeRows
+    }
+
+    /// The number of columns it applies to.
+    public var dimension: Int { columnMeans.count }
+
+    /// Validates raw rows (column count, finiteness) and transforms them.
+    ///
+    /// - Throws: ``FusionError/blockShape(block:reason:)``, ``FusionError/nonFiniteFeature(block:row:column:)``.
+    public func validatedApply(to rows: Matrix<Scalar>, block: String) throws(FusionError) -> Matrix<Scalar> {
+        guard rows.columnCount == dimension else {
+            throw .blockShape(block: block, reason: "\(rows.columnCount) feature columns, the block has \(dimension)")
+        }
+        if let (row, column) = rows.firstNonFiniteIndex() {
+            throw .nonFiniteFeature(block: block, row: row, column: column)
+        }
+        return apply(to: rows, presence: [Bool](repeating: true, count: rows.rowCount))
+    }
+
+    /// Transforms rows; absent rows become zero.
+    func apply(to raw: Matrix<Scalar>, presence: [Bool]) -> Matrix<Scalar> {
+        var result = raw
+        let columns = raw.columnCount
+        result.withUnsafeMutableBufferPointer { x in
+            for row in 0..<raw.rowCount {
+                let base = row * columns
+                guard presence[row] else {
+                    for column in 0..<columns { x[base + column] = 0 }
+                    continue
+                }
+                for column in 0..<columns {
+                    x[base + column] = (x[base + column] - columnMeans[column]) / columnScales[column]
+                }
+            }
+        }
+        if normalizeRows { result.normalizeRows() }
+        return result
+    }
+}

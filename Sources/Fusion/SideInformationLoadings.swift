@@ -1,0 +1,80 @@
+import Factorization
+import LinearAlgebra
+
+/// What a trained joint model keeps of one block: enough to encode and place new rows.
+public struct BlockSummary<Scalar: BLASScalar>: Sendable, Hashable {
+    /// The block's name.
+    public let name: String
+    /// Its weight wⱼ.
+    public let weight: Scalar
+    /// The preprocessing fitted on its rows, replayed on new rows.
+    public let normalization: BlockNormalization<Scalar>
+    /// The encoder that produced its features, if any.
+    public let encoderIdentifier: String?
+
+    /// The number of feature columns.
+    public var dimension: Int { normalization.dimension }
+}
+
+/// The trained side-information part of one side (users or items) of a joint model:
+/// the blocks and their loadings, and the row update that places a new user or item
+/// from its side information.
+public struct SideInformationLoadings<Scalar: BLASScalar>: Sendable {
+    /// The formulation.
+    public let model: SideInformationModel
+    /// The blocks, in the order of ``loadings`` (collective) or of the columns of the map
+    /// (offset: block columns in order, then the intercept).
+    public let blocks: [BlockSummary<Scalar>]
+    /// Collective: Aⱼ (`dⱼ × k`) per block. Offset: the map D (`(Σdⱼ + 1) × k`), or none
+    /// when the side has no blocks.
+    public let loadings: [Matrix<Scalar>]
+    /// λ on the factors.
+    public let factorRegularization: Scalar
+    /// λₒ on the offsets (offset model).
+    public let offsetRegularization: Scalar
+
+    /// The block named `name`, if the side has one.
+    public func block(named name: String) -> BlockSummary<Scalar>? { blocks.first { $0.name == name } }
+
+    /// The prior a row's side information puts on its factors f, as the normal equations
+    /// (gram + λ·I)·f = rightHandSide that fold-in adds the interactions to.
+    ///
+    /// - Parameter rows: preprocessed feature vectors by block name; blocks not present are
+    ///   absent for this row.
+    /// - Throws: ``FusionError/unknownBlock(_:)``, ``FusionError/blockShape(block:reason:)``.
+    func prior(_ rows: [String: [Scalar]], factorCount k: Int) throws(FusionError)
+        -> (gram: Matrix<Scalar>, rightHandSide: [Scalar], regularization: Scalar)
+    {
+        for name in rows.keys where block(named: name) == nil { throw .unknownBlock(name) }
+        var gram = Matrix<Scalar>(rowCount: k, columnCount: k)
+        var rhs = [Scalar](repeating: 0, count: k)
+        for (index, summary) in blocks.enumerated() {
+            guard let x = rows[summary.name] else { continue }
+            guard x.count == summary.dimension else {
+                throw .blockShape(block: summary.name, reason: "\(x.count) features, the block has \(summary.dimension)")
+            }
+            if model == .collective {
+                let loading = loadings[index]
+                gram.add(loading.gram(), scaledBy: summary.weight)
+                let projected = loading.multiplied(by: x, transposingSelf: true)
+                for a in 0..<k { rhs[a] += summary.weight * projected[a] }
+            }
+        }
+        guard model == .offset, let map = loadings.first else {
+            return (gram, rhs, factorRegularization)
+        }
+        // Offset: the prior mean is Dᵀz with z = [√w₁x₁, …, 1].
+        var z = [Scalar](repeating: 0, count: map.rowCount)
+        var offset = 0
+        for summary in blocks {
+            if let x = rows[summary.name] {
+                let root = summary.weight.squareRoot()
+                for column in 0..<summary.dimension { z[offset + column] = root * x[column] }
+            }
+            offset += summary.dimension
+        }
+        z[map.rowCount - 1] = 1
+        let mean = map.multiplied(by: z, transposingSelf: true)
+        return (gram, mean.map { $0 * offsetRegularization }, offsetRegularization)
+    }
+}

@@ -1,0 +1,76 @@
+import LinearAlgebra
+
+/// A feature matrix stored densely or, when most entries are zero (hashed text, one-hot
+/// categories), as CSR with its transpose, so that the products the joint fit needs
+/// cost O(nnz·k) instead of O(rows·columns·k).
+struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
+    private enum Storage: Sendable {
+        case dense(Matrix<Scalar>)
+        case sparse(SparseMatrix<Scalar>, transposed: SparseMatrix<Scalar>)
+    }
+
+    private let storage: Storage
+    let rowCount: Int
+    let columnCount: Int
+
+    /// Stores `features` sparsely when at most `sparseDensity` of its entries are non-zero.
+    init(_ features: Matrix<Scalar>, sparseDensity: Double = 0.1) {
+        let (rowCount, columnCount) = features.shape
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        let nonZero = features.elements.lazy.filter { $0 != 0 }.count
+        guard features.elements.count > 0, Double(nonZero) <= sparseDensity * Double(features.elements.count) else {
+            storage = .dense(features)
+            return
+        }
+        var offsets = [0], columns: [Int32] = [], values: [Scalar] = []
+        offsets.reserveCapacity(rowCount + 1)
+        columns.reserveCapacity(nonZero)
+        values.reserveCapacity(nonZero)
+        features.withUnsafeBufferPointer { x in
+            for row in 0..<rowCount {
+                for column in 0..<columnCount where x[row * columnCount + column] != 0 {
+                    columns.append(Int32(column))
+                    values.append(x[row * columnCount + column])
+                }
+                offsets.append(columns.count)
+            }
+        }
+        // The arrays were built valid by construction.
+        let matrix = try! SparseMatrix(rowCount: rowCount, columnCount: columnCount, rowOffsets: offsets,
+                                       columnIndices: columns, values: values)
+        storage = .sparse(matrix, transposed: matrix.transposed())
+    }
+
+    /// `self · right` (rows × k).
+    func multiplied(by right: Matrix<Scalar>) -> Matrix<Scalar> {
+        switch storage {
+        case .dense(let x): return x.multiplied(by: right)
+        case .sparse(let x, _): return x.multiplied(by: right)
+        }
+    }
+
+    /// `selfᵀ · right` (columns × k).
+    func transposeMultiplied(by right: Matrix<Scalar>) -> Matrix<Scalar> {
+        switch storage {
+        case .dense(let x): return x.multiplied(by: right, transposingSelf: true)
+        case .sparse(_, let xt): return xt.multiplied(by: right)
+        }
+    }
+
+    /// `selfᵀ · self`.
+    func gram() -> Matrix<Scalar> {
+        switch storage {
+        case .dense(let x): return x.gram()
+        case .sparse(let x, _): return x.gram()
+        }
+    }
+
+    /// `‖self‖²_F`.
+    var squaredNorm: Double {
+        switch storage {
+        case .dense(let x): return x.elements.reduce(0) { $0 + Double($1) * Double($1) }
+        case .sparse(let x, _): return x.values.reduce(0) { $0 + Double($1) * Double($1) }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Factorization
+import LinearAlgebra
+
+extension Ranker {
+    /// The `count` best catalogue items for `user`, best first.
+    ///
+    /// Ties in score are broken by catalogue order (ascending item id). Fewer than `count`
+    /// items come back when fewer pass the filter.
+    ///
+    /// - Parameters:
+    ///   - user: a user of the model.
+    ///   - count: K, the length of the ranking.
+    ///   - filter: exclusions and candidates; by default the user's training items are left out.
+    /// - Throws: ``RankingError/unknownUser(_:)``.
+    /// - Complexity: O(n·k + n log K) for n catalogue items (or candidates) and k factors.
+    public func recommend(
+        user: UserID, count: Int, filter: RankingFilter<ItemID> = RankingFilter()
+    ) throws(RankingError) -> [RankedItem<ItemID>] {
+        try recommend(users: [user], count: count, filter: filter, blockSize: 1)[0]
+    }
+
+    /// The `count` best catalogue items for each of `users`, in the order given; the same
+    /// result as calling ``recommend(user:count:filter:)`` for each user.
+    ///
+    /// Users are scored in blocks of `blockSize` with one gemm per block, in parallel on
+    /// ``Parallel``; each block needs `blockSize × n` scalars of scratch memory per
+    /// thread, so the block size bounds memory, never `users × items`.
+    ///
+    /// - Parameters:
+    ///   - blockSize: users per block; by default about 4M scalars per block, at most 1,024 users.
+    /// - Throws: ``RankingError/unknownUser(_:)`` for the first unknown user.
+    /// - Complexity: O(|users|·n·k) for the products and O(|users|·n log K) at worst for the selection.
+    public func recommend(
+        users: [UserID], count: Int, filter: RankingFilter<ItemID> = RankingFilter(), blockSize: Int? = nil
+    ) throws(RankingError) -> [[RankedItem<ItemID>]] {
+        var indices: [Int] = []
+        indices.reserveCapacity(users.count)
+        for user in users {
+            guard let u = self.users.index(of: user) else { throw .unknownUser("\(user)") }
+            indices.append(u)
+        }
+        return recommend(userIndices: indices, count: count, filter: filter, blockSize: blockSize)
+    }
+
+    /// The `count` best catalogue items for the users at ranker indices `userIndices`
+    /// (indices into ``users``); see ``recommend(users:count:filter:blockSize:)``.
+    ///
+    /// - Precondition: every index is in `0..<users.count`, `count >= 0`.
+    public func recommend(
+        userIndices: [Int], count: Int, filter: RankingFilter<ItemID> = RankingFilter(), blockSize: Int? = nil
+    ) -> [[RankedItem<ItemID>]] {
+        let universe = universe(for: filter)
+        let denied = filter.excluded.compactMap { catalogue.index(of: $0) }
+            .map { universe.position(ofCatalogueIndex: $0) }.filter { $0 >= 0 }.sorted()
+        let ranked = topK(userIndices: userIndices, count: count, universe: universe,
+                          excludingTraining: filter.excludesTrainingItems, denied: denied,
+                          blockSize: blockSize ?? _defaultBlockSize(universeCount: universe.count))
+        return ranked.map { row in row.map { RankedItem(id: catalogue.id(at: $0.index), score: Double($0.score)) } }
+    }
+
+    /// The scoring universe for a filter: the whole catalogue, or its candidates.
+    func universe(for filter: RankingFilter<ItemID>) -> _ScoringUniverse<Scalar> {
+        guard let candidates = filter.candidates else { return _ScoringUniverse(all: itemVectors) }
+        return _ScoringUniverse(itemVectors, restrictedTo: candidates.compactMap { catalogue.index(of: $0) })
+    }
+
+    /// Top-K by catalogue index for users at ranker indices, skipping training items (when
+    /// asked) and the universe positions in `denied` (ascending).
+    func topK(
+        userIndices: [Int], count: Int, universe: _ScoringUniverse<Scalar>, excludingTraining: Bool,
+        denied: [Int], blockSize: Int
+    ) -> [[(index: Int, score: Scalar)]] {
+        precondition(count >= 0, "Ranking length must be non-negative, got \(count)")
+        for u in userIndices {
+            precondition(u >= 0 && u < users.count, "User index \(u) out of range for \(users.count) users")
+        }
+        return _mapScoreRows(queries: userVectors, rows: userIndices, universe: universe, blockSize: blockSize) {
+            query, scores in
+            let excluded = excludingTraining
+                ? trainingItems(ofUser: userIndices[query]).map { universe.position(ofCatalogueIndex: Int($0)) }
+                    .filter { $0 >= 0 }
+                : []
+            return _selectTopK(count, from: scores, skipping: excluded, denied).map {
+                (universe.catalogueIndex(ofPosition: $0.position), $0.score)
+            }
+        }
+    }
+}

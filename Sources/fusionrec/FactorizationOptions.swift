@@ -1,0 +1,76 @@
+import ArgumentParser
+import FusionRec
+
+/// The hyper-parameters of the factorisation models (`--model als|implicit-als|sgd|bpr`).
+/// Each option left out takes the model's documented default (see Docs/Factorization.md).
+struct FactorizationOptions: ParsableArguments {
+    enum SolverName: String, ExpressibleByArgument, CaseIterable {
+        case cg, cholesky
+    }
+
+    @Option(help: "Latent factors k (default: 40 for als and sgd, 64 for implicit-als and bpr).")
+    var factors: Int?
+    @Option(help: "ALS sweeps, or SGD/BPR epochs (default: 10 als, 15 implicit-als, 30 sgd, 50 bpr).")
+    var iterations: Int?
+    @Option(help: "λ on the factors (default: 10 als, 0.05 implicit-als, 0.05 sgd, 0.01 bpr).")
+    var regularization: Double?
+    @Option(help: "Implicit ALS: α in the confidence 1 + α·value (default 40).")
+    var alpha: Double?
+    @Option(help: "Implicit ALS row solver: cg or cholesky (default cg).")
+    var solver: SolverName = .cg
+    @Option(help: "Implicit ALS: conjugate-gradient steps per row (default 3).")
+    var cgSteps: Int = 3
+    @Option(help: "SGD/BPR learning rate (default: 0.01 sgd, 0.05 bpr).")
+    var learningRate: Double?
+    @Option(help: "Seed of the initial factors and of the sampling (default 42).")
+    var seed: UInt64 = 42
+    @Option(help: "How ratings become implicit values for implicit-als: binary (1 for every interaction) or raw (the rating).")
+    var implicitValues: ImplicitAlternatingLeastSquares.Values = .binary
+    @Flag(help: "Explicit ALS: weighted-λ regularisation (ALS-WR), λ multiplied by each row's count.")
+    var weightedRegularization = false
+
+    func validate() throws {
+        if let factors, factors < 1 { throw ValidationError("--factors must be at least 1, got \(factors)") }
+        if let iterations, iterations < 0 { throw ValidationError("--iterations must not be negative, got \(iterations)") }
+        if cgSteps < 1 { throw ValidationError("--cg-steps must be at least 1, got \(cgSteps)") }
+    }
+
+    var implicitALS: ImplicitAlternatingLeastSquares {
+        var configuration = ImplicitAlternatingLeastSquares.Configuration(values: implicitValues, seed: seed)
+        if let factors { configuration.factorCount = factors }
+        if let iterations { configuration.iterationCount = iterations }
+        if let regularization { configuration.regularization = regularization }
+        if let alpha { configuration.alpha = alpha }
+        configuration.solver = solver == .cholesky ? .cholesky : .conjugateGradient(steps: cgSteps)
+        return ImplicitAlternatingLeastSquares(configuration)
+    }
+
+    var explicitALS: AlternatingLeastSquares {
+        var configuration = AlternatingLeastSquares.Configuration(weightedRegularization: weightedRegularization,
+                                                                  seed: seed)
+        if let factors { configuration.factorCount = factors }
+        if let iterations { configuration.iterationCount = iterations }
+        if let regularization { configuration.regularization = regularization }
+        return AlternatingLeastSquares(configuration)
+    }
+
+    var sgd: BiasedMatrixFactorization {
+        var configuration = BiasedMatrixFactorization.Configuration(seed: seed)
+        if let factors { configuration.factorCount = factors }
+        if let iterations { configuration.epochCount = iterations }
+        if let regularization { configuration.regularization = regularization }
+        if let learningRate { configuration.learningRate = learningRate }
+        return BiasedMatrixFactorization(configuration)
+    }
+
+    var bpr: BayesianPersonalizedRanking {
+        var configuration = BayesianPersonalizedRanking.Configuration(seed: seed)
+        if let factors { configuration.factorCount = factors }
+        if let iterations { configuration.epochCount = iterations }
+        if let regularization { configuration.regularization = regularization }
+        if let learningRate { configuration.learningRate = learningRate }
+        return BayesianPersonalizedRanking(configuration)
+    }
+}
+
+extension ImplicitAlternatingLeastSquares.Values: ExpressibleByArgument {}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import FusionRec
+
+/// The models the command line can fit.
+enum ModelName: String, CaseIterable, ExpressibleByArgument {
+    case popularity
+    case als
+    case implicitALS = "implicit-als"
+    case sgd
+    case bpr
+    case fusion
+
+    /// Fits the model on `train` and prepares it for ranking over the training items plus
+    /// the items of `table`; `fusion` builds item blocks from `table` and places its cold
+    /// items from them.
+    func fitRanker(
+        train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
+        sideInformation: SideInformationOptions
+    ) async throws -> Ranker<Double, String, String> {
+        let additionalItems = table?.ids.ids ?? []
+        switch self {
+        case .popularity:
+            let model = Popularity<Double, String, String>(fitting: train)
+            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        case .als:
+            let model = try options.explicitALS.fit(train, as: Double.self)
+            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        case .implicitALS:
+            let model = try options.implicitALS.fit(train, as: Double.self)
+            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        case .sgd:
+            let model = try options.sgd.fit(train, as: Double.self)
+            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        case .bpr:
+            let model = try options.bpr.fit(train, as: Double.self)
+            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+        case .fusion:
+            let blocks = try await sideInformation.blocks(table)
+            let model = try sideInformation.trainer(options).fit(train, itemBlocks: blocks, as: Double.self)
+            return try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
+        }
+    }
+}
+
+/// Reads an item attribute table, with the id column chosen by `--item-id-column`.
+func readItemTable(_ path: String?, idColumn: String?) throws -> AttributeTable<String>? {
+    try path.map { try AttributeTable<String>(csvPath: $0, idColumn: idColumn) }
+}
+
+/// Reads an interactions file with string ids, detecting MovieLens columns.
+func readInteractions(_ path: String) throws -> Interactions<String, String> {
+    try Interactions<String, String>(csvPath: path)
+}
+
+/// Seconds elapsed since `start`.
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}
+
+/// A field quoted for CSV when it holds a comma, a quote or a line break.
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// Writes `text` to `path`, with an error that names the file.
+func writeText(_ text: String, to path: String) throws {
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw RankingError.invalidArgument("\(path): cannot write: \(error.localizedDescription)")
+    }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import FusionRec
+
+/// Item side information for `--model fusion`: which columns of the `--items` table become
+/// blocks, how they are encoded and weighted, and the joint model's side settings.
+struct SideInformationOptions: ParsableArguments {
+    enum TextEncoderName: String, ExpressibleByArgument, CaseIterable {
+        case hashing
+    }
+
+    @Option(name: .customLong("text-column"), help: "A text column of --items, encoded by --text-encoder (repeatable).")
+    var textColumns: [String] = []
+    @Option(name: .customLong("categorical-column"),
+            help: "A column of |-separated categories of --items, multi-hot encoded (repeatable).")
+    var categoricalColumns: [String] = []
+    @Option(name: .customLong("numeric-column"),
+            help: "A numeric column of --items: NAME (standardised) or NAME=WIDTH (one-hot buckets of WIDTH, e.g. year=10 for decades). Empty cells are missing (repeatable).")
+    var numericColumns: [String] = []
+    @Option(name: .customLong("cross-column"),
+            help: "A cross of a category column and a bucketed numeric column, CATEGORIES,NUMBER=WIDTH (e.g. genres,year=10: one category per genre and decade) (repeatable).")
+    var crossColumns: [String] = []
+    @Option(name: .customLong("block-weight"), help: "The weight of a block, NAME=W (default 1; repeatable).")
+    var blockWeights: [String] = []
+    @Option(help: "The text encoder for --text-column: hashing (TF-IDF of hashed word and character n-grams).")
+    var textEncoder: TextEncoderName = .hashing
+    @Option(help: "The dimension of the hashing text encoder.")
+    var hashingDimension: Int = 512
+    @Option(help: "The item id column of --items (default: the first column, movieId for MovieLens).")
+    var itemIdColumn: String?
+    @Option(help: "How item blocks enter the item factors: offset (default) or collective.")
+    var itemSideModel: SideInformationModel = .offset
+    @Option(help: "λ on the block loadings or the offset map (default 3).")
+    var loadingRegularization: Double?
+    @Option(help: "λ on the item offsets of the offset model (default 0.05).")
+    var offsetRegularization: Double?
+    @Flag(help: "Also refit with each block removed in turn and report the change of every metric.")
+    var ablateBlocks = false
+
+    var isEmpty: Bool { textColumns.isEmpty && categoricalColumns.isEmpty && numericColumns.isEmpty && crossColumns.isEmpty }
+
+    func validate() throws {
+        if hashingDimension < 1 { throw ValidationError("--hashing-dimension must be at least 1, got \(hashingDimension)") }
+        for entry in blockWeights {
+            guard let (_, weight) = split(entry), let value = Double(weight), value > 0, value.isFinite else {
+                throw ValidationError("--block-weight expects NAME=W with W > 0, got \(entry)")
+            }
+        }
+    }
+
+    /// The joint-factorization trainer for these options and the factorisation options.
+    func trainer(_ factorization: FactorizationOptions) -> JointFactorization {
+        let interaction = factorization.implicitALS.configuration
+        var configuration = JointFactorization.Configuration(
+            factorCount: interaction.factorCount, regularization: interaction.regularization, alpha: interaction.alpha,
+            values: interaction.values, iterationCount: interaction.iterationCount, solver: interaction.solver,
+            itemModel: itemSideModel, seed: interaction.seed)
+        if let loadingRegularization { configuration.loadingRegularization = loadingRegularization }
+        if let offsetRegularization { configuration.offsetRegularization = offsetRegularization }
+        return JointFactorization(configuration)
+    }
+
+    /// The item blocks for `--model fusion`, which needs `--items` and at least one block.
+    func blocks(_ table: AttributeTable<String>?) async throws -> [SideInformationBlock<String, Double>] {
+        guard let table else { throw ValidationError("--model fusion needs --items, the table its blocks come from") }
+        guard !isEmpty else {
+            throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column or --cross-column")
+        }
+        return try await itemBlocks(from: table)
+    }
+
+    /// Builds the item blocks from the columns of `table`.
+    func itemBlocks(from table: AttributeTable<String>) async throws -> [SideInformationBlock<String, Double>] {
+        let ids = table.ids.ids
+        var weights: [String: Double] = [:]
+        for entry in blockWeights {
+            if let (name, weight) = split(entry) { weights[name] = Double(weight) }
+        }
+        var blocks: [SideInformationBlock<String, Double>] = []
+        for name in textColumns {
+            let texts = try column(name, of: table)
+            let encoder = try HashingTextEncoder(fittingOn: texts, dimension: hashingDimension)
+            blocks.append(try await .encoding(
+                name: name, ids: ids, inputs: texts.map { $0.isEmpty ? nil : $0 }, using: encoder,
+                weight: weights[name] ?? 1))
+        }
+        for name in categoricalColumns {
+            let values = try column(name, of: table)
+            let encoder = CategoricalEncoder(fittingOn: values, ignoring: ["(no genres listed)"])
+            blocks.append(try await .encoding(
+                name: name, ids: ids, inputs: values.map { $0.isEmpty ? nil : $0 }, using: encoder,
+                weight: weights[name] ?? 1))
+        }
+        for entry in numericColumns {
+            let (name, width) = try numericSpecification(entry)
+            let values = try numbers(name, of: table)
+            let encoder = try NumericEncoder(
+                fittingOn: values.compactMap { $0 }, representation: width.map { .buckets(width: $0) } ?? .standardized)
+            blocks.append(try await .encoding(name: name, ids: ids, inputs: values, using: encoder, weight: weights[name] ?? 1))
+        }
+        for entry in crossColumns {
+            guard let (categoryColumn, numeric) = split(entry, separator: ",") else {
+                throw ValidationError("--cross-column expects CATEGORIES,NUMBER=WIDTH, got \(entry)")
+            }
+            let (numberColumn, width) = try numericSpecification(numeric)
+            guard let width else { throw ValidationError("--cross-column needs a bucket width, got \(entry)") }
+            let categories = try column(categoryColumn, of: table)
+            let values = try numbers(numberColumn, of: table)
+            let crossed = zip(categories, values).map { text, value -> String? in
+                guard let value, !text.isEmpty else { return nil }
+                let bucket = Int((value / width).rounded(.down) * width)
+                return text.split(separator: "|").map { "\($0)@\(bucket)" }.joined(separator: "|")
+            }
+            let name = "\(categoryColumn)×\(numberColumn)"
+            let encoder = CategoricalEncoder(fittingOn: crossed.compactMap { $0 })
+            blocks.append(try await .encoding(name: name, ids: ids, inputs: crossed, using: encoder, weight: weights[name] ?? 1))
+        }
+        let names = Set(blocks.map(\.name))
+        for name in weights.keys where !names.contains(name) {
+            throw ValidationError("--block-weight names \(name), but there is no such block (blocks: \(names.sorted().joined(separator: ", ")))")
+        }
+        return blocks
+    }
+
+    private func column(_ name: String, of table: AttributeTable<String>) throws -> [String] {
+        guard let values = table.column(named: name) else {
+            throw ValidationError("--items has no column \(name) (columns: \(table.columnNames.joined(separator: ", ")))")
+        }
+        return values
+    }
+
+    /// The column's values as numbers; empty cells are missing, anything else unparsable is an error.
+    private func numbers(_ name: String, of table: AttributeTable<String>) throws -> [Double?] {
+        try column(name, of: table).enumerated().map { row, text in
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { return nil }
+            guard let value = Double(trimmed), value.isFinite else {
+                throw ValidationError("--items column \(name), item \(table.ids.id(at: row)): \"\(text)\" is not a finite number")
+            }
+            return value
+        }
+    }
+
+    private func numericSpecification(_ entry: String) throws -> (String, Double?) {
+        guard let (name, width) = split(entry) else { return (entry, nil) }
+        guard let value = Double(width), value > 0, value.isFinite else {
+            throw ValidationError("a bucket width must be a positive number, got \(entry)")
+        }
+        return (name, value)
+    }
+
+    private func split(_ entry: String, separator: Character = "=") -> (String, String)? {
+        guard let index = entry.firstIndex(of: separator) else { return nil }
+        return (String(entry[..<index]), String(entry[entry.index(after: index)...]))
+    }
+}
+
+extension SideInformationModel: ExpressibleByArgument {}

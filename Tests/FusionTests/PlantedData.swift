@@ -1,0 +1,45 @@
+import Factorization
+import Fusion
+import LinearAlgebra
+
+/// Seeded synthetic data with planted shared factors: item factors are a linear map of
+/// the item features (V* = Y·B*), user factors are Gaussian, and each user interacts with
+/// the warm items it scores highest. The last `coldCount` items have no interactions.
+struct PlantedData {
+    let interactions: Interactions<Int, Int>
+    let features: SideInformationBlock<Int, Double>
+    let plantedUsers: Matrix<Double>
+    let plantedItems: Matrix<Double>
+    let coldItems: [Int]
+
+    init(users m: Int = 240, items n: Int = 300, features e: Int = 16, factors k: Int = 6, coldCount: Int = 60,
+         positivesPerUser: Int = 30, seed: UInt64 = 11) throws {
+        var generator = SplitMix64(seed: seed)
+        let y = Matrix<Double>.randomNormal(rowCount: n, columnCount: e, using: &generator)
+        let map = Matrix<Double>.randomNormal(rowCount: e, columnCount: k, using: &generator)
+        plantedItems = y.multiplied(by: map)
+        plantedUsers = Matrix<Double>.randomNormal(rowCount: m, columnCount: k, using: &generator)
+        let scores = plantedUsers.multiplied(by: plantedItems, transposingOther: true)
+        let warm = n - coldCount
+        var records: [Interactions<Int, Int>.Record] = []
+        for u in 0..<m {
+            let ranked = (0..<warm).sorted { scores[u, $0] > scores[u, $1] }
+            for i in ranked.prefix(positivesPerUser) { records.append(.init(user: u, item: i, value: 1)) }
+        }
+        interactions = try Interactions(records)
+        features = try SideInformationBlock(name: "features", ids: Array(0..<n), features: y)
+        coldItems = Array(warm..<n)
+    }
+}
+
+/// Pearson correlation of two equally long sequences.
+func correlation(_ x: [Double], _ y: [Double]) -> Double {
+    let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+    var sxy = 0.0, sxx = 0.0, syy = 0.0
+    for (a, b) in zip(x, y) {
+        sxy += (a - mx) * (b - my)
+        sxx += (a - mx) * (a - mx)
+        syy += (b - my) * (b - my)
+    }
+    return sxy / (sxx * syy).squareRoot()
+}

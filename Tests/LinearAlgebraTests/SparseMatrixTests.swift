@@ -1,0 +1,117 @@
+import LinearAlgebra
+import Testing
+
+@Suite("SparseMatrix")
+struct SparseMatrixTests {
+    typealias Triplet<T: BLASScalar> = SparseMatrix<T>.Triplet
+
+    @Test("Builder sorts, merges duplicates and keeps empty rows", arguments: scalarTypes)
+    func builder(_ type: any BLASScalar.Type) throws {
+        func check<T: BLASScalar>(_: T.Type) throws {
+            let triplets: [Triplet<T>] = [
+                .init(row: 2, column: 3, value: 1), .init(row: 0, column: 1, value: 2),
+                .init(row: 2, column: 0, value: 3), .init(row: 2, column: 3, value: 4),
+                .init(row: 0, column: 0, value: 0),
+            ]
+            let summed = try SparseMatrix<T>(rowCount: 4, columnCount: 5, triplets: triplets)
+            #expect(summed.rowOffsets == [0, 2, 2, 4, 4])
+            #expect(summed.columnIndices == [0, 1, 0, 3])
+            #expect(summed.values == [0, 2, 3, 5])
+            #expect(summed.nonZeroCount == 4)
+            #expect(summed.nonZeroCount(inRow: 1) == 0)
+            let last = try SparseMatrix<T>(rowCount: 4, columnCount: 5, triplets: triplets, duplicates: .keepLast)
+            #expect(last.values == [0, 2, 3, 4])
+            #expect(last[2, 3] == 4 && last[2, 1] == 0 && last[3, 4] == 0)
+            let empty = try SparseMatrix<T>(rowCount: 0, columnCount: 0, triplets: [])
+            #expect(empty.rowOffsets == [0] && empty.nonZeroCount == 0)
+        }
+        try check(type)
+    }
+
+    @Test("Invalid triplets throw an error that names them", arguments: scalarTypes)
+    func invalidTriplets(_ type: any BLASScalar.Type) {
+        func check<T: BLASScalar>(_: T.Type) {
+            let ok = Triplet<T>(row: 0, column: 0, value: 1)
+            #expect(throws: LinearAlgebraError.invalidTriplet(
+                index: 1, row: 3, column: 0, value: 1, reason: "row out of range 0..<3")) {
+                try SparseMatrix<T>(rowCount: 3, columnCount: 3, triplets: [ok, .init(row: 3, column: 0, value: 1)])
+            }
+            #expect(throws: LinearAlgebraError.invalidTriplet(
+                index: 0, row: 1, column: -1, value: 1, reason: "column out of range 0..<3")) {
+                try SparseMatrix<T>(rowCount: 3, columnCount: 3, triplets: [.init(row: 1, column: -1, value: 1)])
+            }
+            #expect(throws: LinearAlgebraError.self) {
+                try SparseMatrix<T>(rowCount: 3, columnCount: 3, triplets: [ok, .init(row: 1, column: 1, value: .nan)])
+            }
+            #expect(throws: LinearAlgebraError.invalidTriplet(
+                index: 0, row: 1, column: 1, value: .infinity, reason: "value is not finite")) {
+                try SparseMatrix<T>(rowCount: 3, columnCount: 3, triplets: [.init(row: 1, column: 1, value: .infinity)])
+            }
+            #expect(throws: LinearAlgebraError.self) {
+                try SparseMatrix<T>(rowCount: 2, columnCount: 2, rows: [0, 1], columns: [0], values: [1, 2])
+            }
+            #expect(throws: LinearAlgebraError.negativeDimension(rows: -1, columns: 2)) {
+                try SparseMatrix<T>(rowCount: -1, columnCount: 2, triplets: [])
+            }
+            #expect(throws: LinearAlgebraError.self) {
+                try SparseMatrix<T>(rowCount: 1, columnCount: 3, rowOffsets: [0, 2], columnIndices: [2, 1], values: [1, 1])
+            }
+            #expect(throws: LinearAlgebraError.self) {
+                try SparseMatrix<T>(rowCount: 2, columnCount: 3, rowOffsets: [0, 2], columnIndices: [0, 1], values: [1, 1])
+            }
+        }
+        check(type)
+    }
+
+    /// A random sparse matrix with about `density` of its entries stored.
+    func randomSparse<T: BLASScalar>(_: T.Type, _ m: Int, _ n: Int, density: Double, seed: UInt64) throws
+        -> SparseMatrix<T>
+    {
+        var generator = SplitMix64(seed: seed)
+        var triplets: [Triplet<T>] = []
+        for i in 0..<m { for j in 0..<n where Double.random(in: 0..<1, using: &generator) < density {
+            triplets.append(.init(row: i, column: j, value: T.random(in: -1...1, using: &generator)))
+        } }
+        return try SparseMatrix(rowCount: m, columnCount: n, triplets: triplets.shuffled(using: &generator))
+    }
+
+    @Test("Transpose, dense conversion and row buffers agree", arguments: scalarTypes)
+    func transpose(_ type: any BLASScalar.Type) throws {
+        func check<T: BLASScalar>(_: T.Type) throws {
+            for (m, n) in testShapes {
+                let s = try randomSparse(T.self, m, n, density: 0.3, seed: UInt64(m * 7 + n))
+                #expect(s.transposed().dense() == s.dense().transposed())
+                #expect(s.transposed().transposed() == s)
+                let rebuilt = try SparseMatrix<T>(
+                    rowCount: m, columnCount: n, rowOffsets: s.rowOffsets, columnIndices: s.columnIndices,
+                    values: s.values)
+                #expect(rebuilt == s)
+                for i in 0..<m {
+                    s.withRow(i) { columns, values in
+                        for (column, value) in zip(columns, values) { #expect(s.dense()[i, Int(column)] == value) }
+                    }
+                }
+            }
+        }
+        try check(type)
+    }
+
+    @Test("Sparse × dense and sparse × vector match the dense products", arguments: scalarTypes)
+    func products(_ type: any BLASScalar.Type) throws {
+        func check<T: BLASScalar>(_: T.Type) throws {
+            for (m, n) in testShapes + [(300, 200)] {
+                for density in [0.0, 0.05, 0.5] {
+                    let s = try randomSparse(T.self, m, n, density: density, seed: UInt64(m + n))
+                    let d = randomMatrix(T.self, n, 5, seed: 77)
+                    #expect(maxAbsDifference(s.multiplied(by: d), naiveProduct(s.dense(), d, false, false))
+                            <= tolerance(T.self, terms: n))
+                    let x = randomMatrix(T.self, n, 1, seed: 78).elements
+                    let y = s.multiplied(by: x)
+                    let reference = naiveProduct(s.dense(), try Matrix(rowCount: n, columnCount: 1, elements: x), false, false)
+                    for i in 0..<m { #expect(abs(Double(y[i]) - reference[i][0]) <= tolerance(T.self, terms: n)) }
+                }
+            }
+        }
+        try check(type)
+    }
+}

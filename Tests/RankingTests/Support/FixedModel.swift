@@ -1,0 +1,59 @@
+import Factorization
+import LinearAlgebra
+
+/// A model with given factors and biases, for tests.
+struct FixedModel<Scalar: BLASScalar>: FactorModel {
+    var userIDs: IDMap<Int>
+    var itemIDs: IDMap<Int>
+    var userFactors: Matrix<Scalar>
+    var itemFactors: Matrix<Scalar>
+    var globalBias: Scalar = 0
+    var userBiases: [Scalar]?
+    var itemBiases: [Scalar]?
+    var predictsValues = false
+
+    /// Small-integer factors (exact arithmetic in Float and Double, many ties), user ids
+    /// `0..<users` in a shuffled order and item ids `10·j + 7` in a shuffled order.
+    static func random(users: Int, items: Int, factors: Int, biases: Bool, seed: UInt64) -> FixedModel {
+        var generator = SplitMix64(seed: seed)
+        func integer() -> Scalar { Scalar(Int(generator.next(upperBound: UInt64(7))) - 3) }
+        let userIDs = IDMap(Array(0..<users).shuffled(using: &generator))
+        let itemIDs = IDMap(Array(0..<items).map { 10 * $0 + 7 }.shuffled(using: &generator))
+        var model = FixedModel(
+            userIDs: userIDs, itemIDs: itemIDs,
+            userFactors: Matrix(rowCount: users, columnCount: factors) { _, _ in integer() },
+            itemFactors: Matrix(rowCount: items, columnCount: factors) { _, _ in integer() })
+        if biases {
+            model.globalBias = 2
+            model.userBiases = (0..<users).map { _ in integer() }
+            model.itemBiases = (0..<items).map { _ in integer() }
+        }
+        return model
+    }
+}
+
+/// Random training interactions over a model's ids: each user gets `perUser` distinct items.
+func randomTraining<Scalar>(
+    for model: FixedModel<Scalar>, perUser: Int, seed: UInt64
+) throws -> Interactions<Int, Int> {
+    var generator = SplitMix64(seed: seed)
+    var records: [Interactions<Int, Int>.Record] = []
+    for user in model.userIDs.ids {
+        for item in model.itemIDs.ids.shuffled(using: &generator).prefix(perUser) {
+            records.append(.init(user: user, item: item, value: 1))
+        }
+    }
+    return try Interactions(records, userIDs: model.userIDs, itemIDs: model.itemIDs)
+}
+
+/// The reference ranking: every eligible item scored one by one, then a full stable sort
+/// by descending score and ascending item id.
+func referenceRanking<Scalar>(
+    _ model: FixedModel<Scalar>, user: Int, excluding: Set<Int>, candidates: Set<Int>? = nil, count: Int
+) -> [Int] {
+    let u = model.userIDs.index(of: user)!
+    let scored = model.itemIDs.ids.enumerated()
+        .filter { !excluding.contains($0.element) && (candidates?.contains($0.element) ?? true) }
+        .map { (id: $0.element, score: model.score(userIndex: u, itemIndex: $0.offset)) }
+    return scored.sorted { ($0.score > $1.score) || ($0.score == $1.score && $0.id < $1.id) }.prefix(count).map(\.id)
+}
