@@ -31,15 +31,18 @@ public struct SentenceEncoder: TextEncoder {
         /// The longest token sequence, `[CLS]` and `[SEP]` included; longer texts are
         /// truncated. Default 256, the `max_seq_length` of all-MiniLM-L6-v2.
         public var maximumSequenceLength: Int
-        /// The number of tokens run through the model together; bounds the activation
-        /// memory at about `tokensPerBatch × (5·hidden + intermediate) × 4` bytes
-        /// (about 40 MB for the default 4,096 and MiniLM's sizes). Default 4,096.
+        /// The most tokens run through the model together (a longer single sequence
+        /// still forms its own batch). Bounds the activation memory per thread at about
+        /// `tokensPerBatch × (6·hidden + intermediate) × 4` bytes — 31 MB for the
+        /// default 2,048 and MiniLM's sizes. Batches depend on this value and the
+        /// inputs only, never on the thread count, so the embeddings do not either.
+        /// Default 2,048.
         public var tokensPerBatch: Int
 
         /// Creates a configuration.
         ///
         /// - Precondition: `maximumSequenceLength ≥ 2` and `tokensPerBatch ≥ 1`.
-        public init(maximumSequenceLength: Int = 256, tokensPerBatch: Int = 4096) {
+        public init(maximumSequenceLength: Int = 256, tokensPerBatch: Int = 2048) {
             precondition(maximumSequenceLength >= 2, "maximumSequenceLength must be at least 2, got \(maximumSequenceLength)")
             precondition(tokensPerBatch >= 1, "tokensPerBatch must be positive, got \(tokensPerBatch)")
             self.maximumSequenceLength = maximumSequenceLength
@@ -155,9 +158,9 @@ public struct SentenceEncoder: TextEncoder {
     /// ``Configuration/tokensPerBatch`` tokens, and runs the batches.
     ///
     /// With more than one batch and more than one thread, each thread runs whole batches
-    /// with single-threaded BLAS (no synchronisation inside a batch); a single batch runs
-    /// with its attention and elementwise passes on ``Parallel`` and its products on
-    /// BLAS's threads.
+    /// with single-threaded BLAS (no synchronisation inside a batch), so every batch is
+    /// computed the same way for any thread count; a single batch runs with its attention
+    /// and elementwise passes on ``Parallel`` and its products on BLAS's threads.
     private func embed(
         tokenSequences: [[Int]], progress: ((Int, Int) -> Void)?, shouldStop: () -> Bool
     ) -> Matrix<Float> {
@@ -167,11 +170,7 @@ public struct SentenceEncoder: TextEncoder {
         let order = tokenSequences.indices.sorted {
             (tokenSequences[$0].count, $0) < (tokenSequences[$1].count, $1)
         }
-        let threads = Parallel.threadCount
-        let totalTokens = tokenSequences.reduce(0) { $0 + $1.count }
-        let longest = tokenSequences[order.last!].count
-        // Enough batches for every thread, but none larger than the configured budget.
-        let budget = max(longest, min(configuration.tokensPerBatch, (totalTokens + threads - 1) / threads))
+        let budget = max(tokenSequences[order.last!].count, configuration.tokensPerBatch)
         var batches: [Range<Int>] = []
         var start = 0
         while start < order.count {
@@ -185,7 +184,7 @@ public struct SentenceEncoder: TextEncoder {
             start = end
         }
         let report = _ProgressReporter(total: order.count, callback: progress)
-        let workers = min(threads, batches.count)
+        let workers = min(Parallel.threadCount, batches.count)
         result.withUnsafeMutableBufferPointer { output in
             let base = output.baseAddress!
             func run(_ batch: Range<Int>, in workspace: inout _Workspace, parallel: Bool) {

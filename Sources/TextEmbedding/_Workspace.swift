@@ -43,11 +43,20 @@ struct _Workspace {
         let headCount = architecture.headCount
         let headSize = architecture.headSize
         let epsilon = architecture.layerNormEpsilon
-        let threads = Parallel.threadCount
-        let rowGrain = max(16, tokenCount / (8 * threads) + 1)
-        let sequenceGrain = max(1, sequences.count / (8 * threads))
+        let sequenceGrain = max(1, sequences.count / (8 * Parallel.threadCount))
         func forEachChunk(of range: Range<Int>, grainSize: Int, _ body: (Range<Int>) -> Void) {
             if parallel { Parallel.forEachChunk(of: range, grainSize: grainSize, body) } else { body(range) }
+        }
+        // Products run on fixed blocks of rows whatever the thread count, so that the
+        // rounding, and with it every embedding, does not depend on the thread count.
+        func forEachRowChunk(_ body: (Range<Int>) -> Void) {
+            if parallel {
+                Parallel.forEachChunk(of: 0..<tokenCount, grainSize: Self.rowBlock, body)
+            } else {
+                for start in stride(from: 0, to: tokenCount, by: Self.rowBlock) {
+                    body(start..<min(start + Self.rowBlock, tokenCount))
+                }
+            }
         }
 
         hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
@@ -59,7 +68,7 @@ struct _Workspace {
             let residuals = residualBuffer.baseAddress!
             let qkv = qkvBuffer.baseAddress!
             let contexts = contextBuffer.baseAddress!
-            let inner = intermediateBuffer.baseAddress!
+            let intermediates = intermediateBuffer.baseAddress!
 
             // Embeddings: word + position + token type 0, then LayerNorm.
             weights.wordEmbeddings.withUnsafeBufferPointer { words in
@@ -81,14 +90,20 @@ struct _Workspace {
             }}}}}
 
             for layer in weights.layers {
-                // Query, key and value for every token in one product.
-                layer.queryKeyValue.withUnsafeBufferPointer { w in
-                    Matrix<Float>.multiply(
-                        m: tokenCount, n: 3 * h, k: h, hiddenStates, lda: h, w.baseAddress!, ldb: h,
-                        transposingB: true, into: qkv, ldc: 3 * h)
-                }
-                // Attention per sequence and head: softmax(Q·Kᵀ/√d)·V.
-                layer.queryKeyValueBias.withUnsafeBufferPointer { qkvBias in
+                Self.withLayerPointers(layer) { w in
+                    // Query, key and value (with their biases) for every token.
+                    forEachRowChunk { rows in
+                        let count = rows.count
+                        let qkvRows = qkv + rows.lowerBound * 3 * h
+                        Matrix<Float>.multiply(
+                            m: count, n: 3 * h, k: h, hiddenStates + rows.lowerBound * h, lda: h, w.queryKeyValue,
+                            ldb: h, transposingB: true, into: qkvRows, ldc: 3 * h)
+                        for t in 0..<count {
+                            let row = qkvRows + t * 3 * h
+                            for j in 0..<(3 * h) { row[j] += w.queryKeyValueBias[j] }
+                        }
+                    }
+                    // Attention per sequence and head: softmax(Q·Kᵀ/√d)·V.
                     forEachChunk(of: 0..<sequences.count, grainSize: sequenceGrain) { range in
                         let longest = range.map { sequences[$0].count }.max()!
                         let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest * longest)
@@ -96,10 +111,6 @@ struct _Workspace {
                         for s in range {
                             let n = sequences[s].count
                             let base = qkv + offsets[s] * 3 * h
-                            for t in 0..<n {
-                                let row = base + t * 3 * h
-                                for j in 0..<(3 * h) { row[j] += qkvBias[j] }
-                            }
                             for head in 0..<headCount {
                                 let query = base + head * headSize
                                 let key = base + h + head * headSize
@@ -114,42 +125,40 @@ struct _Workspace {
                             }
                         }
                     }
-                }
-                // Output projection, residual, LayerNorm.
-                residuals.update(from: hiddenStates, count: tokenCount * h)
-                layer.attentionOutput.withUnsafeBufferPointer { w in
-                    Matrix<Float>.multiply(
-                        m: tokenCount, n: h, k: h, contexts, lda: h, w.baseAddress!, ldb: h, transposingB: true,
-                        into: residuals, ldc: h, beta: 1)
-                }
-                Self.biasAndLayerNorm(
-                    residuals, into: hiddenStates, rows: tokenCount, count: h, bias: layer.attentionOutputBias,
-                    scale: layer.attentionNormScale, shift: layer.attentionNormBias, epsilon: epsilon,
-                    grain: parallel ? rowGrain : nil)
-                // Feed-forward: GELU(x·W₁ᵀ + b₁)·W₂ᵀ + b₂, residual, LayerNorm.
-                layer.intermediate.withUnsafeBufferPointer { w in
-                    Matrix<Float>.multiply(
-                        m: tokenCount, n: f, k: h, hiddenStates, lda: h, w.baseAddress!, ldb: h, transposingB: true,
-                        into: inner, ldc: f)
-                }
-                layer.intermediateBias.withUnsafeBufferPointer { bias in
-                    forEachChunk(of: 0..<tokenCount, grainSize: rowGrain) { range in
-                        for t in range {
+                    // Per block of rows, while they are in cache: output projection,
+                    // residual, LayerNorm; then GELU(x·W₁ᵀ + b₁)·W₂ᵀ + b₂, residual, LayerNorm.
+                    forEachRowChunk { rows in
+                        let count = rows.count
+                        let states = hiddenStates + rows.lowerBound * h
+                        let sums = residuals + rows.lowerBound * h
+                        let inner = intermediates + rows.lowerBound * f
+                        sums.update(from: states, count: count * h)
+                        Matrix<Float>.multiply(
+                            m: count, n: h, k: h, contexts + rows.lowerBound * h, lda: h, w.attentionOutput, ldb: h,
+                            transposingB: true, into: sums, ldc: h, beta: 1)
+                        for t in 0..<count {
+                            Self.biasAndLayerNorm(
+                                sums + t * h, into: states + t * h, count: h, bias: w.attentionOutputBias,
+                                scale: w.attentionNormScale, shift: w.attentionNormBias, epsilon: epsilon)
+                        }
+                        Matrix<Float>.multiply(
+                            m: count, n: f, k: h, states, lda: h, w.intermediate, ldb: h, transposingB: true,
+                            into: inner, ldc: f)
+                        for t in 0..<count {
                             let row = inner + t * f
-                            for j in 0..<f { row[j] = _gelu(row[j] + bias[j]) }
+                            for j in 0..<f { row[j] = _gelu(row[j] + w.intermediateBias[j]) }
+                        }
+                        sums.update(from: states, count: count * h)
+                        Matrix<Float>.multiply(
+                            m: count, n: h, k: f, inner, lda: f, w.output, ldb: f, transposingB: true,
+                            into: sums, ldc: h, beta: 1)
+                        for t in 0..<count {
+                            Self.biasAndLayerNorm(
+                                sums + t * h, into: states + t * h, count: h, bias: w.outputBias,
+                                scale: w.outputNormScale, shift: w.outputNormBias, epsilon: epsilon)
                         }
                     }
                 }
-                residuals.update(from: hiddenStates, count: tokenCount * h)
-                layer.output.withUnsafeBufferPointer { w in
-                    Matrix<Float>.multiply(
-                        m: tokenCount, n: h, k: f, inner, lda: f, w.baseAddress!, ldb: f, transposingB: true,
-                        into: residuals, ldc: h, beta: 1)
-                }
-                Self.biasAndLayerNorm(
-                    residuals, into: hiddenStates, rows: tokenCount, count: h, bias: layer.outputBias,
-                    scale: layer.outputNormScale, shift: layer.outputNormBias, epsilon: epsilon,
-                    grain: parallel ? rowGrain : nil)
             }
 
             // Mean pooling over each sequence's tokens, then L2 normalisation.
@@ -192,24 +201,48 @@ struct _Workspace {
         for j in 0..<count { row[j] = (row[j] - mean) * inverse * scale[j] + bias[j] }
     }
 
-    /// `output[t] = LayerNorm(input[t] + bias)` for every row; in parallel chunks of
-    /// `grain` rows when a grain is given.
+    /// `output = LayerNorm(input + bias)` for one row.
+    @inline(__always)
     static func biasAndLayerNorm(
-        _ input: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>, rows: Int, count: Int,
-        bias: [Float], scale: [Float], shift: [Float], epsilon: Float, grain: Int?
+        _ input: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int,
+        bias: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, epsilon: Float
     ) {
-        bias.withUnsafeBufferPointer { bias in
-        scale.withUnsafeBufferPointer { scale in
-        shift.withUnsafeBufferPointer { shift in
-            func normalize(_ range: Range<Int>) {
-                for t in range {
-                    let source = input + t * count
-                    let target = output + t * count
-                    for j in 0..<count { target[j] = source[j] + bias[j] }
-                    layerNorm(target, count: count, scale: scale.baseAddress!, bias: shift.baseAddress!, epsilon: epsilon)
-                }
-            }
-            if let grain { Parallel.forEachChunk(of: 0..<rows, grainSize: grain, normalize) } else { normalize(0..<rows) }
-        }}}
+        for j in 0..<count { output[j] = input[j] + bias[j] }
+        layerNorm(output, count: count, scale: scale, bias: shift, epsilon: epsilon)
+    }
+
+    /// The rows of one block of the dense products: large enough for BLAS to run near
+    /// its peak, small enough that a block's feed-forward activations stay in cache.
+    static let rowBlock = 256
+
+    /// Raw pointers to one layer's weights, valid inside ``withLayerPointers(_:_:)``.
+    struct _LayerPointers {
+        var queryKeyValue, queryKeyValueBias, attentionOutput, attentionOutputBias: UnsafePointer<Float>
+        var attentionNormScale, attentionNormBias, intermediate, intermediateBias: UnsafePointer<Float>
+        var output, outputBias, outputNormScale, outputNormBias: UnsafePointer<Float>
+    }
+
+    private static func withLayerPointers(_ layer: _LayerWeights, _ body: (_LayerPointers) -> Void) {
+        layer.queryKeyValue.withUnsafeBufferPointer { qkv in
+        layer.queryKeyValueBias.withUnsafeBufferPointer { qkvBias in
+        layer.attentionOutput.withUnsafeBufferPointer { attentionOutput in
+        layer.attentionOutputBias.withUnsafeBufferPointer { attentionOutputBias in
+        layer.attentionNormScale.withUnsafeBufferPointer { attentionNormScale in
+        layer.attentionNormBias.withUnsafeBufferPointer { attentionNormBias in
+        layer.intermediate.withUnsafeBufferPointer { intermediate in
+        layer.intermediateBias.withUnsafeBufferPointer { intermediateBias in
+        layer.output.withUnsafeBufferPointer { output in
+        layer.outputBias.withUnsafeBufferPointer { outputBias in
+        layer.outputNormScale.withUnsafeBufferPointer { outputNormScale in
+        layer.outputNormBias.withUnsafeBufferPointer { outputNormBias in
+            body(
+                _LayerPointers(
+                    queryKeyValue: qkv.baseAddress!, queryKeyValueBias: qkvBias.baseAddress!,
+                    attentionOutput: attentionOutput.baseAddress!, attentionOutputBias: attentionOutputBias.baseAddress!,
+                    attentionNormScale: attentionNormScale.baseAddress!, attentionNormBias: attentionNormBias.baseAddress!,
+                    intermediate: intermediate.baseAddress!, intermediateBias: intermediateBias.baseAddress!,
+                    output: output.baseAddress!, outputBias: outputBias.baseAddress!,
+                    outputNormScale: outputNormScale.baseAddress!, outputNormBias: outputNormBias.baseAddress!))
+        }}}}}}}}}}}}
     }
 }
