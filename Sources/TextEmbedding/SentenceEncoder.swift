@@ -158,9 +158,9 @@ public struct SentenceEncoder: TextEncoder {
     /// ``Configuration/tokensPerBatch`` tokens, and runs the batches.
     ///
     /// With more than one batch and more than one thread, each thread runs whole batches
-    /// with single-threaded BLAS (no synchronisation inside a batch), so every batch is
-    /// computed the same way for any thread count; a single batch runs with its attention
-    /// and elementwise passes on ``Parallel`` and its products on BLAS's threads.
+    /// (no synchronisation inside a batch); a single batch spreads its row blocks and
+    /// sequences over ``Parallel``. BLAS runs single-threaded either way, and every batch
+    /// is computed the same way for any thread count.
     private func embed(
         tokenSequences: [[Int]], progress: ((Int, Int) -> Void)?, shouldStop: () -> Bool
     ) -> Matrix<Float> {
@@ -172,6 +172,7 @@ public struct SentenceEncoder: TextEncoder {
         }
         let budget = max(tokenSequences[order.last!].count, configuration.tokensPerBatch)
         var batches: [Range<Int>] = []
+        var capacity = 0
         var start = 0
         while start < order.count {
             var end = start
@@ -181,6 +182,7 @@ public struct SentenceEncoder: TextEncoder {
                 end += 1
             }
             batches.append(start..<end)
+            capacity = max(capacity, tokens)
             start = end
         }
         let report = _ProgressReporter(total: order.count, callback: progress)
@@ -194,13 +196,13 @@ public struct SentenceEncoder: TextEncoder {
                 report.advance(by: batch.count)
             }
             if workers <= 1 {
-                var workspace = _Workspace(architecture: architecture, tokenCapacity: budget)
+                var workspace = _Workspace(architecture: architecture, tokenCapacity: capacity)
                 for batch in batches where !shouldStop() { run(batch, in: &workspace, parallel: true) }
                 return
             }
             let next = Atomic<Int>(0)
             Parallel.forEachChunk(of: 0..<workers, grainSize: 1) { _ in
-                var workspace = _Workspace(architecture: architecture, tokenCapacity: budget)
+                var workspace = _Workspace(architecture: architecture, tokenCapacity: capacity)
                 while !shouldStop() {
                     let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     if index >= batches.count { break }

@@ -4,8 +4,8 @@ import LinearAlgebra
 /// by every layer and every batch, and the pass itself.
 ///
 /// Sequences are packed row after row with no padding: token row `offsets[s] + p` holds
-/// position `p` of sequence `s`. Dense layers are one product over all rows; attention
-/// reads each sequence's own rows, so no mask is needed.
+/// position `p` of sequence `s`. Dense layers are products over fixed blocks of
+/// ``rowBlock`` rows; attention reads each sequence's own rows, so no mask is needed.
 struct _Workspace {
     let tokenCapacity: Int
     private var hidden: [Float]
@@ -27,9 +27,9 @@ struct _Workspace {
     /// Runs the encoder on `sequences` (their total length at most ``tokenCapacity``) and
     /// writes each mean-pooled, normalised embedding to the matching output row.
     ///
-    /// With `parallel`, the elementwise passes and attention run on ``Parallel`` and the
-    /// products on BLAS's threads; without, everything runs on the calling thread (for
-    /// callers that already run one batch per thread).
+    /// With `parallel`, row blocks and sequences are spread over ``Parallel`` (BLAS runs
+    /// single-threaded inside); without, everything runs on the calling thread, for
+    /// callers that already run one batch per thread. Both give identical results.
     mutating func run(
         _ sequences: [[Int]], weights: _EncoderWeights, architecture: BERTConfiguration,
         outputRows: [UnsafeMutablePointer<Float>], parallel: Bool
