@@ -113,7 +113,7 @@ public struct WordPieceTokenizer: Sendable {
         var ids = [classifierID]
         let limit = maximumLength - 1
         var words = _WordBuffer()
-        var utf8 = Array(text.utf8)
+        let utf8 = Array(text.utf8)
         var segmentStart = 0
         var index = 0
         func flushSegment(upTo end: Int) {
@@ -134,7 +134,6 @@ public struct WordPieceTokenizer: Sendable {
             }
         }
         flushSegment(upTo: utf8.count)
-        utf8 = []
         ids.append(separatorID)
         return ids
     }
