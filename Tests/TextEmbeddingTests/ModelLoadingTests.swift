@@ -57,6 +57,15 @@ struct ModelLoadingTests {
         #expect(reported.last == texts.count && reported == reported.sorted() && reported.count > 1)
     }
 
+    @Test("encode throws CancellationError when its task is cancelled")
+    func cancellation() async throws {
+        let encoder = try SentenceEncoder(modelDirectory: TinyModel.write(weights: model.safeTensors()))
+        let texts = (0..<5_000).map { "hello world a b c \($0)" }
+        let task = Task { try await encoder.encode(texts) }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+    }
+
     @Test("a truncated weights file is reported with the sizes")
     func truncatedFile() throws {
         let bytes = model.safeTensors()
