@@ -8,13 +8,21 @@ import LinearAlgebra
 public struct MatrixFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hashable & Sendable>:
     FactorModel
 {
+    /// The users; index `u` is row `u` of ``userFactors``.
     public let userIDs: IDMap<UserID>
+    /// The items; index `i` is row `i` of ``itemFactors``.
     public let itemIDs: IDMap<ItemID>
+    /// The user factors, one row per user.
     public let userFactors: Matrix<Scalar>
+    /// The item factors, one row per item.
     public let itemFactors: Matrix<Scalar>
+    /// μ, the global bias (0 for implicit-feedback models).
     public let globalBias: Scalar
+    /// bᵤ per user, for explicit models; `nil` otherwise.
     public let userBiases: [Scalar]?
+    /// cᵢ per item, for explicit models and BPR; `nil` otherwise.
     public let itemBiases: [Scalar]?
+    /// Whether scores estimate ratings (explicit ALS and SGD).
     public let predictsValues: Bool
     /// How ``userFactors(foldingIn:)`` and the other fold-in methods compute new rows.
     public let foldInRule: FoldInRule
