@@ -8,13 +8,21 @@ import LinearAlgebra
 public struct MatrixFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hashable & Sendable>:
     FactorModel
 {
+    /// The users, indexing the rows of ``userFactors``.
     public let userIDs: IDMap<UserID>
+    /// The items, indexing the rows of ``itemFactors``.
     public let itemIDs: IDMap<ItemID>
+    /// The user factors U, one row per user (m×k).
     public let userFactors: Matrix<Scalar>
+    /// The item factors V, one row per item (n×k).
     public let itemFactors: Matrix<Scalar>
+    /// The global bias μ (0 for models without biases).
     public let globalBias: Scalar
+    /// The user biases b, or `nil` for models without them.
     public let userBiases: [Scalar]?
+    /// The item biases c, or `nil` for models without them.
     public let itemBiases: [Scalar]?
+    /// Whether scores estimate interaction values (explicit models), so RMSE and MAE apply.
     public let predictsValues: Bool
     /// How ``userFactors(foldingIn:)`` and the other fold-in methods compute new rows.
     public let foldInRule: FoldInRule
