@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks the documentation: every public declaration has a /// comment, the README's
-# Swift example is the code that Tests/ExamplesTests compiles and runs, and DocC builds
+# Checks the documentation: every public declaration has a /// comment, the examples of
+# the README, the guides and the catalogs are code that Tests/ExamplesTests compiles, and DocC builds
 # every module's catalog without a warning. Installs what it needs first; the DocC
 # plugin is resolved only here (FUSIONREC_DOCS), into its own build folder.
 #
@@ -35,20 +35,41 @@ if [ -n "$undocumented" ]; then
     status=1
 fi
 
-# 2. The README example and its test.
-test_file=Tests/ExamplesTests/ReadmeExampleTests.swift
-from_test=$(sed -n '/^\/\/ README example begins$/,/^\/\/ README example ends$/p' "$test_file" | sed '1d;$d')
-from_readme=$(awk '
-    /<!-- README example: / { armed = 1; next }
-    armed && /^```swift$/ { inside = 1; next }
-    inside && /^```$/ { exit }
-    inside { print }
-' README.md)
-if [ -z "$from_test" ] || [ "$from_test" != "$from_readme" ]; then
-    echo "check-docs: README.md's example differs from $test_file (between the markers):" >&2
-    diff <(echo "$from_readme") <(echo "$from_test") >&2 || true
-    status=1
-fi
+# 2. Every guide's example is code that Tests/ExamplesTests compiles: the Swift block after
+#    an `<!-- example -->` comment (else the first Swift block) of each file below must
+#    equal the region between `// BEGIN <file>` and `// END <file>` of its test file,
+#    ignoring import lines, indentation and blank lines.
+examples=(
+    "README.md Tests/ExamplesTests/ReadmeExampleTests.swift"
+    "Docs/LinearAlgebra.md Tests/ExamplesTests/GuideExamplesTests.swift"
+    "Docs/Factorization.md Tests/ExamplesTests/GuideExamplesTests.swift"
+    "Docs/Ranking.md Tests/ExamplesTests/GuideExamplesTests.swift"
+    "Sources/LinearAlgebra/LinearAlgebra.docc/LinearAlgebra.md Tests/ExamplesTests/GuideExamplesTests.swift"
+    "Sources/Factorization/Factorization.docc/Factorization.md Tests/ExamplesTests/GuideExamplesTests.swift"
+    "Sources/Ranking/Ranking.docc/Ranking.md Tests/ExamplesTests/GuideExamplesTests.swift"
+    "Sources/Fusion/Fusion.docc/Fusion.md Tests/ExamplesTests/GuideExamplesTests.swift"
+)
+normalise() { grep -v '^[[:space:]]*import ' | sed 's/^[[:space:]]*//' | grep -v '^$' || true; }
+for pair in "${examples[@]}"; do
+    read -r doc test_file <<<"$pair"
+    from_doc=$(awk -v marked="$(grep -c '<!-- example' "$doc" || true)" '
+        marked > 0 && !seen { if ($0 ~ /<!-- example/) seen = 1; next }
+        !inside && $0 == "```swift" { inside = 1; next }
+        inside && $0 == "```" { exit }
+        inside { print }
+    ' "$doc" | normalise)
+    from_test=$(awk -v begin="// BEGIN $doc" -v end="// END $doc" '
+        { line = $0; sub(/^[[:space:]]+/, "", line) }
+        line == end { inside = 0 }
+        inside { print }
+        line == begin { inside = 1 }
+    ' "$test_file" | normalise)
+    if [ -z "$from_test" ] || [ "$from_doc" != "$from_test" ]; then
+        echo "check-docs: the example of $doc differs from its region in $test_file:" >&2
+        diff <(echo "$from_doc") <(echo "$from_test") >&2 || true
+        status=1
+    fi
+done
 
 # 3. DocC, warnings as errors.
 for module in "${modules[@]}"; do

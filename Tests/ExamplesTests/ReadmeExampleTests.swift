@@ -3,7 +3,7 @@ import Testing
 
 // The code between the markers is README.md's "Using the library" example, verbatim;
 // Scripts/check-docs.sh fails when the two differ.
-// README example begins
+// BEGIN README.md
 import FusionRec
 
 /// A host app's own text encoder: letter counts here, an embedding service in production.
@@ -32,7 +32,7 @@ func recommendationService(ratingsCSV: String, titles: [String: String], user: S
         name: "title", ids: ["new"], inputs: ["Space Cowboys on Mars"], using: LetterCounts())
     return (recommended, try model.itemFactors(for: ["new"], from: [newItem]))
 }
-// README example ends
+// END README.md
 
 @Suite("README example")
 struct ReadmeExampleTests {
