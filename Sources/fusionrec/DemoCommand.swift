@@ -53,6 +53,7 @@ struct DemoCommand: AsyncParsableCommand {
                     let train = try read(command.train)
                     let test = try read(command.test)
                     let bar = ProgressBar(label: "\(model.label) · \(split.rawValue)")
+                    if model.name == .fusion { bar.status("encoding the item blocks …") }
                     let fitStart = ContinuousClock.now
                     let fitted = try await command.model.fit(
                         train: train, table: table, options: command.factorization,

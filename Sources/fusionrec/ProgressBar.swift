@@ -33,6 +33,11 @@ final class ProgressBar {
         write(isTerminal || terms.isEmpty ? line : line + "  [" + terms + "]")
     }
 
+    /// Shows what happens before the first iteration (such as encoding side information).
+    func status(_ text: String) {
+        write("\(label): \(text)")
+    }
+
     /// Ends the bar's line with the fit's total time.
     func finish(seconds: Double) {
         var summary = String(format: "\(label): fitted in %.2f s", seconds)
