@@ -25,6 +25,15 @@ let package = Package(
             path: "Benchmarks/LinearAlgebra",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "RankingBenchmarks",
+            dependencies: [
+                .product(name: "Ranking", package: "FusionRec"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Ranking",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

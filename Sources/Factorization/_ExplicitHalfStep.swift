@@ -13,33 +13,53 @@ import LinearAlgebra
 /// matrix with one `syrk`; rows shorter than K/2 use the Woodbury identity with the
 /// diagonal D, which costs O(n²K) instead of O(K³). Rows with no interactions get
 /// zero factors and a zero bias.
+///
+/// `extraGram` (k×k, added to the factor block of every row's matrix) and
+/// `extraRightHandSide` (row u added to the factor part of row u's right-hand side) let a
+/// caller add terms of its own, as the Fusion module's joint factorization does; rows
+/// then always form their matrix, and rows without interactions solve the extra terms
+/// alone.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
-func _explicitHalfStep<Scalar: BLASScalar>(
+package func _explicitHalfStep<Scalar: BLASScalar>(
     _ rows: _CompressedRows<Scalar>, fixed: Matrix<Scalar>, solving: inout Matrix<Scalar>, globalBias: Scalar,
-    regularization: Scalar, biasRegularization: Scalar, weighted: Bool
+    regularization: Scalar, biasRegularization: Scalar, weighted: Bool,
+    extraGram: Matrix<Scalar>? = nil, extraRightHandSide: Matrix<Scalar>? = nil
 ) throws(LinearAlgebraError) {
     let width = fixed.columnCount
     precondition(solving.columnCount == width && solving.rowCount == rows.rowCount && fixed.rowCount == rows.columnCount,
                  "Half-step shapes: \(rows.rowCount)×\(rows.columnCount) data, fixed \(fixed.shape), solving \(solving.shape)")
+    precondition(extraGram.map { $0.shape == (width - 1, width - 1) } ?? true,
+                 "Extra Gram \(extraGram!.shape) for k = \(width - 1)")
+    precondition(extraRightHandSide.map { $0.rowCount == solving.rowCount && $0.columnCount == width - 1 } ?? true,
+                 "Extra right-hand side \(extraRightHandSide!.shape) for \(solving.shape) factors and bias")
     let blockRows = 256
+    let gramTerm = extraGram ?? Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    let rhsTerm = extraRightHandSide ?? Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    try gramTerm.withUnsafeBufferPointer { (extraG) throws(LinearAlgebraError) in
+    try rhsTerm.withUnsafeBufferPointer { (extraB) throws(LinearAlgebraError) in
     try fixed.withUnsafeBufferPointer { (f) throws(LinearAlgebraError) in
         try rows.offsets.withUnsafeBufferPointer { (offsets) throws(LinearAlgebraError) in
             try rows.columns.withUnsafeBufferPointer { (columns) throws(LinearAlgebraError) in
                 try rows.values.withUnsafeBufferPointer { (values) throws(LinearAlgebraError) in
                     try solving.withUnsafeMutableBufferPointer { (x) throws(LinearAlgebraError) in
                         let f = f.baseAddress!, x = x.baseAddress!
+                        let g = extraGram == nil ? nil : extraG.baseAddress
+                        let e = extraRightHandSide == nil ? nil : extraB.baseAddress
                         try Parallel.forEachChunk(of: 0..<rows.rowCount, grainSize: _rowGrain) {
                             (chunk) throws(LinearAlgebraError) in
                             try _explicitRows(
                                 chunk, offsets: offsets, columns: columns, values: values, f: f, x: x, width: width,
                                 globalBias: globalBias, regularization: regularization,
-                                biasRegularization: biasRegularization, weighted: weighted, blockRows: blockRows)
+                                biasRegularization: biasRegularization, weighted: weighted, blockRows: blockRows,
+                                extraGram: g, extraRightHandSide: e)
                         }
                     }
                 }
             }
         }
+    }
+    }
     }
 }
 
@@ -47,7 +67,8 @@ func _explicitHalfStep<Scalar: BLASScalar>(
 func _explicitRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, f: UnsafePointer<Scalar>, x: UnsafeMutablePointer<Scalar>, width: Int,
-    globalBias: Scalar, regularization: Scalar, biasRegularization: Scalar, weighted: Bool, blockRows: Int
+    globalBias: Scalar, regularization: Scalar, biasRegularization: Scalar, weighted: Bool, blockRows: Int,
+    extraGram: UnsafePointer<Scalar>? = nil, extraRightHandSide: UnsafePointer<Scalar>? = nil
 ) throws(LinearAlgebraError) {
     let woodburyLimit = width / 2
     let k = width - 1
@@ -67,14 +88,15 @@ func _explicitRows<Scalar: BLASScalar>(
         let xu = x + u * width
         let start = offsets[u], end = offsets[u + 1]
         let n = end - start
-        if n == 0 {
+        let hasExtra = extraGram != nil || extraRightHandSide != nil
+        if n == 0 && !hasExtra {
             for index in 0..<width { xu[index] = 0 }
             continue
         }
-        let scale: Scalar = weighted ? Scalar(n) : 1
+        let scale: Scalar = weighted ? Scalar(max(n, 1)) : 1
         for index in 0..<k { d[index] = regularization * scale }
         d[k] = biasRegularization * scale
-        if n <= woodburyLimit && d[k] > 0 && regularization > 0 {
+        if n <= woodburyLimit && d[k] > 0 && regularization > 0 && !hasExtra {
             // Woodbury with a diagonal D: W = F̃·D⁻¹, S = I + F̃·Wᵀ, h = Wᵀy, S·z = F̃·h, x = h − Wᵀz.
             for (j, index) in (start..<end).enumerated() {
                 let fi = f + Int(columns[index]) * width
@@ -99,6 +121,10 @@ func _explicitRows<Scalar: BLASScalar>(
         }
         for index in 0..<(width * width) { a[index] = 0 }
         for index in 0..<width { a[index * width + index] = d[index]; b[index] = 0 }
+        if let extraGram {
+            for i in 0..<k { for j in 0..<k { a[i * width + j] += extraGram[i * k + j] } }
+        }
+        if let extraRightHandSide { b.update(from: extraRightHandSide + u * k, count: k) }
         var blockStart = start
         while blockStart < end {
             let blockEnd = min(blockStart + blockRows, end)

@@ -47,7 +47,7 @@ package func _implicitObjective<Scalar: BLASScalar>(
 /// over μ.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
-func _explicitObjective<Scalar: BLASScalar>(
+package func _explicitObjective<Scalar: BLASScalar>(
     _ rows: _CompressedRows<Scalar>, columnCounts: [Int], users: Matrix<Scalar>, items: Matrix<Scalar>,
     globalBias: Scalar, regularization: Double, biasRegularization: Double, weighted: Bool
 ) -> (objective: Double, meanResidual: Double) {

@@ -45,7 +45,11 @@ public struct CategoricalEncoder: TextEncoder {
     }
 
     private static func split(_ text: String, _ separator: Character) -> [String] {
-        text.split(separator: separator).map { String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
-            .filter { !$0.isEmpty }
+        text.split(separator: separator).compactMap { part in
+            var trimmed = part
+            while trimmed.first == " " { trimmed = trimmed.dropFirst() }
+            while trimmed.last == " " { trimmed = trimmed.dropLast() }
+            return trimmed.isEmpty ? nil : String(trimmed)
+        }
     }
 }

@@ -99,19 +99,39 @@ public struct HashingTextEncoder: TextEncoder {
     static func forEachFeature(
         of text: String, wordNGrams: ClosedRange<Int>, characterNGrams: ClosedRange<Int>?, _ body: (UInt64) -> Void
     ) {
-        let words = text.lowercased().split { !($0.isLetter || $0.isNumber) }
+        // Words as Unicode scalars; a word n-gram is its words joined by one space, and a
+        // character n-gram a window of the word padded with "<" and ">".
+        var words: [[Unicode.Scalar]] = []
+        var current: [Unicode.Scalar] = []
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber {
+                current.append(contentsOf: character.unicodeScalars)
+            } else if !current.isEmpty {
+                words.append(current)
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        var gram: [Unicode.Scalar] = []
         for length in wordNGrams where length <= words.count {
             for start in 0...(words.count - length) {
-                let gram = words[start..<(start + length)].joined(separator: " ")
-                body(_stableHash(gram, seed: UInt64(length)))
+                gram.removeAll(keepingCapacity: true)
+                for (offset, word) in words[start..<(start + length)].enumerated() {
+                    if offset > 0 { gram.append(" ") }
+                    gram.append(contentsOf: word)
+                }
+                body(_stableHash(gram[...], seed: UInt64(length)))
             }
         }
         guard let characterNGrams else { return }
         for word in words {
-            let padded = Array("<" + word + ">")
-            for length in characterNGrams where length <= padded.count {
-                for start in 0...(padded.count - length) {
-                    body(_stableHash(String(padded[start..<(start + length)]), seed: 0x100 + UInt64(length)))
+            gram.removeAll(keepingCapacity: true)
+            gram.append("<")
+            gram.append(contentsOf: word)
+            gram.append(">")
+            for length in characterNGrams where length <= gram.count {
+                for start in 0...(gram.count - length) {
+                    body(_stableHash(gram[start..<(start + length)], seed: 0x100 + UInt64(length)))
                 }
             }
         }

@@ -26,8 +26,22 @@ import LinearAlgebra
 /// [Singh 2008]: https://doi.org/10.1145/1401890.1401969
 /// [Agarwal 2009]: https://doi.org/10.1145/1557019.1557029
 public struct JointFactorization: Sendable {
+    /// The kind of interaction data.
+    public enum Feedback: String, Sendable, Hashable, CaseIterable {
+        /// Implicit feedback (Hu, Koren and Volinsky 2008): every stored interaction is a
+        /// preference held with confidence 1 + α·r, every other pair a preference 0.
+        case implicit
+        /// Explicit ratings with global, user and item biases (Koren 2009): the squared
+        /// error over the stored ratings of μ + bᵤ + cᵢ + uᵤᵀvᵢ.
+        case explicit
+    }
+
     /// The hyper-parameters of a fit.
     public struct Configuration: Sendable, Hashable {
+        /// Implicit or explicit interactions. Default ``Feedback/implicit``.
+        public var feedback: Feedback
+        /// λ_b on the user and item biases of an explicit fit; `nil` uses ``regularization``.
+        public var biasRegularization: Double?
         /// The number of latent factors k. Default 64.
         public var factorCount: Int
         /// λ on the factors of a collective side (and of a side without blocks). Default 0.05.
@@ -49,9 +63,9 @@ public struct JointFactorization: Sendable {
         /// cold split carved from the MovieLens training data (see `Docs/Fusion.md`).
         public var loadingRegularization: Double
         /// λₒ on the offsets of an offset side: how strongly factors are pulled towards
-        /// what the side information predicts. Default 0.05, the same as λ, so that a side
-        /// without informative blocks fits exactly as implicit ALS.
-        public var offsetRegularization: Double
+        /// what the side information predicts. `nil` (the default) uses λ, so that a side
+        /// whose blocks carry no information fits as plain ALS does.
+        public var offsetRegularization: Double?
         /// The seed of the random initial factors. Default 42.
         public var seed: UInt64
         /// Initial factors are drawn uniformly from [0, initialScale). Default 0.01.
@@ -59,13 +73,15 @@ public struct JointFactorization: Sendable {
 
         /// Creates a configuration; every parameter has the documented default.
         public init(
-            factorCount: Int = 64, regularization: Double = 0.05, alpha: Double = 40,
+            feedback: Feedback = .implicit, biasRegularization: Double? = nil, factorCount: Int = 64, regularization: Double = 0.05, alpha: Double = 40,
             values: ImplicitAlternatingLeastSquares.Values = .raw, iterationCount: Int = 15,
             solver: ImplicitAlternatingLeastSquares.Solver = .conjugateGradient(steps: 3),
             userModel: SideInformationModel = .collective, itemModel: SideInformationModel = .offset,
-            loadingRegularization: Double = 3, offsetRegularization: Double = 0.05, seed: UInt64 = 42,
+            loadingRegularization: Double = 3, offsetRegularization: Double? = nil, seed: UInt64 = 42,
             initialScale: Double = 0.01
         ) {
+            self.feedback = feedback
+            self.biasRegularization = biasRegularization
             self.factorCount = factorCount
             self.regularization = regularization
             self.alpha = alpha
@@ -96,7 +112,8 @@ public struct JointFactorization: Sendable {
                 throw .training(error)
             }
             for (name, value) in [("loadingRegularization", loadingRegularization),
-                                  ("offsetRegularization", offsetRegularization)]
+                                  ("offsetRegularization", offsetRegularization ?? regularization),
+                                  ("biasRegularization", biasRegularization ?? regularization)]
             where !(value > 0) || !value.isFinite {
                 throw .training(.invalidConfiguration(parameter: name, value: "\(value)",
                                                       reason: "must be positive and finite"))
@@ -144,7 +161,7 @@ public struct JointFactorization: Sendable {
         let (m, n, k) = (interactions.userCount, interactions.itemCount, configuration.factorCount)
         guard interactions.count > 0 else { throw .training(.noInteractions) }
         guard k <= m && k <= n else { throw .training(.tooManyFactors(factors: k, users: m, items: n)) }
-        if configuration.values == .raw {
+        if configuration.values == .raw && configuration.feedback == .implicit {
             for u in 0..<m {
                 for index in interactions.byUser.entryRange(ofRow: u) where interactions.byUser.values[index] < 0 {
                     throw .training(.invalidValue(
@@ -157,12 +174,22 @@ public struct JointFactorization: Sendable {
         var userSide = try _SideTerms(
             userBlocks, ids: interactions.userIDs, factorCount: k, model: configuration.userModel,
             factorRegularization: lambda, loadingRegularization: Scalar(configuration.loadingRegularization),
-            offsetRegularization: Scalar(configuration.offsetRegularization))
+            offsetRegularization: Scalar(configuration.offsetRegularization ?? configuration.regularization))
         var itemSide = try _SideTerms(
             itemBlocks, ids: interactions.itemIDs, factorCount: k, model: configuration.itemModel,
             factorRegularization: lambda, loadingRegularization: Scalar(configuration.loadingRegularization),
-            offsetRegularization: Scalar(configuration.offsetRegularization))
+            offsetRegularization: Scalar(configuration.offsetRegularization ?? configuration.regularization))
 
+        if configuration.feedback == .explicit {
+            let fitted = try Self.alternateExplicit(
+                byUser: interactions.byUser, byItem: interactions.byItem, userSide: &userSide, itemSide: &itemSide,
+                configuration: configuration, progress: progress)
+            return JointFactorizationModel(
+                userIDs: interactions.userIDs, itemIDs: interactions.itemIDs, userFactors: fitted.users.factorColumns,
+                itemFactors: fitted.items.factorColumns, globalBias: fitted.globalBias,
+                userBiases: fitted.users.column(k), itemBiases: fitted.items.column(k),
+                configuration: configuration, userSide: userSide.trained, itemSide: itemSide.trained)
+        }
         let (users, items) = try Self.alternate(
             byUser: interactions.byUser, byItem: interactions.byItem, userSide: &userSide, itemSide: &itemSide,
             configuration: configuration, progress: progress)
@@ -246,5 +273,88 @@ public struct JointFactorization: Sendable {
         }
         return (users, items)
     }
+
+    /// The explicit alternation: factors with the bias in their last column (as
+    /// ``AlternatingLeastSquares`` keeps them), the side terms acting on the factor columns,
+    /// and μ refitted as the mean residual after every sweep.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    static func alternateExplicit<Scalar: BLASScalar>(
+        byUser: SparseMatrix<Double>, byItem: SparseMatrix<Double>, userSide: inout _SideTerms<Scalar>,
+        itemSide: inout _SideTerms<Scalar>, configuration: Configuration, progress: TrainingProgressHandler?
+    ) throws(FusionError) -> (users: Matrix<Scalar>, items: Matrix<Scalar>, globalBias: Scalar) {
+        let (m, n, k) = (byUser.rowCount, byUser.columnCount, configuration.factorCount)
+        let userRows = _CompressedRows<Scalar>(byUser)
+        let itemRows = _CompressedRows<Scalar>(byItem)
+        let itemCounts = (0..<n).map { byItem.nonZeroCount(inRow: $0) }
+        var globalBias = Scalar(byUser.values.reduce(0, +) / Double(byUser.nonZeroCount))
+        var generator = SplitMix64(seed: configuration.seed)
+        var users = Matrix<Scalar>(rowCount: m, columnCount: k + 1)
+        var items: Matrix<Scalar> = _RandomFactors.normal(
+            rowCount: n, columnCount: k + 1, standardDeviation: configuration.initialScale, using: &generator)
+        items.withUnsafeMutableBufferPointer { p in
+            for i in 0..<n { p[i * (k + 1) + k] = 0 }
+        }
+        let biasLambda = configuration.biasRegularization ?? configuration.regularization
+        try userSide.updateLoadings(users.factorColumns)
+        try itemSide.updateLoadings(items.factorColumns)
+        var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
+        for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
+            do {
+                try monitor.checkCancellation(completedIterations: iteration - 1)
+            } catch {
+                throw .training(error)
+            }
+            do {
+                let userExtra = userSide.extraTerms(current: users.factorColumns)
+                try _explicitHalfStep(
+                    userRows, fixed: items, solving: &users, globalBias: globalBias,
+                    regularization: userSide.halfStepRegularization, biasRegularization: Scalar(biasLambda),
+                    weighted: false, extraGram: userExtra.gram, extraRightHandSide: userExtra.rightHandSide)
+                try userSide.updateLoadings(users.factorColumns)
+                let itemExtra = itemSide.extraTerms(current: items.factorColumns)
+                try _explicitHalfStep(
+                    itemRows, fixed: users, solving: &items, globalBias: globalBias,
+                    regularization: itemSide.halfStepRegularization, biasRegularization: Scalar(biasLambda),
+                    weighted: false, extraGram: itemExtra.gram, extraRightHandSide: itemExtra.rightHandSide)
+                try itemSide.updateLoadings(items.factorColumns)
+            } catch let error as LinearAlgebraError {
+                if case .notPositiveDefinite(let minor) = error {
+                    throw .training(.notPositiveDefinite(iteration: iteration, minor: minor))
+                }
+                throw .training(.nonFinite(iteration: iteration, quantity: "a row solve (\(error))"))
+            } catch let error as FusionError {
+                throw error
+            } catch {
+                throw .training(.nonFinite(iteration: iteration, quantity: "a row solve (\(error))"))
+            }
+            guard users._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the user factors")) }
+            guard items._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the item factors")) }
+            let (_, meanResidual) = _explicitObjective(
+                userRows, columnCounts: itemCounts, users: users, items: items, globalBias: globalBias,
+                regularization: 0, biasRegularization: biasLambda, weighted: false)
+            globalBias = Scalar(meanResidual)
+            guard globalBias.isFinite else { throw .training(.nonFinite(iteration: iteration, quantity: "the global bias")) }
+            if monitor.wantsLoss {
+                let (ratings, _) = _explicitObjective(
+                    userRows, columnCounts: itemCounts, users: users, items: items, globalBias: globalBias,
+                    regularization: 0, biasRegularization: biasLambda, weighted: false)
+                let terms = [LossTerm(name: "ratings and bias penalty", value: ratings)]
+                    + userSide.loss(users.factorColumns, side: "user") + itemSide.loss(items.factorColumns, side: "item")
+                do {
+                    try monitor.finish(iteration: iteration, loss: terms.reduce(0) { $0 + $1.value }, terms: terms)
+                } catch {
+                    throw .training(error)
+                }
+            }
+        }
+        return (users, items, globalBias)
+    }
 }
 
+extension Matrix {
+    /// The factor columns of a matrix that keeps a bias in its last column.
+    var factorColumns: Matrix {
+        Matrix(rowCount: rowCount, columnCount: columnCount - 1) { self[$0, $1] }
+    }
+}

@@ -17,7 +17,8 @@ extension JointFactorizationModel {
     ///   - blocks: side-information blocks covering them, built like the training blocks
     ///     (same names and encoders); blocks the model does not know are rejected.
     ///   - interactions: per item, `(user, value)` pairs, or `nil` for cold start.
-    /// - Returns: an `ids.count × k` matrix.
+    /// - Returns: an `ids.count × k` matrix. For an explicit model the new items' biases
+    ///   are 0 when added with ``addingItems(_:factors:)``.
     /// - Throws: ``FusionError/unknownBlock(_:)``, ``FusionError/blockShape(block:reason:)``
     ///   (wrong dimension, or an interaction list of the wrong count),
     ///   ``FusionError/encoderOutput(encoder:reason:)`` when a block's encoder differs from
@@ -49,15 +50,22 @@ extension JointFactorizationModel {
     ///   `ids.count × k`, ``FusionError/nonFiniteFeature(block:row:column:)`` for NaN factors.
     public func addingItems(_ ids: [ItemID], factors: Matrix<Scalar>) throws(FusionError) -> Self {
         let (map, rows) = try Self.grow(itemIDs, itemFactors, ids, factors)
-        return Self(userIDs: userIDs, itemIDs: map, userFactors: userFactors, itemFactors: rows,
+        return Self(userIDs: userIDs, itemIDs: map, userFactors: userFactors, itemFactors: rows, globalBias: globalBias,
+                    userBiases: userBiases, itemBiases: itemBiases.map { Self.grow($0, to: map.count) },
                     configuration: configuration, userSide: userSide, itemSide: itemSide)
     }
 
     /// A model in which `ids` have the given factors; see ``addingItems(_:factors:)``.
     public func addingUsers(_ ids: [UserID], factors: Matrix<Scalar>) throws(FusionError) -> Self {
         let (map, rows) = try Self.grow(userIDs, userFactors, ids, factors)
-        return Self(userIDs: map, itemIDs: itemIDs, userFactors: rows, itemFactors: itemFactors,
+        return Self(userIDs: map, itemIDs: itemIDs, userFactors: rows, itemFactors: itemFactors, globalBias: globalBias,
+                    userBiases: userBiases.map { Self.grow($0, to: map.count) }, itemBiases: itemBiases,
                     configuration: configuration, userSide: userSide, itemSide: itemSide)
+    }
+
+    /// Biases of an explicit model for a grown id map: new entities start at 0.
+    private static func grow(_ biases: [Scalar], to count: Int) -> [Scalar] {
+        biases + [Scalar](repeating: 0, count: count - biases.count)
     }
 
     private static func grow<ID>(
@@ -91,6 +99,11 @@ extension JointFactorizationModel {
         configuration: JointFactorization.Configuration
     ) throws(FusionError) -> Matrix<Scalar> {
         let k = fixed.columnCount
+        if configuration.feedback == .explicit, interactions?.contains(where: { !$0.isEmpty }) ?? false {
+            throw .invalidParameter(
+                name: "fold-in interactions", value: "\(interactions!.count) lists",
+                reason: "warm fold-in is implemented for implicit feedback; an explicit model places rows from side information only")
+        }
         if let interactions, interactions.count != ids.count {
             throw .blockShape(block: "interactions", reason: "\(interactions.count) interaction lists for \(ids.count) ids")
         }

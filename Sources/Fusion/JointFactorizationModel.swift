@@ -17,6 +17,12 @@ public struct JointFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sen
     public let userFactors: Matrix<Scalar>
     /// The item factors V, one row per item (n×k).
     public let itemFactors: Matrix<Scalar>
+    /// μ of an explicit fit; 0 for implicit feedback.
+    public let globalBias: Scalar
+    /// bᵤ of an explicit fit; `nil` for implicit feedback.
+    public let userBiases: [Scalar]?
+    /// cᵢ of an explicit fit (0 for items placed from side information); `nil` for implicit feedback.
+    public let itemBiases: [Scalar]?
     /// The configuration the model was fitted with.
     public let configuration: JointFactorization.Configuration
     /// The user side's blocks and loadings.
@@ -24,8 +30,12 @@ public struct JointFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sen
     /// The item side's blocks and loadings.
     public let itemSide: SideInformationLoadings<Scalar>
 
+    /// Whether scores estimate ratings (explicit feedback), so RMSE and MAE apply.
+    public var predictsValues: Bool { configuration.feedback == .explicit }
+
     init(
         userIDs: IDMap<UserID>, itemIDs: IDMap<ItemID>, userFactors: Matrix<Scalar>, itemFactors: Matrix<Scalar>,
+        globalBias: Scalar = 0, userBiases: [Scalar]? = nil, itemBiases: [Scalar]? = nil,
         configuration: JointFactorization.Configuration, userSide: SideInformationLoadings<Scalar>,
         itemSide: SideInformationLoadings<Scalar>
     ) {
@@ -33,6 +43,9 @@ public struct JointFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sen
         self.itemIDs = itemIDs
         self.userFactors = userFactors
         self.itemFactors = itemFactors
+        self.globalBias = globalBias
+        self.userBiases = userBiases
+        self.itemBiases = itemBiases
         self.configuration = configuration
         self.userSide = userSide
         self.itemSide = itemSide

@@ -31,13 +31,7 @@ extension SideInformationBlock {
         let vectors = try await encodeDistinct(inputs.compactMap { $0 }, using: encoder, cache: cache,
                                                batchSize: batchSize)
         let dimension = encoder.dimension
-        var features = Matrix<Scalar>(rowCount: ids.count, columnCount: dimension)
-        features.withUnsafeMutableBufferPointer { x in
-            for (row, input) in inputs.enumerated() {
-                guard let input, let vector = vectors[input] else { continue }
-                for column in 0..<dimension { x[row * dimension + column] = Scalar(vector[column]) }
-            }
-        }
+        let features = Matrix<Scalar>._fromFloatRows(inputs.map { $0.flatMap { vectors[$0] } }, dimension: dimension)
         return try SideInformationBlock(
             name: name, ids: ids, features: features, presence: inputs.map { $0 != nil }, weight: weight,
             preprocessing: preprocessing, encoderIdentifier: encoder.identifier)
@@ -112,5 +106,21 @@ extension SideInformationBlock {
             throw .encoderOutput(encoder: encoder,
                                  reason: "non-finite value for input \(offset + row), column \(column)")
         }
+    }
+}
+
+extension Matrix {
+    /// A matrix whose row r is `rows[r]` widened or narrowed to `Scalar`, zero when `nil`.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    static func _fromFloatRows(_ rows: [[Float]?], dimension: Int) -> Matrix {
+        var result = Matrix(rowCount: rows.count, columnCount: dimension)
+        result.withUnsafeMutableBufferPointer { x in
+            for (row, vector) in rows.enumerated() {
+                guard let vector else { continue }
+                for column in 0..<dimension { x[row * dimension + column] = Scalar(vector[column]) }
+            }
+        }
+        return result
     }
 }

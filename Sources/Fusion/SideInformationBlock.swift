@@ -68,40 +68,14 @@ public struct SideInformationBlock<ID: Hashable & Sendable, Scalar: BLASScalar>:
             guard map.index(of: id) == nil else { throw .blockShape(block: name, reason: "id '\(id)' repeats at row \(row)") }
             _ = map.append(id)
         }
-        let columns = features.columnCount
-        var means = [Scalar](repeating: 0, count: columns)
-        var scales = [Scalar](repeating: 1, count: columns)
-        let presentCount = presence.lazy.filter { $0 }.count
-        try features.withUnsafeBufferPointer { (x) throws(FusionError) in
-            for row in 0..<ids.count where presence[row] {
-                for column in 0..<columns where !x[row * columns + column].isFinite {
-                    throw .nonFiniteFeature(block: name, row: row, column: column)
-                }
-            }
-            if presentCount > 0, preprocessing.centerColumns || preprocessing.scaleColumns {
-                var sums = [Double](repeating: 0, count: columns), squares = sums
-                for row in 0..<ids.count where presence[row] {
-                    for column in 0..<columns {
-                        let value = Double(x[row * columns + column])
-                        sums[column] += value
-                        squares[column] += value * value
-                    }
-                }
-                for column in 0..<columns {
-                    let mean = sums[column] / Double(presentCount)
-                    let variance = max(0, squares[column] / Double(presentCount) - mean * mean)
-                    if preprocessing.centerColumns { means[column] = Scalar(mean) }
-                    if preprocessing.scaleColumns, variance > 0 { scales[column] = Scalar(variance.squareRoot()) }
-                }
-            }
-        }
+        let normalization = try BlockNormalization.fitted(
+            to: features, presence: presence, preprocessing: preprocessing, block: name)
         self.name = name
         self.weight = weight
         self.preprocessing = preprocessing
         self.ids = map
         self.presence = presence
-        self.normalization = BlockNormalization(
-            columnMeans: means, columnScales: scales, normalizeRows: preprocessing.normalizeRows)
+        self.normalization = normalization
         self.encoderIdentifier = encoderIdentifier
         self.features = normalization.apply(to: features, presence: presence)
     }
@@ -161,6 +135,43 @@ public struct BlockNormalization<Scalar: BLASScalar>: Sendable, Hashable {
     /// The number of columns it applies to.
     public var dimension: Int { columnMeans.count }
 
+    /// Fits the statistics of `preprocessing` on the present rows of `features`, checking
+    /// them for NaN and infinity.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    static func fitted(
+        to features: Matrix<Scalar>, presence: [Bool], preprocessing: BlockPreprocessing, block: String
+    ) throws(FusionError) -> BlockNormalization {
+        let columns = features.columnCount
+        var means = [Scalar](repeating: 0, count: columns)
+        var scales = [Scalar](repeating: 1, count: columns)
+        let presentCount = presence.reduce(0) { $0 + ($1 ? 1 : 0) }
+        try features.withUnsafeBufferPointer { (x) throws(FusionError) in
+            for row in 0..<features.rowCount where presence[row] {
+                for column in 0..<columns where !x[row * columns + column].isFinite {
+                    throw .nonFiniteFeature(block: block, row: row, column: column)
+                }
+            }
+            if presentCount > 0, preprocessing.centerColumns || preprocessing.scaleColumns {
+                var sums = [Double](repeating: 0, count: columns), squares = sums
+                for row in 0..<features.rowCount where presence[row] {
+                    for column in 0..<columns {
+                        let value = Double(x[row * columns + column])
+                        sums[column] += value
+                        squares[column] += value * value
+                    }
+                }
+                for column in 0..<columns {
+                    let mean = sums[column] / Double(presentCount)
+                    let variance = max(0, squares[column] / Double(presentCount) - mean * mean)
+                    if preprocessing.centerColumns { means[column] = Scalar(mean) }
+                    if preprocessing.scaleColumns, variance > 0 { scales[column] = Scalar(variance.squareRoot()) }
+                }
+            }
+        }
+        return BlockNormalization(columnMeans: means, columnScales: scales, normalizeRows: preprocessing.normalizeRows)
+    }
+
     /// Validates raw rows (column count, finiteness) and transforms them.
     ///
     /// - Throws: ``FusionError/blockShape(block:reason:)``, ``FusionError/nonFiniteFeature(block:row:column:)``.
@@ -175,6 +186,8 @@ public struct BlockNormalization<Scalar: BLASScalar>: Sendable, Hashable {
     }
 
     /// Transforms rows; absent rows become zero.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
     func apply(to raw: Matrix<Scalar>, presence: [Bool]) -> Matrix<Scalar> {
         var result = raw
         let columns = raw.columnCount

@@ -14,11 +14,13 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     let columnCount: Int
 
     /// Stores `features` sparsely when at most `sparseDensity` of its entries are non-zero.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
     init(_ features: Matrix<Scalar>, sparseDensity: Double = 0.1) {
         let (rowCount, columnCount) = features.shape
         self.rowCount = rowCount
         self.columnCount = columnCount
-        let nonZero = features.elements.lazy.filter { $0 != 0 }.count
+        let nonZero = features.withUnsafeBufferPointer { x in x.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }
         guard features.elements.count > 0, Double(nonZero) <= sparseDensity * Double(features.elements.count) else {
             storage = .dense(features)
             return
@@ -43,6 +45,8 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     }
 
     /// `self · right` (rows × k).
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
     func multiplied(by right: Matrix<Scalar>) -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x.multiplied(by: right)
@@ -51,6 +55,8 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     }
 
     /// `selfᵀ · right` (columns × k).
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
     func transposeMultiplied(by right: Matrix<Scalar>) -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x.multiplied(by: right, transposingSelf: true)
@@ -59,6 +65,8 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     }
 
     /// `selfᵀ · self`.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
     func gram() -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x.gram()
@@ -67,7 +75,9 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     }
 
     /// `‖self‖²_F`.
-    var squaredNorm: Double {
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    func squaredNorm() -> Double {
         switch storage {
         case .dense(let x): return x.elements.reduce(0) { $0 + Double($1) * Double($1) }
         case .sparse(let x, _): return x.values.reduce(0) { $0 + Double($1) * Double($1) }

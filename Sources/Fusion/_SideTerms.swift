@@ -35,25 +35,23 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
             guard names.insert(block.name).inserted else { throw .duplicateBlockName(block.name) }
             let d = block.dimension
             guard d > 0 else { throw .blockShape(block: block.name, reason: "has no feature columns") }
-            var aligned = Matrix<Scalar>(rowCount: ids.count, columnCount: d)
+            var sourceRows: [Int] = []
             var absent: [Int] = []
-            aligned.withUnsafeMutableBufferPointer { target in
-                block.features.withUnsafeBufferPointer { source in
-                    for row in 0..<ids.count {
-                        guard let index = block.ids.index(of: ids.id(at: row)), block.presence[index] else {
-                            absent.append(row)
-                            continue
-                        }
-                        for column in 0..<d { target[row * d + column] = source[index * d + column] }
-                    }
+            for row in 0..<ids.count {
+                if let index = block.ids.index(of: ids.id(at: row)), block.presence[index] {
+                    sourceRows.append(index)
+                } else {
+                    sourceRows.append(-1)
+                    absent.append(row)
                 }
             }
+            let aligned = Self.gatherRows(block.features, sourceRows)
             let design = _FeatureDesign(aligned)
             alignedFeatures.append(aligned)
             blocks.append(Block(
                 summary: BlockSummary(name: block.name, weight: block.weight, normalization: block.normalization,
                                       encoderIdentifier: block.encoderIdentifier),
-                design: design, absentRows: absent, squaredNorm: design.squaredNorm))
+                design: design, absentRows: absent, squaredNorm: design.squaredNorm()))
         }
         self.model = model
         self.blocks = blocks
@@ -66,21 +64,8 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
             combined = nil
             ridgeInverse = nil
         case .offset where !blocks.isEmpty:
-            let width = blocks.reduce(1) { $0 + $1.summary.dimension }
-            var z = Matrix<Scalar>(rowCount: ids.count, columnCount: width)
-            var offset = 0
-            for (block, rows) in zip(blocks, alignedFeatures) {
-                let d = block.summary.dimension, root = block.summary.weight.squareRoot()
-                z.withUnsafeMutableBufferPointer { target in
-                    rows.withUnsafeBufferPointer { source in
-                        for row in 0..<ids.count {
-                            for column in 0..<d { target[row * width + offset + column] = root * source[row * d + column] }
-                        }
-                    }
-                }
-                offset += d
-            }
-            for row in 0..<ids.count { z[row, width - 1] = 1 }
+            let z = Self.offsetDesign(alignedFeatures, weights: blocks.map(\.summary.weight))
+            let width = z.columnCount
             let design = _FeatureDesign(z)
             var system = design.gram()
             let ridge = loadingRegularization / offsetRegularization
@@ -97,6 +82,44 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
             combined = nil
             ridgeInverse = nil
         }
+    }
+
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    static func gatherRows(_ source: Matrix<Scalar>, _ sourceRows: [Int]) -> Matrix<Scalar> {
+        let d = source.columnCount
+        var aligned = Matrix<Scalar>(rowCount: sourceRows.count, columnCount: d)
+        aligned.withUnsafeMutableBufferPointer { target in
+            source.withUnsafeBufferPointer { source in
+                for (row, index) in sourceRows.enumerated() where index >= 0 {
+                    for column in 0..<d { target[row * d + column] = source[index * d + column] }
+                }
+            }
+        }
+        return aligned
+    }
+
+    /// Z = [√w₁X₁, …, √w_J X_J, 1].
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    static func offsetDesign(_ features: [Matrix<Scalar>], weights: [Scalar]) -> Matrix<Scalar> {
+        let rows = features.first?.rowCount ?? 0
+        let width = features.reduce(1) { $0 + $1.columnCount }
+        var z = Matrix<Scalar>(rowCount: rows, columnCount: width)
+        z.withUnsafeMutableBufferPointer { target in
+            var offset = 0
+            for (block, weight) in zip(features, weights) {
+                let d = block.columnCount, root = weight.squareRoot()
+                block.withUnsafeBufferPointer { source in
+                    for row in 0..<rows {
+                        for column in 0..<d { target[row * width + offset + column] = root * source[row * d + column] }
+                    }
+                }
+                offset += d
+            }
+            for row in 0..<rows { target[row * width + width - 1] = 1 }
+        }
+        return z
     }
 
     /// The λ of this side's half-step: λₒ for the offset model (the offsets are what is

@@ -60,8 +60,12 @@ struct EvaluateCommand: AsyncParsableCommand {
             if let perUser { try writePerUser(report, to: perUser) }
             var ablation: ModalityReport?
             if sideInformation.ablateBlocks {
-                guard model == .fusion else { throw ValidationError("--ablate-blocks needs --model fusion") }
-                ablation = try await sideInformation.trainer(factorization).modalityReport(
+                guard model == .fusion || model == .fusionExplicit else {
+                    throw ValidationError("--ablate-blocks needs --model fusion or fusion-explicit")
+                }
+                ablation = try await sideInformation.trainer(
+                    factorization, feedback: model == .fusion ? .implicit : .explicit
+                ).modalityReport(
                     training: trainData, test: testData, k: k, itemBlocks: sideInformation.blocks(itemTable),
                     additionalItems: itemTable?.ids.ids ?? [], as: Double.self)
             }

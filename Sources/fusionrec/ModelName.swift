@@ -10,6 +10,7 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     case sgd
     case bpr
     case fusion
+    case fusionExplicit = "fusion-explicit"
 
     /// Fits the model on `train` and prepares it for ranking over the training items plus
     /// the items of `table`; `fusion` builds item blocks from `table` and places its cold
@@ -48,10 +49,10 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
         case .bpr:
             let model = try options.bpr.fit(train, as: Double.self, progress: progress)
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
-        case .fusion:
+        case .fusion, .fusionExplicit:
             let blocks = try await sideInformation.blocks(table)
-            let model = try sideInformation.trainer(options).fit(
-                train, itemBlocks: blocks, as: Double.self, progress: progress)
+            let model = try sideInformation.trainer(options, feedback: self == .fusion ? .implicit : .explicit)
+                .fit(train, itemBlocks: blocks, as: Double.self, progress: progress)
             let ranker = try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
             return (ranker, (model, blocks))
         }

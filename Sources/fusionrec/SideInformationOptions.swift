@@ -32,7 +32,7 @@ struct SideInformationOptions: ParsableArguments {
     var itemSideModel: SideInformationModel = .offset
     @Option(help: "λ on the block loadings or the offset map (default 3).")
     var loadingRegularization: Double?
-    @Option(help: "λ on the item offsets of the offset model (default 0.05).")
+    @Option(help: "λ on the item offsets of the offset model (default: the factors' λ).")
     var offsetRegularization: Double?
     @Flag(help: "Also refit with each block removed in turn and report the change of every metric.")
     var ablateBlocks = false
@@ -48,13 +48,27 @@ struct SideInformationOptions: ParsableArguments {
         }
     }
 
-    /// The joint-factorization trainer for these options and the factorisation options.
-    func trainer(_ factorization: FactorizationOptions) -> JointFactorization {
-        let interaction = factorization.implicitALS.configuration
-        var configuration = JointFactorization.Configuration(
-            factorCount: interaction.factorCount, regularization: interaction.regularization, alpha: interaction.alpha,
-            values: interaction.values, iterationCount: interaction.iterationCount, solver: interaction.solver,
-            itemModel: itemSideModel, seed: interaction.seed)
+    /// The joint-factorization trainer for these options and the factorisation options:
+    /// the interaction part takes implicit ALS's settings (`fusion`) or explicit ALS's
+    /// (`fusion-explicit`).
+    func trainer(_ factorization: FactorizationOptions, feedback: JointFactorization.Feedback = .implicit)
+        -> JointFactorization
+    {
+        var configuration: JointFactorization.Configuration
+        switch feedback {
+        case .implicit:
+            let interaction = factorization.implicitALS.configuration
+            configuration = .init(
+                factorCount: interaction.factorCount, regularization: interaction.regularization,
+                alpha: interaction.alpha, values: interaction.values, iterationCount: interaction.iterationCount,
+                solver: interaction.solver, itemModel: itemSideModel, seed: interaction.seed)
+        case .explicit:
+            let interaction = factorization.explicitALS.configuration
+            configuration = .init(
+                feedback: .explicit, biasRegularization: interaction.biasRegularization,
+                factorCount: interaction.factorCount, regularization: interaction.regularization,
+                iterationCount: interaction.iterationCount, itemModel: itemSideModel, seed: interaction.seed)
+        }
         if let loadingRegularization { configuration.loadingRegularization = loadingRegularization }
         if let offsetRegularization { configuration.offsetRegularization = offsetRegularization }
         return JointFactorization(configuration)
@@ -62,7 +76,7 @@ struct SideInformationOptions: ParsableArguments {
 
     /// The item blocks for `--model fusion`, which needs `--items` and at least one block.
     func blocks(_ table: AttributeTable<String>?) async throws -> [SideInformationBlock<String, Double>] {
-        guard let table else { throw ValidationError("--model fusion needs --items, the table its blocks come from") }
+        guard let table else { throw ValidationError("--model fusion and fusion-explicit need --items, the table its blocks come from") }
         guard !isEmpty else {
             throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column or --cross-column")
         }

@@ -171,3 +171,52 @@ struct JointFactorizationTests {
         #expect(throws: FusionError.self) { try model.addingItems([1, 2], factors: Matrix(rowCount: 1, columnCount: 4)) }
     }
 }
+
+@Suite("JointFactorization, explicit feedback")
+struct ExplicitJointFactorizationTests {
+    /// Ratings 1–5 from the planted scores, for every positive of the planted data.
+    static let ratings: Interactions<Int, Int> = {
+        let data = JointFactorizationTests.data
+        let records = data.interactions.records.map { record in
+            let score = zip(data.plantedUsers.row(record.user), data.plantedItems.row(record.item))
+                .reduce(0) { $0 + $1.0 * $1.1 }
+            return Interactions<Int, Int>.Record(user: record.user, item: record.item,
+                                                 value: min(5, max(1, 3 + score / 4)))
+        }
+        return try! Interactions(records)
+    }()
+
+    @Test("Without blocks the explicit joint fit is exactly explicit ALS with biases")
+    func reducesToExplicitALS() throws {
+        let joint = try JointFactorization(.init(
+            feedback: .explicit, factorCount: 6, regularization: 2, iterationCount: 4, initialScale: 0.1))
+            .fit(Self.ratings, as: Double.self)
+        let plain = try AlternatingLeastSquares(.init(
+            factorCount: 6, regularization: 2, iterationCount: 4, initialScale: 0.1))
+            .fit(Self.ratings, as: Double.self)
+        #expect(joint.userFactors == plain.userFactors)
+        #expect(joint.itemFactors == plain.itemFactors)
+        #expect(joint.userBiases == plain.userBiases && joint.itemBiases == plain.itemBiases)
+        #expect(joint.globalBias == plain.globalBias)
+        #expect(joint.predictsValues)
+    }
+
+    @Test("The explicit objective never rises with blocks, and cold items get zero biases",
+          arguments: SideInformationModel.allCases)
+    func objectiveAndColdStart(_ sideModel: SideInformationModel) throws {
+        let data = JointFactorizationTests.data
+        var losses: [Double] = []
+        let model = try JointFactorization(.init(
+            feedback: .explicit, factorCount: 6, regularization: 2, iterationCount: 8, itemModel: sideModel))
+            .fit(Self.ratings, itemBlocks: [data.features], as: Double.self) { losses.append($0.loss) }
+        for (before, after) in zip(losses, losses.dropFirst()) {
+            #expect(after <= before * (1 + 1e-9), "objective rose from \(before) to \(after)")
+        }
+        let grown = try model.addingItems(data.coldItems, factors: model.itemFactors(for: data.coldItems, from: [data.features]))
+        #expect(grown.itemBiases?.count == grown.itemIDs.count)
+        #expect(grown.itemBiases?.suffix(data.coldItems.count).allSatisfy { $0 == 0 } == true)
+        #expect(throws: FusionError.self) {
+            try model.itemFactors(for: [data.coldItems[0]], from: [data.features], foldingIn: [[(user: 0, value: 4)]])
+        }
+    }
+}

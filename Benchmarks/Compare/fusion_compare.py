@@ -1,0 +1,180 @@
+"""Cold-start and cost comparison of FusionRec's joint factorization with cmfrec.
+
+Runs, in one process and on the same data (MovieLens ml-latest-small, public coldi10
+split; 907 held-out items, each of the 662 users with a held-out rating ranks all of
+them):
+
+- FusionRec `--model fusion` (title, genres, decades and genres x decade blocks), through
+  the release `fusionrec evaluate` command line, and its fit cost per iteration next to
+  FusionRec's plain implicit ALS;
+- cmfrec's collective model `CMF_implicit` and offsets model `OMF_implicit` with genre and
+  decade one-hot side information, cold items placed with `item_factors_cold`;
+- a popularity-by-genre-and-decade baseline.
+
+Cold-item metrics follow Docs/Ranking.md: NDCG@10 with binary gains and AUC as
+Mann-Whitney over the cold catalogue (ties count one half), ties in the ranking broken by
+ascending item id.
+
+Usage: Benchmarks/Compare/run-fusion.sh (creates the virtualenv and builds first).
+"""
+import argparse
+import csv
+import json
+import os
+import subprocess
+import time
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DATA = os.path.join(ROOT, "Data", "ml-latest-small")
+FUSIONREC = os.path.join(ROOT, ".build", "release", "fusionrec")
+FUSION_FLAGS = [
+    "--model", "fusion", "--text-column", "title", "--categorical-column", "genres",
+    "--numeric-column", "year=10", "--cross-column", "genres,year=10",
+    "--block-weight", "title=0.3", "--block-weight", "genres\u00d7year=0.3", "--alpha", "5",
+]
+
+
+def read_split(name):
+    frame = pd.read_csv(os.path.join(DATA, "splits", f"ml-small_{name}.csv"))
+    return frame[["userId", "movieId", "rating"]]
+
+
+def item_features(movies):
+    """Genre multi-hot and decade one-hot, the side information the peers get."""
+    genres = sorted({g for text in movies.genres for g in text.split("|") if g != "(no genres listed)"})
+    decades = sorted({int(y // 10 * 10) for y in movies.year.dropna()})
+    rows = []
+    for _, movie in movies.iterrows():
+        present = set(movie.genres.split("|"))
+        row = [1.0 if g in present else 0.0 for g in genres]
+        decade = None if pd.isna(movie.year) else int(movie.year // 10 * 10)
+        row += [1.0 if d == decade else 0.0 for d in decades]
+        rows.append(row)
+    return np.asarray(rows, dtype=np.float64), genres, decades
+
+
+def cold_metrics(scores_for_user, test, cold_items, k=10):
+    """Mean NDCG@k and AUC over users with cold test items; `scores_for_user(u)` gives one
+    score per cold item (in ascending id order)."""
+    order_index = {item: index for index, item in enumerate(cold_items)}
+    ndcgs, aucs = [], []
+    for user, group in test.groupby("userId"):
+        relevant = {order_index[i] for i in group.movieId if i in order_index}
+        if not relevant:
+            continue
+        scores = np.asarray(scores_for_user(user), dtype=np.float64)
+        ranking = np.lexsort((np.arange(len(scores)), -scores))[:k]
+        gains = sum(1.0 / np.log2(rank + 2) for rank, item in enumerate(ranking) if item in relevant)
+        ideal = sum(1.0 / np.log2(rank + 2) for rank in range(min(k, len(relevant))))
+        ndcgs.append(gains / ideal)
+        positive = np.zeros(len(scores), dtype=bool)
+        positive[list(relevant)] = True
+        pos, neg = scores[positive], scores[~positive]
+        if len(neg):
+            greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+            aucs.append(greater / (len(pos) * len(neg)))
+    return {"users": len(ndcgs), "ndcg": float(np.mean(ndcgs)), "auc": float(np.mean(aucs))}
+
+
+def run_fusionrec(extra, train, test):
+    command = [FUSIONREC, "evaluate", "--train", train, "--test", test, "--items",
+               os.path.join(DATA, "movies.csv"), "--format", "json", "--threads", "2"] + extra
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--factors", type=int, default=64)
+    parser.add_argument("--iterations", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=3, help="fits per cost measurement (median)")
+    args = parser.parse_args()
+    k, iterations = args.factors, args.iterations
+
+    train, test = read_split("coldi10_train"), read_split("coldi10_test")
+    movies = pd.read_csv(os.path.join(DATA, "movies.csv"))
+    features, genres, decades = item_features(movies)
+    cold_items = sorted(pd.read_csv(os.path.join(DATA, "splits", "ml-small_coldi10_items.csv")).iloc[:, 0])
+    row_of = {item: index for index, item in enumerate(movies.movieId)}
+    cold_rows = features[[row_of[i] for i in cold_items]]
+    warm_items = sorted(train.movieId.unique())
+    rows = []
+
+    train_path = os.path.join(DATA, "splits", "ml-small_coldi10_train.csv")
+    test_path = os.path.join(DATA, "splits", "ml-small_coldi10_test.csv")
+    common = ["--factors", str(k), "--iterations", str(iterations)]
+    fused = run_fusionrec(FUSION_FLAGS + common, train_path, test_path)
+    rows.append(("FusionRec fusion (offset; title, genres, decade, genre x decade)",
+                 fused["cold_items"]["ndcg"], fused["cold_items"]["auc"], fused["fit_seconds"]))
+    collective = run_fusionrec(FUSION_FLAGS + common + ["--item-side-model", "collective"], train_path, test_path)
+    rows.append(("FusionRec fusion (collective; same blocks)",
+                 collective["cold_items"]["ndcg"], collective["cold_items"]["auc"], collective["fit_seconds"]))
+
+    # Peers: one-hot genres and decades as item side information, binary interactions.
+    interactions = pd.DataFrame({"UserId": train.userId, "ItemId": train.movieId, "Value": 1.0})
+    side = pd.DataFrame(features[[row_of[i] for i in warm_items]], columns=[f"f{j}" for j in range(features.shape[1])])
+    side.insert(0, "ItemId", warm_items)
+    import cmfrec
+    for name, make in [
+        ("cmfrec CMF_implicit (collective; genres, decade)",
+         lambda: cmfrec.CMF_implicit(k=k, niter=iterations, nthreads=2, use_float=True, verbose=False)),
+        ("cmfrec OMF_implicit (offsets; genres, decade)",
+         lambda: cmfrec.OMF_implicit(k=k, niter=iterations, nthreads=2, use_float=True, verbose=False)),
+    ]:
+        with threadpool_limits(1, "blas"):
+            model = make()
+            start = time.perf_counter()
+            model.fit(X=interactions, I=side)
+            seconds = time.perf_counter() - start
+        cold_factors = np.vstack([model.item_factors_cold(I=row) for row in cold_rows])
+        user_index = {u: i for i, u in enumerate(model.user_mapping_)}
+        user_factors = model.A_ if hasattr(model, "A_") else model.Am_
+        result = cold_metrics(lambda u: cold_factors @ user_factors[user_index[u]][: cold_factors.shape[1]],
+                              test, cold_items)
+        rows.append((name, result["ndcg"], result["auc"], seconds))
+
+    # Popularity by genre and decade: a cold item scores the mean training count of warm
+    # items sharing a genre and its decade, averaged over its genres.
+    counts = train.movieId.value_counts()
+    cell_sum, cell_n = {}, {}
+    for _, movie in movies[movies.movieId.isin(warm_items)].iterrows():
+        decade = None if pd.isna(movie.year) else int(movie.year // 10 * 10)
+        for g in movie.genres.split("|"):
+            cell_sum[(g, decade)] = cell_sum.get((g, decade), 0) + counts.get(movie.movieId, 0)
+            cell_n[(g, decade)] = cell_n.get((g, decade), 0) + 1
+    baseline_scores = []
+    for item in cold_items:
+        movie = movies.iloc[row_of[item]]
+        decade = None if pd.isna(movie.year) else int(movie.year // 10 * 10)
+        cells = [(g, decade) for g in movie.genres.split("|") if (g, decade) in cell_n]
+        baseline_scores.append(np.mean([cell_sum[c] / cell_n[c] for c in cells]) if cells else 0.0)
+    result = cold_metrics(lambda u: baseline_scores, test, cold_items)
+    rows.append(("popularity by genre and decade", result["ndcg"], result["auc"], 0.0))
+
+    print(f"coldi10: {fused['cold_items']['users_evaluated']} users rank {fused['cold_items']['items']} cold items; "
+          f"k = {k}, {iterations} iterations, 2 threads")
+    print(f"{'model':70s} {'NDCG@10':>8s} {'AUC':>7s} {'fit s':>7s}")
+    for name, ndcg, auc, seconds in rows:
+        print(f"{name:70s} {ndcg:8.4f} {auc:7.4f} {seconds:7.2f}")
+
+    # Cost: seconds per iteration, from fits of N and 0 iterations (medians of repeats).
+    def median_fit(model_flags, its):
+        times = []
+        for _ in range(args.repeats):
+            times.append(run_fusionrec(model_flags + ["--factors", str(k), "--iterations", str(its)],
+                                       train_path, test_path)["fit_seconds"])
+        return float(np.median(times))
+    fusion_per = (median_fit(FUSION_FLAGS, iterations) - median_fit(FUSION_FLAGS, 0)) / iterations
+    plain_flags = ["--model", "implicit-als", "--alpha", "5"]
+    plain_per = (median_fit(plain_flags, iterations) - median_fit(plain_flags, 0)) / iterations
+    print(f"\ncost per iteration (median of {args.repeats}): fusion {fusion_per * 1000:.1f} ms, "
+          f"plain implicit ALS {plain_per * 1000:.1f} ms, ratio {fusion_per / plain_per:.2f}; "
+          f"fusion full fit {median_fit(FUSION_FLAGS, iterations):.2f} s vs cmfrec CMF_implicit {rows[2][3]:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
