@@ -44,6 +44,7 @@ examples=(
     "Docs/LinearAlgebra.md Tests/ExamplesTests/GuideExamplesTests.swift"
     "Docs/Factorization.md Tests/ExamplesTests/GuideExamplesTests.swift"
     "Docs/Ranking.md Tests/ExamplesTests/GuideExamplesTests.swift"
+    "Docs/Fusion.md Tests/ExamplesTests/GuideExamplesTests.swift"
     "Sources/LinearAlgebra/LinearAlgebra.docc/LinearAlgebra.md Tests/ExamplesTests/GuideExamplesTests.swift"
     "Sources/Factorization/Factorization.docc/Factorization.md Tests/ExamplesTests/GuideExamplesTests.swift"
     "Sources/Ranking/Ranking.docc/Ranking.md Tests/ExamplesTests/GuideExamplesTests.swift"

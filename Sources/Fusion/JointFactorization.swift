@@ -138,7 +138,7 @@ public struct JointFactorization: Sendable {
     /// ``JointFactorizationModel/addingItems(_:factors:)``.
     ///
     /// - Parameters:
-    ///   - interactions: the training interactions (implicit feedback).
+    ///   - interactions: the training interactions (implicit or explicit, by ``Configuration/feedback``).
     ///   - userBlocks: side information about users.
     ///   - itemBlocks: side information about items.
     ///   - scalarType: the scalar of the model's factors, `Float` or `Double`.

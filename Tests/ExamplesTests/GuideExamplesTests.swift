@@ -76,6 +76,31 @@ struct GuideExamplesTests {
         _ = model
     }
 
+    /// Docs/Fusion.md, compiled only: a full fit on the bundled data is too slow for a debug test run.
+    func fusionGuide() async throws {
+        // BEGIN Docs/Fusion.md
+        let train = try Interactions<String, String>(csvPath: "Data/ml-latest-small/splits/ml-small_coldi10_train.csv")
+        let movies = try AttributeTable<String>(csvPath: "Data/ml-latest-small/movies.csv")
+        let ids = movies.ids.ids
+        let titles = movies.column(named: "title")!, genres = movies.column(named: "genres")!
+        let years = movies.column(named: "year")!.map { Double($0) }
+
+        let blocks: [SideInformationBlock<String, Float>] = [
+            try await .encoding(name: "title", ids: ids, inputs: titles,
+                                using: try HashingTextEncoder(fittingOn: titles), weight: 0.3),
+            try await .encoding(name: "genres", ids: ids, inputs: genres,
+                                using: CategoricalEncoder(fittingOn: genres, ignoring: ["(no genres listed)"])),
+            try await .encoding(name: "year", ids: ids, inputs: years,
+                                using: try NumericEncoder(fittingOn: years.compactMap { $0 }, representation: .buckets(width: 10))),
+        ]
+        let model = try JointFactorization(.init(factorCount: 64, alpha: 5)).fit(train, itemBlocks: blocks)
+        // Every movie of the table is rankable: the ones without interactions are placed from their blocks.
+        let ranker = try model.ranker(training: train, additionalItems: ids, itemBlocks: blocks)
+        let top = try ranker.recommend(user: "1", count: 10)
+        // END Docs/Fusion.md
+        _ = top
+    }
+
     /// Factorization.docc, compiled only: it reads ratings.csv from the current directory.
     func factorizationCatalog() throws {
         // BEGIN Sources/Factorization/Factorization.docc/Factorization.md
