@@ -34,6 +34,16 @@ let package = Package(
             path: "Benchmarks/Ranking",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "FactorizationBenchmarks",
+            dependencies: [
+                .product(name: "Factorization", package: "FusionRec"),
+                .product(name: "LinearAlgebra", package: "FusionRec"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Factorization",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

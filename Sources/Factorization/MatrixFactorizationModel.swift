@@ -8,21 +8,21 @@ import LinearAlgebra
 public struct MatrixFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hashable & Sendable>:
     FactorModel
 {
-    /// The users, indexing the rows of ``userFactors``.
+    /// The users; index `u` is row `u` of ``userFactors``.
     public let userIDs: IDMap<UserID>
-    /// The items, indexing the rows of ``itemFactors``.
+    /// The items; index `i` is row `i` of ``itemFactors``.
     public let itemIDs: IDMap<ItemID>
-    /// The user factors U, one row per user (m×k).
+    /// The user factors, one row per user.
     public let userFactors: Matrix<Scalar>
-    /// The item factors V, one row per item (n×k).
+    /// The item factors, one row per item.
     public let itemFactors: Matrix<Scalar>
-    /// The global bias μ (0 for models without biases).
+    /// μ, the global bias (0 for implicit-feedback models).
     public let globalBias: Scalar
-    /// The user biases b, or `nil` for models without them.
+    /// bᵤ per user, for explicit models; `nil` otherwise.
     public let userBiases: [Scalar]?
-    /// The item biases c, or `nil` for models without them.
+    /// cᵢ per item, for explicit models and BPR; `nil` otherwise.
     public let itemBiases: [Scalar]?
-    /// Whether scores estimate interaction values (explicit models), so RMSE and MAE apply.
+    /// Whether scores estimate ratings (explicit ALS and SGD).
     public let predictsValues: Bool
     /// How ``userFactors(foldingIn:)`` and the other fold-in methods compute new rows.
     public let foldInRule: FoldInRule

@@ -33,6 +33,10 @@ package func _explicitHalfStep<Scalar: BLASScalar>(
                  "Extra Gram \(extraGram!.shape) for k = \(width - 1)")
     precondition(extraRightHandSide.map { $0.rowCount == solving.rowCount && $0.columnCount == width - 1 } ?? true,
                  "Extra right-hand side \(extraRightHandSide!.shape) for \(solving.shape) factors and bias")
+    guard rows.rowCount > 0, rows.columnCount > 0, width > 0 else {
+        solving = Matrix(rowCount: solving.rowCount, columnCount: width)
+        return
+    }
     let blockRows = 256
     let gramTerm = extraGram ?? Matrix<Scalar>(rowCount: 0, columnCount: 0)
     let rhsTerm = extraRightHandSide ?? Matrix<Scalar>(rowCount: 0, columnCount: 0)

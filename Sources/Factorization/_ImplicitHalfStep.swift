@@ -51,6 +51,11 @@ package func _implicitHalfStep<Scalar: BLASScalar>(
     precondition(extraGram.map { $0.shape == (k, k) } ?? true, "Extra Gram \(extraGram!.shape) for k = \(k)")
     precondition(extraRightHandSide.map { $0.shape == solving.shape } ?? true,
                  "Extra right-hand side \(extraRightHandSide!.shape) for \(solving.shape) factors")
+    guard rows.rowCount > 0, k > 0 else { return }
+    guard fixed.rowCount > 0 else {
+        solving = Matrix(rowCount: solving.rowCount, columnCount: k)
+        return
+    }
     var gram = fixed.gram()
     if let extraGram { gram.add(extraGram) }
     gram.withUnsafeMutableBufferPointer { g in

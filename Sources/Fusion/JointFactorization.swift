@@ -224,11 +224,7 @@ public struct JointFactorization: Sendable {
         try itemSide.updateLoadings(items)
         var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
         for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
-            do {
-                try monitor.checkCancellation(completedIterations: iteration - 1)
-            } catch {
-                throw .training(error)
-            }
+            if Task.isCancelled { throw .training(.cancelled(completedIterations: iteration - 1)) }
             do {
                 let userExtra = userSide.extraTerms(current: users)
                 try _implicitHalfStep(
@@ -242,33 +238,16 @@ public struct JointFactorization: Sendable {
                     regularization: itemSide.halfStepRegularization, solver: solver,
                     extraGram: itemExtra.gram, extraRightHandSide: itemExtra.rightHandSide)
                 try itemSide.updateLoadings(items)
-            } catch let error as LinearAlgebraError {
-                if case .notPositiveDefinite(let minor) = error {
-                    throw .training(.notPositiveDefinite(iteration: iteration, minor: minor))
-                }
-                throw .training(.nonFinite(iteration: iteration, quantity: "a row solve (\(error))"))
-            } catch let error as FusionError {
-                throw error
             } catch {
-                throw .training(.nonFinite(iteration: iteration, quantity: "a row solve (\(error))"))
+                throw Self.sweepError(error, iteration: iteration)
             }
-            guard users._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the user factors")) }
-            guard items._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the item factors")) }
-            for (side, terms) in [("user", userSide), ("item", itemSide)] {
-                for loading in terms.loadings where !loading._isFinite() {
-                    throw .training(.nonFinite(iteration: iteration, quantity: "the \(side) loadings"))
-                }
-            }
+            try Self.checkFinite(users, items, userSide, itemSide, iteration: iteration)
             if monitor.wantsLoss {
                 let interactionLoss = _implicitObjective(userRows, users: users, items: items, alpha: alpha,
                                                          regularization: 0)
                 let terms = [LossTerm(name: "interactions", value: interactionLoss)]
                     + userSide.loss(users, side: "user") + itemSide.loss(items, side: "item")
-                do {
-                    try monitor.finish(iteration: iteration, loss: terms.reduce(0) { $0 + $1.value }, terms: terms)
-                } catch {
-                    throw .training(error)
-                }
+                try Self.report(terms, iteration: iteration, to: &monitor)
             }
         }
         return (users, items)
@@ -300,11 +279,7 @@ public struct JointFactorization: Sendable {
         try itemSide.updateLoadings(items.factorColumns)
         var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
         for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
-            do {
-                try monitor.checkCancellation(completedIterations: iteration - 1)
-            } catch {
-                throw .training(error)
-            }
+            if Task.isCancelled { throw .training(.cancelled(completedIterations: iteration - 1)) }
             do {
                 let userExtra = userSide.extraTerms(current: users.factorColumns)
                 try _explicitHalfStep(
@@ -318,18 +293,10 @@ public struct JointFactorization: Sendable {
                     regularization: itemSide.halfStepRegularization, biasRegularization: Scalar(biasLambda),
                     weighted: false, extraGram: itemExtra.gram, extraRightHandSide: itemExtra.rightHandSide)
                 try itemSide.updateLoadings(items.factorColumns)
-            } catch let error as LinearAlgebraError {
-                if case .notPositiveDefinite(let minor) = error {
-                    throw .training(.notPositiveDefinite(iteration: iteration, minor: minor))
-                }
-                throw .training(.nonFinite(iteration: iteration, quantity: "a row solve (\(error))"))
-            } catch let error as FusionError {
-                throw error
             } catch {
-                throw .training(.nonFinite(iteration: iteration, quantity: "a row solve (\(error))"))
+                throw Self.sweepError(error, iteration: iteration)
             }
-            guard users._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the user factors")) }
-            guard items._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the item factors")) }
+            try Self.checkFinite(users, items, userSide, itemSide, iteration: iteration)
             let (_, meanResidual) = _explicitObjective(
                 userRows, columnCounts: itemCounts, users: users, items: items, globalBias: globalBias,
                 regularization: 0, biasRegularization: biasLambda, weighted: false)
@@ -341,14 +308,45 @@ public struct JointFactorization: Sendable {
                     regularization: 0, biasRegularization: biasLambda, weighted: false)
                 let terms = [LossTerm(name: "ratings and bias penalty", value: ratings)]
                     + userSide.loss(users.factorColumns, side: "user") + itemSide.loss(items.factorColumns, side: "item")
-                do {
-                    try monitor.finish(iteration: iteration, loss: terms.reduce(0) { $0 + $1.value }, terms: terms)
-                } catch {
-                    throw .training(error)
-                }
+                try Self.report(terms, iteration: iteration, to: &monitor)
             }
         }
         return (users, items, globalBias)
+    }
+
+    /// The error a failed sweep reports: the row solve's numerical failure at `iteration`,
+    /// or the Fusion error itself.
+    private static func sweepError(_ error: any Error, iteration: Int) -> FusionError {
+        switch error {
+        case let error as FusionError: return error
+        case LinearAlgebraError.notPositiveDefinite(let minor):
+            return .training(.notPositiveDefinite(iteration: iteration, minor: minor))
+        default: return .training(.nonFinite(iteration: iteration, quantity: "a row solve (\(error))"))
+        }
+    }
+
+    /// Throws when factors (with or without a bias column) or loadings became NaN or infinite.
+    private static func checkFinite<Scalar: BLASScalar>(
+        _ users: Matrix<Scalar>, _ items: Matrix<Scalar>, _ userSide: _SideTerms<Scalar>, _ itemSide: _SideTerms<Scalar>,
+        iteration: Int
+    ) throws(FusionError) {
+        guard users._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the user factors")) }
+        guard items._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the item factors")) }
+        for (side, terms) in [("user", userSide), ("item", itemSide)] {
+            for loading in terms.loadings where !loading._isFinite() {
+                throw .training(.nonFinite(iteration: iteration, quantity: "the \(side) loadings"))
+            }
+        }
+    }
+
+    /// Checks the objective for NaN and divergence and hands it, with its terms, to the
+    /// progress handler.
+    private static func report(_ terms: [LossTerm], iteration: Int, to monitor: inout _TrainingMonitor) throws(FusionError) {
+        do {
+            try monitor.finish(iteration: iteration, loss: terms.reduce(0) { $0 + $1.value }, terms: terms)
+        } catch {
+            throw .training(error)
+        }
     }
 }
 

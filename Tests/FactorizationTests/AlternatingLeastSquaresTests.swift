@@ -74,6 +74,20 @@ struct AlternatingLeastSquaresTests {
         #expect(one.userBiases == two.userBiases && one.globalBias == two.globalBias)
     }
 
+    @Test("users and items without ratings get zero factors and biases")
+    func emptyRowsGetZeros() throws {
+        let (data, _) = try PlantedData.lowRankRatings(users: 12, items: 10, rank: 2, density: 0.5, seed: 2)
+        var users = IDMap<Int>(), items = IDMap<Int>()
+        users.append(-1)
+        items.append(-1)
+        let padded = try Interactions(data.records, userIDs: users, itemIDs: items)
+        let model = try AlternatingLeastSquares(.init(factorCount: 2, regularization: 1, iterationCount: 3))
+            .fit(padded, as: Double.self)
+        #expect(model.userFactors.row(0) == [0, 0] && model.userBiases![0] == 0)
+        #expect(model.itemFactors.row(0) == [0, 0] && model.itemBiases![0] == 0)
+        #expect(try model.score(user: -1, item: -1) == model.globalBias)
+    }
+
     @Test("bad configuration and data throw typed errors")
     func badInput() throws {
         let (data, _) = try PlantedData.lowRankRatings(users: 10, items: 8, rank: 2, density: 0.5, seed: 1)
@@ -156,6 +170,8 @@ struct FoldInTests {
         }
         let (factors, bias) = try model.userFactors(foldingIn: [])
         #expect(factors == [0, 0] && bias == 0)
+        let unchanged = try model.foldingInUsers([])
+        #expect(unchanged.userFactors == model.userFactors && unchanged.userIDs == model.userIDs)
     }
 }
 

@@ -139,6 +139,17 @@ struct JointFactorizationTests {
         #expect(fanScore(warmed.row(0)) > fanScore(cold.row(0)))
     }
 
+    @Test("A cancelled task stops the fit with the number of completed iterations")
+    func cancellation() async throws {
+        let data = Self.data
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try JointFactorization(.init(factorCount: 4, iterationCount: 5))
+                .fit(data.interactions, itemBlocks: [data.features], as: Double.self)
+        }
+        await #expect(throws: FusionError.training(.cancelled(completedIterations: 0))) { try await task.value }
+    }
+
     @Test("Bad input throws typed errors")
     func badInput() throws {
         let data = Self.data

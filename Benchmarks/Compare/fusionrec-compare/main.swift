@@ -66,8 +66,29 @@ func write(ids: [Int], to path: String) throws {
     try data.write(to: URL(fileURLWithPath: path))
 }
 
+/// A field of /proc/self/status in kB (VmRSS: resident now, VmHWM: peak resident).
+func memoryStatus(_ field: String) -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+    for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? -1
+    }
+    return -1
+}
+
+/// User plus system processor time of the process so far, all threads.
+func processorSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+}
+
 func run<Scalar: BLASScalar>(_ options: Options, _ interactions: Interactions<Int, Int>, _: Scalar.Type) throws {
     Parallel.threadCount = options.threads
+    // Reset the peak-resident counter so VmHWM after the fit is the fit's own peak.
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    let residentBefore = memoryStatus("VmRSS")
+    let cpuBefore = processorSeconds()
     let clock = ContinuousClock()
     let start = clock.now
     let model: MatrixFactorizationModel<Scalar, Int, Int>
@@ -88,6 +109,12 @@ func run<Scalar: BLASScalar>(_ options: Options, _ interactions: Interactions<In
         fatalError("unknown model \(options.model)")
     }
     let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
+    let peakDuringFit = memoryStatus("VmHWM")
+    let cpuSeconds = processorSeconds() - cpuBefore
+    let nonZeros = interactions.count
+    let dataBytes = 2 * nonZeros * (MemoryLayout<Double>.size + MemoryLayout<Int32>.size)
+        + (interactions.userCount + interactions.itemCount + 2) * MemoryLayout<Int>.size
+    let factorBytes = (interactions.userCount + interactions.itemCount) * model.factorCount * MemoryLayout<Scalar>.size
     try FileManager.default.createDirectory(atPath: options.output, withIntermediateDirectories: true)
     try write(ids: model.userIDs.ids, to: options.output + "/user_ids.bin")
     try write(ids: model.itemIDs.ids, to: options.output + "/item_ids.bin")
@@ -96,8 +123,10 @@ func run<Scalar: BLASScalar>(_ options: Options, _ interactions: Interactions<In
     if let biases = model.userBiases { try write(biases, to: options.output + "/user_biases.bin") }
     if let biases = model.itemBiases { try write(biases, to: options.output + "/item_biases.bin") }
     print("""
-        {"fit_seconds": \(seconds), "iterations": \(options.iterations), "factors": \(model.factorCount), \
-        "global_bias": \(Double(model.globalBias)), "users": \(model.userIDs.count), "items": \(model.itemIDs.count)}
+        {"fit_seconds": \(seconds), "fit_cpu_seconds": \(cpuSeconds), "iterations": \(options.iterations), "factors": \(model.factorCount), \
+        "global_bias": \(Double(model.globalBias)), "users": \(model.userIDs.count), "items": \(model.itemIDs.count), \
+        "resident_before_fit_kb": \(residentBefore), "peak_resident_during_fit_kb": \(peakDuringFit), \
+        "interaction_data_kb": \(dataBytes / 1024), "factor_kb": \(factorBytes / 1024)}
         """)
 }
 
