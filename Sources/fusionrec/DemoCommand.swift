@@ -182,17 +182,19 @@ struct DemoModel {
     let name: ModelName
     let options: [String]
 
-    /// Popularity; implicit ALS with its documented defaults, and with α = 5, the fused
-    /// model's interaction settings; the fused model (item blocks added in
-    /// ``DemoCommand/evaluateArguments(model:split:files:textEncoder:)``). α = 5 beat the
-    /// default 40 for both models on the u8020 inner split (README, "Where the settings
-    /// come from").
+    /// Popularity; implicit ALS with its documented defaults; implicit ALS with the
+    /// settings Docs/Factorization.md tuned for MovieLens on the u8020 inner split (k = 128,
+    /// λ = 50, α = 5, binary values); the fused model with the same interaction settings
+    /// and the item blocks of ``DemoCommand/evaluateArguments(model:split:files:textEncoder:)``.
     static let all = [
         DemoModel(label: "popularity", name: .popularity, options: []),
         DemoModel(label: "implicit-als", name: .implicitALS, options: []),
-        DemoModel(label: "implicit-als α=5", name: .implicitALS, options: ["--alpha", "5"]),
-        DemoModel(label: "fusion α=5", name: .fusion, options: ["--alpha", "5"]),
+        DemoModel(label: "implicit-als tuned", name: .implicitALS, options: tuned),
+        DemoModel(label: "fusion tuned", name: .fusion, options: tuned),
     ]
+
+    /// The tuned interaction settings of Docs/Factorization.md.
+    static let tuned = ["--factors", "128", "--regularization", "50", "--alpha", "5"]
 }
 
 /// One row of the comparison: a model evaluated on a split.
