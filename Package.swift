@@ -51,6 +51,13 @@ let package = Package(
             dependencies: ["TextEmbedding", "Fusion", "LinearAlgebra"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "ExamplesTests", dependencies: ["FusionRec"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The documentation plugin is a dependency only when documentation is being built
+// (Scripts/check-docs.sh sets FUSIONREC_DOCS), so ordinary builds resolve nothing extra.
+if Context.environment["FUSIONREC_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}

@@ -17,30 +17,44 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     /// items from them.
     func fitRanker(
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
-        sideInformation: SideInformationOptions
+        sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil
     ) async throws -> Ranker<Double, String, String> {
+        try await fit(train: train, table: table, options: options, sideInformation: sideInformation,
+                      progress: progress).ranker
+    }
+
+    /// ``fitRanker(train:table:options:sideInformation:progress:)``, also returning the
+    /// joint model and its item blocks for `fusion` (`nil` for the other models).
+    func fit(
+        train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
+        sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil
+    ) async throws -> (
+        ranker: Ranker<Double, String, String>,
+        joint: (model: JointFactorizationModel<Double, String, String>, blocks: [SideInformationBlock<String, Double>])?
+    ) {
         let additionalItems = table?.ids.ids ?? []
         switch self {
         case .popularity:
             let model = Popularity<Double, String, String>(fitting: train)
-            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .als:
-            let model = try options.explicitALS.fit(train, as: Double.self)
-            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+            let model = try options.explicitALS.fit(train, as: Double.self, progress: progress)
+            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .implicitALS:
-            let model = try options.implicitALS.fit(train, as: Double.self)
-            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+            let model = try options.implicitALS.fit(train, as: Double.self, progress: progress)
+            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .sgd:
-            let model = try options.sgd.fit(train, as: Double.self)
-            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+            let model = try options.sgd.fit(train, as: Double.self, progress: progress)
+            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .bpr:
-            let model = try options.bpr.fit(train, as: Double.self)
-            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+            let model = try options.bpr.fit(train, as: Double.self, progress: progress)
+            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .fusion, .fusionExplicit:
             let blocks = try await sideInformation.blocks(table)
             let model = try sideInformation.trainer(options, feedback: self == .fusion ? .implicit : .explicit)
-                .fit(train, itemBlocks: blocks, as: Double.self)
-            return try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
+                .fit(train, itemBlocks: blocks, as: Double.self, progress: progress)
+            let ranker = try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
+            return (ranker, (model, blocks))
         }
     }
 }
