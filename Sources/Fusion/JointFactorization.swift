@@ -1,7 +1,7 @@
 import Factorization
 import LinearAlgebra
 
-/// Shared-factor joint factorization of implicit-feedback interactions with any number
+/// Shared-factor joint factorization of implicit or explicit interactions with any number
 /// of side-information blocks on either side.
 ///
 /// The fit minimises the implicit-ALS objective (Hu, Koren and Volinsky 2008) plus, for

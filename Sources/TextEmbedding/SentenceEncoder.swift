@@ -22,7 +22,7 @@ import Synchronization
 /// Batching packs the tokens of many sequences into one matrix without padding, so the
 /// projections and the feed-forward layer are a few large products per layer, while
 /// attention runs per sequence and head. Results do not depend on how texts are batched
-/// beyond rounding in the last bits. ``Parallel/threadCount`` sets the threads for both.
+/// beyond rounding in the last bits. `Parallel.threadCount` (LinearAlgebra) sets the threads for both.
 ///
 /// An encoder is an immutable value: share it freely across tasks.
 public struct SentenceEncoder: TextEncoder {
@@ -121,7 +121,7 @@ public struct SentenceEncoder: TextEncoder {
 
     /// Embeds texts, stopping between batches when the task is cancelled.
     ///
-    /// The work runs on the calling task's thread and on ``Parallel``'s threads; it
+    /// The work runs on the calling task's thread and on `Parallel`'s threads; it
     /// does not suspend, so call it from a task that may block for the duration.
     ///
     /// - Throws: `CancellationError` when the calling task is cancelled.

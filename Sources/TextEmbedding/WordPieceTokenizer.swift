@@ -49,6 +49,7 @@ public struct WordPieceTokenizer: Sendable {
     ///   - maximumLength: the largest number of ids per sequence (at least 2).
     ///   - maximumCharactersPerWord: the longest word (in code points) that is split
     ///     into pieces; longer words become `[UNK]`.
+    ///   - source: where the vocabulary came from, for error messages.
     /// - Throws: ``TextEmbeddingError/invalidVocabulary(path:reason:)`` when `[CLS]`,
     ///   `[SEP]` or `[UNK]` is missing; `path` is `source`.
     public init(

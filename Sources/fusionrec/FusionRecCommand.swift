@@ -9,7 +9,7 @@ struct FusionRecCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fusionrec",
         abstract: "Fit, evaluate and use recommendation models.",
-        subcommands: [DemoCommand.self, EvaluateCommand.self, RecommendCommand.self],
+        subcommands: [DemoCommand.self, EvaluateCommand.self, RecommendCommand.self, EmbedCommand.self],
         defaultSubcommand: DemoCommand.self)
 }
 

@@ -7,6 +7,7 @@ import FusionRec
 struct SideInformationOptions: ParsableArguments {
     enum TextEncoderName: String, ExpressibleByArgument, CaseIterable {
         case hashing
+        case minilm
     }
 
     @Option(name: .customLong("text-column"), help: "A text column of --items, encoded by --text-encoder (repeatable).")
@@ -22,8 +23,10 @@ struct SideInformationOptions: ParsableArguments {
     var crossColumns: [String] = []
     @Option(name: .customLong("block-weight"), help: "The weight of a block, NAME=W (default 1; repeatable).")
     var blockWeights: [String] = []
-    @Option(help: "The text encoder for --text-column: hashing (TF-IDF of hashed word and character n-grams).")
+    @Option(help: "The text encoder for --text-column: hashing (TF-IDF of hashed word and character n-grams) or minilm (the all-MiniLM-L6-v2 sentence encoder; see Scripts/fetch-minilm.sh).")
     var textEncoder: TextEncoderName = .hashing
+    @Option(help: "The MiniLM model folder (config.json, vocab.txt, model.safetensors) for --text-encoder minilm (default: FUSIONREC_MODEL_DIR or ~/.cache/fusionrec/all-MiniLM-L6-v2).")
+    var modelDir: String?
     @Option(help: "The dimension of the hashing text encoder.")
     var hashingDimension: Int = 512
     @Option(help: "The item id column of --items (default: the first column, movieId for MovieLens).")
@@ -100,10 +103,18 @@ struct SideInformationOptions: ParsableArguments {
         var blocks: [SideInformationBlock<String, Double>] = []
         for name in textColumns {
             let texts = try column(name, of: table)
-            let encoder = try HashingTextEncoder(fittingOn: texts, dimension: hashingDimension)
-            blocks.append(try await .encoding(
-                name: name, ids: ids, inputs: (texts + extra(name)).map { $0.isEmpty ? nil : $0 }, using: encoder,
-                weight: weights[name] ?? 1))
+            let inputs = (texts + extra(name)).map { $0.isEmpty ? nil : $0 }
+            switch textEncoder {
+            case .hashing:
+                let encoder = try HashingTextEncoder(fittingOn: texts, dimension: hashingDimension)
+                blocks.append(try await .encoding(name: name, ids: ids, inputs: inputs, using: encoder,
+                                                  weight: weights[name] ?? 1))
+            case .minilm:
+                let encoder = try await TextEncoderCache.shared.sentenceEncoder(modelDir ?? defaultMiniLMDirectory())
+                blocks.append(try await .encoding(
+                    name: name, ids: ids, inputs: inputs, using: encoder, cache: TextEncoderCache.shared.vectors,
+                    batchSize: 4_096, weight: weights[name] ?? 1))
+            }
         }
         for name in categoricalColumns {
             let values = try column(name, of: table)
