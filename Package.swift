@@ -39,7 +39,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fusionrec-compare",
-            dependencies: ["Factorization"],
+            dependencies: ["Factorization", "Ranking"],
             path: "Benchmarks/Compare/fusionrec-compare"
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
