@@ -3,7 +3,7 @@ import Foundation
 import FusionRec
 
 /// `fusionrec embed`: one normalised float32 row per input line, written as `.npy`.
-struct EmbedCommand: AsyncParsableCommand {
+struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
         abstract: "Embed every line of a text file and write the rows as a float32 .npy file (C order).",
@@ -27,8 +27,8 @@ struct EmbedCommand: AsyncParsableCommand {
     @Option(help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
     var threads: Int?
 
-    func run() async throws {
-        try await reportingErrors {
+    func run() throws {
+        try reportingErrors {
             if let threads { Parallel.threadCount = threads }
             let encoder = try SentenceEncoder(modelDirectory: modelDir ?? defaultMiniLMDirectory())
             let text: String
