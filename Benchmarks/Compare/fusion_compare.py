@@ -91,7 +91,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--factors", type=int, default=64)
     parser.add_argument("--iterations", type=int, default=15)
-    parser.add_argument("--repeats", type=int, default=3, help="fits per cost measurement (median)")
+    parser.add_argument("--repeats", type=int, default=5, help="fits per cost measurement (median)")
+    parser.add_argument("--cost-iterations", type=int, default=30,
+                        help="iterations of the fits whose time difference gives the cost per iteration")
     args = parser.parse_args()
     k, iterations = args.factors, args.iterations
 
@@ -168,9 +170,10 @@ def main():
             times.append(run_fusionrec(model_flags + ["--factors", str(k), "--iterations", str(its)],
                                        train_path, test_path)["fit_seconds"])
         return float(np.median(times))
-    fusion_per = (median_fit(FUSION_FLAGS, iterations) - median_fit(FUSION_FLAGS, 0)) / iterations
+    n = args.cost_iterations
+    fusion_per = (median_fit(FUSION_FLAGS, n) - median_fit(FUSION_FLAGS, 0)) / n
     plain_flags = ["--model", "implicit-als", "--alpha", "5"]
-    plain_per = (median_fit(plain_flags, iterations) - median_fit(plain_flags, 0)) / iterations
+    plain_per = (median_fit(plain_flags, n) - median_fit(plain_flags, 0)) / n
     print(f"\ncost per iteration (median of {args.repeats}): fusion {fusion_per * 1000:.1f} ms, "
           f"plain implicit ALS {plain_per * 1000:.1f} ms, ratio {fusion_per / plain_per:.2f}; "
           f"fusion full fit {median_fit(FUSION_FLAGS, iterations):.2f} s vs cmfrec CMF_implicit {rows[2][3]:.2f} s")

@@ -74,6 +74,8 @@ public struct BayesianPersonalizedRanking: Sendable {
     /// Fits a model to `interactions` (values are ignored: every stored pair is a positive).
     ///
     /// - Parameters:
+    ///   - interactions: the training interactions.
+    ///   - scalarType: the scalar of the model's factors, `Float` or `Double`.
     ///   - progress: called after each epoch with a cheap proxy for the objective: the
     ///     mean of −ln σ(x̂ᵤᵢⱼ) over the epoch's sampled triples, each measured just
     ///     before its update.

@@ -90,6 +90,8 @@ public struct BiasedMatrixFactorization: Sendable {
     /// Fits a model to the ratings in `interactions`.
     ///
     /// - Parameters:
+    ///   - interactions: the training ratings.
+    ///   - scalarType: the scalar of the model's factors, `Float` or `Double`.
     ///   - progress: called after each epoch with a cheap proxy for the objective: the
     ///     squared errors of the epoch, each measured just before its rating's update,
     ///     plus the penalty of the parameters at the end of the epoch.

@@ -12,7 +12,7 @@ import LinearAlgebra
 ///
 /// by alternating exact (Cholesky) or approximate (conjugate gradient) row updates,
 /// users first, without ever forming the dense users × items matrix. Rows are solved in
-/// parallel on ``Parallel/threadCount`` threads; results do not depend on the thread count.
+/// parallel on `Parallel.threadCount` threads; results do not depend on the thread count.
 ///
 /// ```swift
 /// let model = try ImplicitAlternatingLeastSquares(.init(factorCount: 64))

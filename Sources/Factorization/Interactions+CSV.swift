@@ -34,6 +34,10 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
     /// builds interactions from it.
     ///
     /// - Parameters:
+    ///   - path: the file.
+    ///   - columns: which columns hold the user, item, value and time stamp; detected by default.
+    ///   - duplicates: how repeated (user, item) pairs combine.
+    ///   - badRecords: whether a bad record throws (default) or is skipped.
     ///   - userIDs: ids whose indices to keep (for example a training set's), new ids are appended.
     ///   - itemIDs: likewise for items.
     /// - Throws: as ``readCSVRecords(path:columns:badRecords:)``.
@@ -99,7 +103,9 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
     /// line in the order of ``records``; the time stamp column is written when the
     /// interactions have time stamps.
     ///
-    /// - Parameter header: the names of the user, item, value and time stamp columns.
+    /// - Parameters:
+    ///   - path: the file to write.
+    ///   - header: the names of the user, item, value and time stamp columns.
     /// - Throws: ``FactorizationError/cannotReadFile(file:reason:)`` when the file cannot be written.
     public func writeCSV(
         path: String, header: (user: String, item: String, value: String, timestamp: String)

@@ -1,7 +1,7 @@
 import Factorization
 import LinearAlgebra
 
-/// Shared-factor joint factorization of implicit-feedback interactions with any number
+/// Shared-factor joint factorization of implicit or explicit interactions with any number
 /// of side-information blocks on either side.
 ///
 /// The fit minimises the implicit-ALS objective (Hu, Koren and Volinsky 2008) plus, for
@@ -13,8 +13,8 @@ import LinearAlgebra
 ///
 /// by alternating closed-form updates: user factors (the implicit-ALS row update with the
 /// blocks' k×k terms computed once per half-step), user loadings, item factors, item
-/// loadings. Rows are solved in parallel on ``Parallel/threadCount`` threads with the
-/// Cholesky or conjugate-gradient solver of ``ImplicitAlternatingLeastSquares``; results
+/// loadings. Rows are solved in parallel on `Parallel.threadCount` threads with the
+/// Cholesky or conjugate-gradient solver of `ImplicitAlternatingLeastSquares`; results
 /// do not depend on the thread count. With no blocks it is exactly implicit ALS.
 ///
 /// ```swift
@@ -48,7 +48,7 @@ public struct JointFactorization: Sendable {
         public var regularization: Double
         /// α in the confidence 1 + α·r. Default 40.
         public var alpha: Double
-        /// How interaction values become r. Default ``ImplicitAlternatingLeastSquares/Values/raw``.
+        /// How interaction values become r. Default `ImplicitAlternatingLeastSquares.Values.raw`.
         public var values: ImplicitAlternatingLeastSquares.Values
         /// The number of sweeps. Default 15.
         public var iterationCount: Int
@@ -103,7 +103,7 @@ public struct JointFactorization: Sendable {
         }
 
         /// Throws ``FusionError/training(_:)`` wrapping
-        /// ``TrainingError/invalidConfiguration(parameter:value:reason:)`` for the first
+        /// `TrainingError.invalidConfiguration(parameter:value:reason:)` for the first
         /// parameter out of range.
         public func validate() throws(FusionError) {
             do {
@@ -134,16 +134,20 @@ public struct JointFactorization: Sendable {
     /// Blocks are matched to users and items by id; an entity a block does not cover, or
     /// marks absent, simply lacks that modality. Entities that blocks cover but the
     /// interactions do not are not part of the fit; place them afterwards with
-    /// ``JointFactorizationModel/itemFactors(for:from:)`` and
+    /// ``JointFactorizationModel/itemFactors(for:from:foldingIn:)`` and
     /// ``JointFactorizationModel/addingItems(_:factors:)``.
     ///
     /// - Parameters:
+    ///   - interactions: the training interactions (implicit or explicit, by ``Configuration/feedback``).
+    ///   - userBlocks: side information about users.
+    ///   - itemBlocks: side information about items.
+    ///   - scalarType: the scalar of the model's factors, `Float` or `Double`.
     ///   - progress: called after each iteration with the objective and its terms
     ///     (interactions, each side's penalties and blocks); computing them costs about
     ///     one extra half-step, so only when a handler is given.
     /// - Throws: ``FusionError/duplicateBlockName(_:)``, ``FusionError/blockShape(block:reason:)``,
     ///   and ``FusionError/training(_:)`` with the errors of
-    ///   ``ImplicitAlternatingLeastSquares/fit(_:as:progress:)`` (bad configuration, empty
+    ///   `ImplicitAlternatingLeastSquares.fit(_:as:progress:)` (bad configuration, empty
     ///   data, too many factors, negative values, NaN at an iteration, cancellation).
     public func fit<Scalar: BLASScalar, UserID, ItemID>(
         _ interactions: Interactions<UserID, ItemID>,

@@ -9,9 +9,13 @@ import LinearAlgebra
 public struct JointFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hashable & Sendable>:
     FactorModel
 {
+    /// The users, indexing the rows of ``userFactors``.
     public let userIDs: IDMap<UserID>
+    /// The items, indexing the rows of ``itemFactors``.
     public let itemIDs: IDMap<ItemID>
+    /// The user factors U, one row per user (m×k).
     public let userFactors: Matrix<Scalar>
+    /// The item factors V, one row per item (n×k).
     public let itemFactors: Matrix<Scalar>
     /// μ of an explicit fit; 0 for implicit feedback.
     public let globalBias: Scalar

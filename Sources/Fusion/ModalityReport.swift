@@ -30,8 +30,14 @@ extension JointFactorization {
     /// informative item block shows up in the cold metrics.
     ///
     /// - Parameters:
+    ///   - training: the training interactions.
+    ///   - test: the test interactions.
+    ///   - k: the cut-off K of the metrics.
+    ///   - userBlocks: side information about users.
+    ///   - itemBlocks: side information about items; cold test items are placed from them.
     ///   - additionalItems: the catalogue beyond the training items (for example every id
     ///     of an item attribute table).
+    ///   - scalarType: the scalar of the fitted models, `Float` or `Double`.
     /// - Throws: the errors of ``fit(_:userBlocks:itemBlocks:as:progress:)`` and of
     ///   evaluation, as ``FusionError``.
     /// - Complexity: 1 + (number of blocks) fits and evaluations.

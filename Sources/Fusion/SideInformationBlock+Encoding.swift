@@ -9,7 +9,14 @@ extension SideInformationBlock {
     /// encoder returns is validated.
     ///
     /// - Parameters:
+    ///   - name: the block's name, unique on its side of a model.
+    ///   - ids: the entities, one per input.
+    ///   - inputs: the raw input of each id, `nil` when the id lacks the modality.
+    ///   - encoder: turns inputs into feature vectors.
     ///   - cache: vectors already computed; the new ones are added to it.
+    ///   - batchSize: the number of inputs per call to the encoder.
+    ///   - weight: the block's weight in the joint objective.
+    ///   - preprocessing: column and row transformations fitted on the encoded rows.
     /// - Throws: ``FusionError/encoderOutput(encoder:reason:)`` when a batch has the wrong
     ///   row count or dimension or holds non-finite values, whatever the encoder throws,
     ///   and the errors of ``init(name:ids:features:presence:weight:preprocessing:encoderIdentifier:)``.

@@ -36,8 +36,14 @@ public struct SideInformationBlock<ID: Hashable & Sendable, Scalar: BLASScalar>:
     /// Creates a block from a feature matrix whose row `r` describes `ids[r]`.
     ///
     /// - Parameters:
+    ///   - name: the block's name, unique on its side of a model.
+    ///   - ids: the entities, one per row of `features`.
+    ///   - features: the raw feature rows.
     ///   - presence: whether each row holds the modality; `nil` means every row does.
     ///     Values in absent rows are ignored.
+    ///   - weight: the block's weight in the joint objective.
+    ///   - preprocessing: column and row transformations, fitted on the present rows.
+    ///   - encoderIdentifier: the identifier of the encoder that produced `features`, if any.
     /// - Throws: ``FusionError/blockShape(block:reason:)`` when the ids, rows and mask
     ///   disagree in count or an id repeats; ``FusionError/nonFiniteFeature(block:row:column:)``
     ///   for NaN or infinity in a present row; ``FusionError/invalidParameter(name:value:reason:)``

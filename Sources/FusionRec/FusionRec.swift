@@ -4,4 +4,5 @@
 @_exported import Factorization
 @_exported import Ranking
 @_exported import Fusion
+@_exported import TextEmbedding
 @_exported import Persistence

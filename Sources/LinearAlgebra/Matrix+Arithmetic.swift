@@ -119,6 +119,7 @@ extension Matrix {
         return result
     }
 
+    /// The element-wise sum; the shapes must be equal (a precondition).
     @inlinable
     public static func + (lhs: Matrix, rhs: Matrix) -> Matrix {
         var result = lhs
@@ -126,6 +127,7 @@ extension Matrix {
         return result
     }
 
+    /// The element-wise difference; the shapes must be equal (a precondition).
     @inlinable
     public static func - (lhs: Matrix, rhs: Matrix) -> Matrix {
         var result = lhs
@@ -133,15 +135,19 @@ extension Matrix {
         return result
     }
 
+    /// Adds `rhs` element-wise; the shapes must be equal (a precondition).
     @inlinable
     public static func += (lhs: inout Matrix, rhs: Matrix) { lhs.add(rhs) }
 
+    /// Subtracts `rhs` element-wise; the shapes must be equal (a precondition).
     @inlinable
     public static func -= (lhs: inout Matrix, rhs: Matrix) { lhs.add(rhs, scaledBy: -1) }
 
+    /// The matrix with every element negated.
     @inlinable
     public static prefix func - (operand: Matrix) -> Matrix { operand * -1 }
 
+    /// Every element multiplied by `rhs`.
     @inlinable
     public static func * (lhs: Matrix, rhs: Scalar) -> Matrix {
         var result = lhs
@@ -149,12 +155,15 @@ extension Matrix {
         return result
     }
 
+    /// Every element of `rhs` multiplied by `lhs`.
     @inlinable
     public static func * (lhs: Scalar, rhs: Matrix) -> Matrix { rhs * lhs }
 
+    /// Multiplies every element by `rhs`.
     @inlinable
     public static func *= (lhs: inout Matrix, rhs: Scalar) { lhs.scale(by: rhs) }
 
+    /// Every element divided by `rhs`.
     @inlinable
     public static func / (lhs: Matrix, rhs: Scalar) -> Matrix { lhs.map { $0 / rhs } }
 }

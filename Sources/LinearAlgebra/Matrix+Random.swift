@@ -1,8 +1,12 @@
 extension Matrix {
     /// A matrix of independent draws from the uniform distribution on `range`.
     ///
-    /// - Parameter generator: the source of randomness; pass a seeded ``SplitMix64`` for
-    ///   reproducible results.
+    /// - Parameters:
+    ///   - rowCount: the number of rows.
+    ///   - columnCount: the number of columns.
+    ///   - range: the interval the entries are drawn from.
+    ///   - generator: the source of randomness; pass a seeded ``SplitMix64`` for
+    ///     reproducible results.
     @inlinable
     public static func random(
         rowCount: Int, columnCount: Int, in range: ClosedRange<Scalar>,

@@ -11,7 +11,9 @@ extension SparseMatrix {
         let width = dense.columnCount
         var result = Matrix<Scalar>(rowCount: rowCount, columnCount: width)
         guard width > 0, rowCount > 0 else { return result }
-        let grain = max(1, 16_384 / max(1, width))
+        // Enough chunks (about 64) that rows of very different lengths still balance
+        // across threads; each row is independent, so chunking never changes the result.
+        let grain = max(1, min(16_384 / max(1, width), rowCount / 64))
         dense.withUnsafeBufferPointer { b in
             result.withUnsafeMutableBufferPointer { c in
                 let shared = _UncheckedSendable((b, c))

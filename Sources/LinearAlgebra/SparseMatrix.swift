@@ -13,10 +13,14 @@
 public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     /// One entry given to the builder.
     public struct Triplet: Sendable, Hashable {
+        /// The row index.
         public var row: Int
+        /// The column index.
         public var column: Int
+        /// The value; entries repeated at one position are summed by the builder.
         public var value: Scalar
 
+        /// Creates an entry.
         public init(row: Int, column: Int, value: Scalar) {
             self.row = row
             self.column = column

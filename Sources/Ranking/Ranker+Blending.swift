@@ -18,6 +18,10 @@ extension Ranker {
     ///
     /// - Parameters:
     ///   - components: the rankers and their weights.
+    ///   - user: the user, known to every ranker.
+    ///   - count: K, the length of the ranking.
+    ///   - filter: exclusions and candidates, applied for every ranker.
+    ///   - normalization: how each model's scores are scaled before the weighted sum.
     /// - Throws: ``RankingError/invalidArgument(_:)`` when there is no component or the
     ///   catalogues differ, and ``RankingError/unknownUser(_:)`` when a ranker does not know the user.
     /// - Complexity: O(M · n · k) for M models.

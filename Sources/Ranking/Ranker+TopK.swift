@@ -24,10 +24,13 @@ extension Ranker {
     /// result as calling ``recommend(user:count:filter:)`` for each user.
     ///
     /// Users are scored in blocks of `blockSize` with one gemm per block, in parallel on
-    /// ``Parallel``; each block needs `blockSize × n` scalars of scratch memory per
+    /// `Parallel`; each block needs `blockSize × n` scalars of scratch memory per
     /// thread, so the block size bounds memory, never `users × items`.
     ///
     /// - Parameters:
+    ///   - users: users of the model.
+    ///   - count: K, the length of each ranking.
+    ///   - filter: exclusions and candidates; by default each user's training items are left out.
     ///   - blockSize: users per block; by default about 4M scalars per block, at most 1,024 users.
     /// - Throws: ``RankingError/unknownUser(_:)`` for the first unknown user, and
     ///   ``RankingError/invalidArgument(_:)`` for a negative `count`.

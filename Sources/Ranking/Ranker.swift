@@ -1,7 +1,7 @@
 import Factorization
 import LinearAlgebra
 
-/// Ranks the items of a catalogue for users of a ``FactorModel``: top-K recommendations
+/// Ranks the items of a catalogue for users of a `FactorModel`: top-K recommendations
 /// (one user or a batch), similar items and users, and evaluation.
 ///
 /// The ranker copies the model's factors once, in catalogue order (ascending id, see
@@ -21,7 +21,7 @@ public struct Ranker<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Ha
     public let users: IDMap<UserID>
     /// The catalogue, in catalogue order (ascending id).
     public let catalogue: IDMap<ItemID>
-    /// Whether the model's scores estimate interaction values (see ``FactorModel/predictsValues``).
+    /// Whether the model's scores estimate interaction values (see `FactorModel.predictsValues`).
     public let predictsValues: Bool
 
     /// User rows `[uᵤ, μ + bᵤ, 1]`, in user order.

@@ -32,6 +32,7 @@ public struct RankingMetrics: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - users: one entry per evaluated user.
+    ///   - k: the cut-off K the entries were computed at.
     ///   - coveredItems: the number of distinct items in the evaluated users' top K.
     ///   - items: the number of items that could be ranked.
     public init(averaging users: [UserRankingMetrics], k: Int, coveredItems: Int, items: Int) {

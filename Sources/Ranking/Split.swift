@@ -36,14 +36,14 @@ public struct Split<UserID: Hashable & Sendable, ItemID: Hashable & Sendable>: S
 
     /// The training records as interactions.
     ///
-    /// - Throws: ``FactorizationError`` for a non-finite value.
+    /// - Throws: `FactorizationError` for a non-finite value.
     public func trainInteractions() throws(FactorizationError) -> Interactions<UserID, ItemID> {
         try Interactions(train)
     }
 
     /// The test records as interactions, with the training ids first so that indices agree.
     ///
-    /// - Throws: ``FactorizationError`` for a non-finite value.
+    /// - Throws: `FactorizationError` for a non-finite value.
     public func testInteractions() throws(FactorizationError) -> Interactions<UserID, ItemID> {
         let training = try trainInteractions()
         return try Interactions(test, userIDs: training.userIDs, itemIDs: training.itemIDs)

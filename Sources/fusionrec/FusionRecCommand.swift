@@ -9,8 +9,8 @@ struct FusionRecCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fusionrec",
         abstract: "Fit, evaluate and use recommendation models.",
-        subcommands: [EvaluateCommand.self, RecommendCommand.self, ExportCommand.self, ExampleCommand.self],
-        defaultSubcommand: ExampleCommand.self)
+        subcommands: [DemoCommand.self, EvaluateCommand.self, RecommendCommand.self, EmbedCommand.self, ExportCommand.self],
+        defaultSubcommand: DemoCommand.self)
 }
 
 /// Runs `body`, turning a library error into a one-line message on standard error and a

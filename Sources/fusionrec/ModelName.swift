@@ -17,32 +17,49 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     /// items from them.
     func fitRanker(
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
-        sideInformation: SideInformationOptions, persistence: PersistenceOptions = PersistenceOptions()
+        sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
+        persistence: PersistenceOptions = PersistenceOptions()
     ) async throws -> Ranker<Double, String, String> {
+        try await fit(train: train, table: table, options: options, sideInformation: sideInformation,
+                      progress: progress, persistence: persistence).ranker
+    }
+
+    /// ``fitRanker(train:table:options:sideInformation:progress:persistence:)``, also returning the
+    /// joint model and its item blocks for `fusion` (`nil` for the other models). With
+    /// `--load` the model is read instead of fitted, with `--save` written.
+    func fit(
+        train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
+        sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
+        persistence: PersistenceOptions = PersistenceOptions()
+    ) async throws -> (
+        ranker: Ranker<Double, String, String>,
+        joint: (model: JointFactorizationModel<Double, String, String>, blocks: [SideInformationBlock<String, Double>])?
+    ) {
         let additionalItems = table?.ids.ids ?? []
         switch self {
         case .popularity:
             let model = try await persistence.model { Popularity<Double, String, String>(fitting: train) }
-            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .als:
-            let model = try await persistence.model { try options.explicitALS.fit(train, as: Double.self) }
-            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+            let model = try await persistence.model { try options.explicitALS.fit(train, as: Double.self, progress: progress) }
+            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .implicitALS:
-            let model = try await persistence.model { try options.implicitALS.fit(train, as: Double.self) }
-            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+            let model = try await persistence.model { try options.implicitALS.fit(train, as: Double.self, progress: progress) }
+            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .sgd:
-            let model = try await persistence.model { try options.sgd.fit(train, as: Double.self) }
-            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+            let model = try await persistence.model { try options.sgd.fit(train, as: Double.self, progress: progress) }
+            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .bpr:
-            let model = try await persistence.model { try options.bpr.fit(train, as: Double.self) }
-            return try Ranker(model: model, training: train, additionalItems: additionalItems)
+            let model = try await persistence.model { try options.bpr.fit(train, as: Double.self, progress: progress) }
+            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .fusion, .fusionExplicit:
             let blocks = try await sideInformation.blocks(table)
             let model = try await persistence.model {
                 try sideInformation.trainer(options, feedback: self == .fusion ? .implicit : .explicit)
-                    .fit(train, itemBlocks: blocks, as: Double.self)
+                    .fit(train, itemBlocks: blocks, as: Double.self, progress: progress)
             }
-            return try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
+            let ranker = try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
+            return (ranker, (model, blocks))
         }
     }
 }

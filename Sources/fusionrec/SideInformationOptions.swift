@@ -7,6 +7,7 @@ import FusionRec
 struct SideInformationOptions: ParsableArguments {
     enum TextEncoderName: String, ExpressibleByArgument, CaseIterable {
         case hashing
+        case minilm
     }
 
     @Option(name: .customLong("text-column"), help: "A text column of --items, encoded by --text-encoder (repeatable).")
@@ -22,8 +23,10 @@ struct SideInformationOptions: ParsableArguments {
     var crossColumns: [String] = []
     @Option(name: .customLong("block-weight"), help: "The weight of a block, NAME=W (default 1; repeatable).")
     var blockWeights: [String] = []
-    @Option(help: "The text encoder for --text-column: hashing (TF-IDF of hashed word and character n-grams).")
+    @Option(help: "The text encoder for --text-column: hashing (TF-IDF of hashed word and character n-grams) or minilm (the all-MiniLM-L6-v2 sentence encoder; see Scripts/fetch-minilm.sh).")
     var textEncoder: TextEncoderName = .hashing
+    @Option(help: "The MiniLM model folder (config.json, vocab.txt, model.safetensors) for --text-encoder minilm (default: FUSIONREC_MODEL_DIR or ~/.cache/fusionrec/all-MiniLM-L6-v2).")
+    var modelDir: String?
     @Option(help: "The dimension of the hashing text encoder.")
     var hashingDimension: Int = 512
     @Option(help: "The item id column of --items (default: the first column, movieId for MovieLens).")
@@ -84,8 +87,15 @@ struct SideInformationOptions: ParsableArguments {
     }
 
     /// Builds the item blocks from the columns of `table`.
-    func itemBlocks(from table: AttributeTable<String>) async throws -> [SideInformationBlock<String, Double>] {
-        let ids = table.ids.ids
+    ///
+    /// Encoders are fitted on `table` alone; `extraItems` (an id and its fields by column
+    /// name, a missing column an empty field) are encoded with those same encoders and
+    /// appended, so their rows can place new items in a model fitted on the table's blocks.
+    func itemBlocks(
+        from table: AttributeTable<String>, extraItems: [(id: String, fields: [String: String])] = []
+    ) async throws -> [SideInformationBlock<String, Double>] {
+        let ids = table.ids.ids + extraItems.map(\.id)
+        func extra(_ name: String) -> [String] { extraItems.map { $0.fields[name] ?? "" } }
         var weights: [String: Double] = [:]
         for entry in blockWeights {
             if let (name, weight) = split(entry) { weights[name] = Double(weight) }
@@ -93,16 +103,24 @@ struct SideInformationOptions: ParsableArguments {
         var blocks: [SideInformationBlock<String, Double>] = []
         for name in textColumns {
             let texts = try column(name, of: table)
-            let encoder = try HashingTextEncoder(fittingOn: texts, dimension: hashingDimension)
-            blocks.append(try await .encoding(
-                name: name, ids: ids, inputs: texts.map { $0.isEmpty ? nil : $0 }, using: encoder,
-                weight: weights[name] ?? 1))
+            let inputs = (texts + extra(name)).map { $0.isEmpty ? nil : $0 }
+            switch textEncoder {
+            case .hashing:
+                let encoder = try HashingTextEncoder(fittingOn: texts, dimension: hashingDimension)
+                blocks.append(try await .encoding(name: name, ids: ids, inputs: inputs, using: encoder,
+                                                  weight: weights[name] ?? 1))
+            case .minilm:
+                let encoder = try await TextEncoderCache.shared.sentenceEncoder(modelDir ?? defaultMiniLMDirectory())
+                blocks.append(try await .encoding(
+                    name: name, ids: ids, inputs: inputs, using: encoder, cache: TextEncoderCache.shared.vectors,
+                    batchSize: 4_096, weight: weights[name] ?? 1))
+            }
         }
         for name in categoricalColumns {
             let values = try column(name, of: table)
             let encoder = CategoricalEncoder(fittingOn: values, ignoring: ["(no genres listed)"])
             blocks.append(try await .encoding(
-                name: name, ids: ids, inputs: values.map { $0.isEmpty ? nil : $0 }, using: encoder,
+                name: name, ids: ids, inputs: (values + extra(name)).map { $0.isEmpty ? nil : $0 }, using: encoder,
                 weight: weights[name] ?? 1))
         }
         for entry in numericColumns {
@@ -110,7 +128,8 @@ struct SideInformationOptions: ParsableArguments {
             let values = try numbers(name, of: table)
             let encoder = try NumericEncoder(
                 fittingOn: values.compactMap { $0 }, representation: width.map { .buckets(width: $0) } ?? .standardized)
-            blocks.append(try await .encoding(name: name, ids: ids, inputs: values, using: encoder, weight: weights[name] ?? 1))
+            let inputs = try values + numbers(extra(name), column: name, ids: extraItems.map(\.id))
+            blocks.append(try await .encoding(name: name, ids: ids, inputs: inputs, using: encoder, weight: weights[name] ?? 1))
         }
         for entry in crossColumns {
             guard let (categoryColumn, numeric) = split(entry, separator: ",") else {
@@ -118,16 +137,20 @@ struct SideInformationOptions: ParsableArguments {
             }
             let (numberColumn, width) = try numericSpecification(numeric)
             guard let width else { throw ValidationError("--cross-column needs a bucket width, got \(entry)") }
-            let categories = try column(categoryColumn, of: table)
-            let values = try numbers(numberColumn, of: table)
-            let crossed = zip(categories, values).map { text, value -> String? in
-                guard let value, !text.isEmpty else { return nil }
-                let bucket = Int((value / width).rounded(.down) * width)
-                return text.split(separator: "|").map { "\($0)@\(bucket)" }.joined(separator: "|")
+            func cross(_ categories: [String], _ values: [Double?]) -> [String?] {
+                zip(categories, values).map { text, value -> String? in
+                    guard let value, !text.isEmpty else { return nil }
+                    let bucket = Int((value / width).rounded(.down) * width)
+                    return text.split(separator: "|").map { "\($0)@\(bucket)" }.joined(separator: "|")
+                }
             }
+            let crossed = try cross(column(categoryColumn, of: table), numbers(numberColumn, of: table))
+            let extraCrossed = try cross(
+                extra(categoryColumn), numbers(extra(numberColumn), column: numberColumn, ids: extraItems.map(\.id)))
             let name = "\(categoryColumn)×\(numberColumn)"
             let encoder = CategoricalEncoder(fittingOn: crossed.compactMap { $0 })
-            blocks.append(try await .encoding(name: name, ids: ids, inputs: crossed, using: encoder, weight: weights[name] ?? 1))
+            blocks.append(try await .encoding(
+                name: name, ids: ids, inputs: crossed + extraCrossed, using: encoder, weight: weights[name] ?? 1))
         }
         let names = Set(blocks.map(\.name))
         for name in weights.keys where !names.contains(name) {
@@ -145,11 +168,16 @@ struct SideInformationOptions: ParsableArguments {
 
     /// The column's values as numbers; empty cells are missing, anything else unparsable is an error.
     private func numbers(_ name: String, of table: AttributeTable<String>) throws -> [Double?] {
-        try column(name, of: table).enumerated().map { row, text in
+        try numbers(column(name, of: table), column: name, ids: table.ids.ids)
+    }
+
+    /// `texts` (the fields of `column` for `ids`) as numbers.
+    private func numbers(_ texts: [String], column name: String, ids: [String]) throws -> [Double?] {
+        try zip(texts, ids).map { text, id in
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { return nil }
             guard let value = Double(trimmed), value.isFinite else {
-                throw ValidationError("--items column \(name), item \(table.ids.id(at: row)): \"\(text)\" is not a finite number")
+                throw ValidationError("--items column \(name), item \(id): \"\(text)\" is not a finite number")
             }
             return value
         }

@@ -1,16 +1,20 @@
 // The FusionRec side of the peer comparison (Benchmarks/Compare/compare.py): reads a
 // training CSV (user,item,value[,…] with a header), fits one model, writes its factors
 // as raw little-endian arrays for the script to evaluate, and prints the timing as JSON.
+// With `--recommend-repeats N` it also times the batched top-10 of every user (training
+// items excluded) N times through `Ranker` and writes the lists (`top10.bin`, item ids in
+// the order of `ranker_user_ids.bin`).
 //
 //     fusionrec-compare TRAIN.csv OUTDIR --model implicit-als --factors 64 --iterations 15 \
 //         --regularization 0.05 --alpha 40 --solver cg --cg-steps 3 --threads 2 --precision float
 import Factorization
 import Foundation
 import LinearAlgebra
+import Ranking
 
 struct Options {
     var train = "", output = "", model = "implicit-als", solver = "cg", precision = "float", values = "binary"
-    var factors = 64, iterations = 15, cgSteps = 3, threads = 2, seed: UInt64 = 42
+    var factors = 64, iterations = 15, cgSteps = 3, threads = 2, seed: UInt64 = 42, recommendRepeats = 0
     var regularization = 0.05, biasRegularization: Double? = nil, alpha = 40.0, weighted = false
 }
 
@@ -38,6 +42,7 @@ func parseOptions() -> Options {
         case "--bias-regularization": options.biasRegularization = Double(value)!
         case "--alpha": options.alpha = Double(value)!
         case "--weighted": options.weighted = value == "true"
+        case "--recommend-repeats": options.recommendRepeats = Int(value)!
         default: fatalError("unknown option \(argument)")
         }
     }
@@ -122,11 +127,27 @@ func run<Scalar: BLASScalar>(_ options: Options, _ interactions: Interactions<In
     try write(model.itemFactors.elements, to: options.output + "/item_factors.bin")
     if let biases = model.userBiases { try write(biases, to: options.output + "/user_biases.bin") }
     if let biases = model.itemBiases { try write(biases, to: options.output + "/item_biases.bin") }
+    var recommendSeconds: [Double] = []
+    if options.recommendRepeats > 0 {
+        let ranker = try Ranker(model: model, training: interactions)
+        let users = Array(0..<ranker.users.count)
+        var lists: [[RankedItem<Int>]] = []
+        for _ in 0..<options.recommendRepeats {
+            let begin = clock.now
+            lists = ranker.recommend(userIndices: users, count: 10)
+            let elapsed = clock.now - begin
+            recommendSeconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        try write(ids: ranker.users.ids, to: options.output + "/ranker_user_ids.bin")
+        try write(ids: lists.flatMap { list in (0..<10).map { $0 < list.count ? list[$0].id : -1 } },
+                  to: options.output + "/top10.bin")
+    }
     print("""
         {"fit_seconds": \(seconds), "fit_cpu_seconds": \(cpuSeconds), "iterations": \(options.iterations), "factors": \(model.factorCount), \
         "global_bias": \(Double(model.globalBias)), "users": \(model.userIDs.count), "items": \(model.itemIDs.count), \
         "resident_before_fit_kb": \(residentBefore), "peak_resident_during_fit_kb": \(peakDuringFit), \
-        "interaction_data_kb": \(dataBytes / 1024), "factor_kb": \(factorBytes / 1024)}
+        "interaction_data_kb": \(dataBytes / 1024), "factor_kb": \(factorBytes / 1024), \
+        "recommend_seconds": \(recommendSeconds)}
         """)
 }
 
