@@ -6,7 +6,7 @@
 //     .build/debug/FuzzNumPy Corpus/FuzzNumPy -max_total_time=600
 import PackageDescription
 
-let targets = ["FuzzModelFile", "FuzzNumPy", "FuzzInteractionsCSV", "FuzzAttributeTable"]
+let targets = ["FuzzModelFile", "FuzzNumPy", "FuzzInteractionsCSV", "FuzzAttributeTable", "FuzzSafeTensors"]
 
 let package = Package(
     name: "FusionRecFuzz",
