@@ -8,8 +8,6 @@ public enum TextEmbeddingError: Error, Equatable, Sendable {
     case fileNotFound(path: String)
     /// A file exists but could not be opened or read.
     case unreadableFile(path: String, reason: String)
-    /// An output file could not be created or written.
-    case unwritableFile(path: String, reason: String)
     /// A file ends before the data it declares: `expected` bytes were needed, `actual` exist.
     case truncatedFile(path: String, expected: Int, actual: Int)
     /// A JSON document (`config.json`, the safetensors header) is malformed.
@@ -41,8 +39,6 @@ extension TextEmbeddingError: CustomStringConvertible {
             "Model file not found: \(path)"
         case .unreadableFile(let path, let reason):
             "Cannot read \(path): \(reason)"
-        case .unwritableFile(let path, let reason):
-            "Cannot write \(path): \(reason)"
         case .truncatedFile(let path, let expected, let actual):
             "\(path) is truncated: \(expected) bytes needed, \(actual) present"
         case .invalidJSON(let path, let reason):
