@@ -189,11 +189,12 @@ public struct ImplicitAlternatingLeastSquares: Sendable {
         var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
         for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
             try monitor.checkCancellation(completedIterations: iteration - 1)
+            var regularizedSolves = 0
             do {
-                try _implicitHalfStep(userRows, fixed: items, solving: &users, alpha: alpha, regularization: lambda,
-                                      solver: solver)
-                try _implicitHalfStep(itemRows, fixed: users, solving: &items, alpha: alpha, regularization: lambda,
-                                      solver: solver)
+                regularizedSolves += try _implicitHalfStep(
+                    userRows, fixed: items, solving: &users, alpha: alpha, regularization: lambda, solver: solver)
+                regularizedSolves += try _implicitHalfStep(
+                    itemRows, fixed: users, solving: &items, alpha: alpha, regularization: lambda, solver: solver)
             } catch {
                 if case .notPositiveDefinite(let minor) = error {
                     throw .notPositiveDefinite(iteration: iteration, minor: minor)
@@ -205,7 +206,7 @@ public struct ImplicitAlternatingLeastSquares: Sendable {
             if monitor.wantsLoss {
                 let loss = _implicitObjective(userRows, users: users, items: items, alpha: alpha,
                                               regularization: configuration.regularization)
-                try monitor.finish(iteration: iteration, loss: loss)
+                try monitor.finish(iteration: iteration, loss: loss, regularizedSolves: regularizedSolves)
             }
         }
         return (users, items)

@@ -12,14 +12,22 @@ public struct TrainingProgress: Sendable, Hashable {
     /// The parts of ``loss`` by term (the interactions, each side-information block, the
     /// penalties), for models whose objective has several; empty otherwise.
     public var terms: [LossTerm]
+    /// How many row systems of this iteration rounding made indefinite, so that they were
+    /// solved with extra regularisation instead of failing (Cholesky solvers; 0 normally).
+    /// A steady non-zero count means λ is too small for the data's scale or precision.
+    public var regularizedSolves: Int
 
     /// Creates a progress report.
-    public init(iteration: Int, iterationCount: Int, loss: Double, elapsed: Duration, terms: [LossTerm] = []) {
+    public init(
+        iteration: Int, iterationCount: Int, loss: Double, elapsed: Duration, terms: [LossTerm] = [],
+        regularizedSolves: Int = 0
+    ) {
         self.iteration = iteration
         self.iterationCount = iterationCount
         self.loss = loss
         self.elapsed = elapsed
         self.terms = terms
+        self.regularizedSolves = regularizedSolves
     }
 }
 

@@ -40,21 +40,22 @@ let _rowGrain = 64
 /// any thread count.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
+@discardableResult
 package func _implicitHalfStep<Scalar: BLASScalar>(
     _ rows: _CompressedRows<Scalar>, fixed: Matrix<Scalar>, solving: inout Matrix<Scalar>,
     alpha: Scalar, regularization: Scalar, solver: _ImplicitSolverKind,
     extraGram: Matrix<Scalar>? = nil, extraRightHandSide: Matrix<Scalar>? = nil
-) throws(LinearAlgebraError) {
+) throws(LinearAlgebraError) -> Int {
     let k = fixed.columnCount
     precondition(solving.columnCount == k && solving.rowCount == rows.rowCount && fixed.rowCount == rows.columnCount,
                  "Half-step shapes: \(rows.rowCount)×\(rows.columnCount) data, fixed \(fixed.shape), solving \(solving.shape)")
     precondition(extraGram.map { $0.shape == (k, k) } ?? true, "Extra Gram \(extraGram!.shape) for k = \(k)")
     precondition(extraRightHandSide.map { $0.shape == solving.shape } ?? true,
                  "Extra right-hand side \(extraRightHandSide!.shape) for \(solving.shape) factors")
-    guard rows.rowCount > 0, k > 0 else { return }
+    guard rows.rowCount > 0, k > 0 else { return 0 }
     guard fixed.rowCount > 0 else {
         solving = Matrix(rowCount: solving.rowCount, columnCount: k)
-        return
+        return 0
     }
     var gram = fixed.gram()
     if let extraGram { gram.add(extraGram) }
@@ -62,8 +63,20 @@ package func _implicitHalfStep<Scalar: BLASScalar>(
         for a in 0..<k { g[a * k + a] += regularization }
     }
     var inverse: Matrix<Scalar>? = nil
+    var regularizedSolves = 0
     if solver == .cholesky {
-        inverse = try gram.solvedSymmetricPositiveDefinite(.identity(k))
+        // A G that rounding made indefinite is solved with more regularisation (reported).
+        for attempt in 0... {
+            do {
+                inverse = try gram.solvedSymmetricPositiveDefinite(.identity(k))
+                break
+            } catch {
+                guard case .notPositiveDefinite = error, attempt < _regularizationAttempts else { throw error }
+                let jitter = gram.withUnsafeBufferPointer { _jitter($0.baseAddress!, k, attempt: attempt) }
+                for a in 0..<k { gram[a, a] += jitter }
+                regularizedSolves += 1
+            }
+        }
     }
     let inverseMatrix = inverse ?? Matrix<Scalar>(rowCount: 0, columnCount: 0)
     let woodburyLimit = k / _woodburyFraction
@@ -80,20 +93,22 @@ package func _implicitHalfStep<Scalar: BLASScalar>(
                                 let g = g.baseAddress!, f = f.baseAddress!, x = x.baseAddress!
                                 let h = h.baseAddress
                                 let e = extraRightHandSide == nil ? nil : e.baseAddress
-                                try Parallel.forEachChunk(of: 0..<rows.rowCount, grainSize: _rowGrain) {
-                                    (chunk) throws(LinearAlgebraError) in
+                                let counts = try Parallel.mapChunks(of: 0..<rows.rowCount, grainSize: _rowGrain) {
+                                    (chunk) throws(LinearAlgebraError) -> Int in
                                     switch solver {
                                     case .conjugateGradient(let steps):
                                         _conjugateGradientRows(
                                             chunk, offsets: offsets, columns: columns, values: values, g: g, f: f, x: x,
                                             k: k, alpha: alpha, steps: steps, extra: e)
+                                        return 0
                                     case .cholesky:
-                                        try _choleskyRows(
+                                        return try _choleskyRows(
                                             chunk, offsets: offsets, columns: columns, values: values, g: g, h: h!,
                                             f: f, x: x, k: k, alpha: alpha, woodburyLimit: woodburyLimit,
                                             blockRows: blockRows, extra: e)
                                     }
                                 }
+                                regularizedSolves += counts.reduce(0, +)
                             }
                         }
                     }
@@ -102,6 +117,23 @@ package func _implicitHalfStep<Scalar: BLASScalar>(
         }
     }
     }
+    return regularizedSolves
+}
+
+/// How many times a failed Cholesky factorisation is retried with more regularisation.
+let _regularizationAttempts = 4
+
+/// The regularisation added on retry `attempt` of a failed Cholesky factorisation of the
+/// `k×k` matrix `a`: 10⁻⁶·10^attempt times its mean diagonal (at least the smallest normal
+/// number), enough to restore definiteness lost to rounding without changing a
+/// well-conditioned solve.
+@inline(__always)
+func _jitter<Scalar: BLASScalar>(_ a: UnsafePointer<Scalar>, _ k: Int, attempt: Int) -> Scalar {
+    var trace: Scalar = 0
+    for index in 0..<k { trace += abs(a[index * k + index]) }
+    var scale: Scalar = 1e-6
+    for _ in 0..<attempt { scale *= 10 }
+    return max(trace / Scalar(max(k, 1)) * scale, Scalar.leastNormalMagnitude)
 }
 
 /// Conjugate gradient on every row of `chunk` at once: the rows advance in lock step, so
@@ -254,7 +286,8 @@ func _choleskyRows<Scalar: BLASScalar>(
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, h: UnsafePointer<Scalar>,
     f: UnsafePointer<Scalar>, x: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, woodburyLimit: Int,
     blockRows: Int, extra: UnsafePointer<Scalar>?
-) throws(LinearAlgebraError) {
+) throws(LinearAlgebraError) -> Int {
+    var regularizedSolves = 0
     let limit = max(woodburyLimit, 1)
     let gatheredCount = max(blockRows, limit) * k
     let a = UnsafeMutablePointer<Scalar>.allocate(capacity: k * k)
@@ -263,8 +296,10 @@ func _choleskyRows<Scalar: BLASScalar>(
     let s = UnsafeMutablePointer<Scalar>.allocate(capacity: limit * limit)
     let t = UnsafeMutablePointer<Scalar>.allocate(capacity: limit)
     let b = UnsafeMutablePointer<Scalar>.allocate(capacity: k)
+    let backup = UnsafeMutablePointer<Scalar>.allocate(capacity: k * k + k)
     defer {
         a.deallocate(); gathered.deallocate(); w.deallocate(); s.deallocate(); t.deallocate(); b.deallocate()
+        backup.deallocate()
     }
     for u in chunk {
         let xu = x + u * k
@@ -298,10 +333,14 @@ func _choleskyRows<Scalar: BLASScalar>(
                 for j in 0...i { s[i * n + j] = _dot(gathered + i * k, w + j * k, k) }
                 s[i * n + i] += 1 / (alpha * values[start + i])
             }
-            try Matrix<Scalar>.solveSymmetricPositiveDefinite(order: n, matrix: s, rightHandSide: t)
-            for index in 0..<k { xu[index] = b[index] }
-            for i in 0..<n { _axpy(-t[i], w + i * k, xu, k) }
-            continue
+            do {
+                try Matrix<Scalar>.solveSymmetricPositiveDefinite(order: n, matrix: s, rightHandSide: t)
+                for index in 0..<k { xu[index] = b[index] }
+                for i in 0..<n { _axpy(-t[i], w + i * k, xu, k) }
+                continue
+            } catch {
+                // Rounding made S indefinite: solve the row's full k×k system below instead.
+            }
         }
         a.update(from: g, count: k * k)
         if let eu { b.update(from: eu, count: k) } else { for index in 0..<k { b[index] = 0 } }
@@ -324,7 +363,23 @@ func _choleskyRows<Scalar: BLASScalar>(
         for i in 1..<max(k, 1) {
             for j in 0..<i { a[i * k + j] = a[j * k + i] }
         }
-        try Matrix<Scalar>.solveSymmetricPositiveDefinite(order: k, matrix: a, rightHandSide: b)
+        backup.update(from: a, count: k * k)
+        (backup + k * k).update(from: b, count: k)
+        for attempt in 0... {
+            do {
+                try Matrix<Scalar>.solveSymmetricPositiveDefinite(order: k, matrix: a, rightHandSide: b)
+                break
+            } catch {
+                guard case .notPositiveDefinite = error, attempt < _regularizationAttempts else { throw error }
+                // Rounding made the row's matrix indefinite: retry with more regularisation.
+                a.update(from: backup, count: k * k)
+                b.update(from: backup + k * k, count: k)
+                let jitter = _jitter(a, k, attempt: attempt)
+                for index in 0..<k { a[index * k + index] += jitter }
+                regularizedSolves += 1
+            }
+        }
         xu.update(from: b, count: k)
     }
+    return regularizedSolves
 }

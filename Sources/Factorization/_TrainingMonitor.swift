@@ -26,7 +26,9 @@ package struct _TrainingMonitor {
     }
 
     /// Checks `loss` for NaN and divergence, then reports it.
-    package mutating func finish(iteration: Int, loss: Double, terms: [LossTerm] = []) throws(TrainingError) {
+    package mutating func finish(
+        iteration: Int, loss: Double, terms: [LossTerm] = [], regularizedSolves: Int = 0
+    ) throws(TrainingError) {
         guard loss.isFinite else { throw .nonFinite(iteration: iteration, quantity: "the loss") }
         if let firstLoss, loss > divergenceFactor * Swift.max(firstLoss, .leastNormalMagnitude), let previousLoss {
             throw .diverged(iteration: iteration, loss: loss, previousLoss: previousLoss)
@@ -35,6 +37,6 @@ package struct _TrainingMonitor {
         previousLoss = loss
         progress?(TrainingProgress(
             iteration: iteration, iterationCount: iterationCount, loss: loss, elapsed: clock.now - start,
-            terms: terms))
+            terms: terms, regularizedSolves: regularizedSolves))
     }
 }

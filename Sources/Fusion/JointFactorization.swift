@@ -225,15 +225,16 @@ public struct JointFactorization: Sendable {
         var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
         for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
             if Task.isCancelled { throw .training(.cancelled(completedIterations: iteration - 1)) }
+            var regularizedSolves = 0
             do {
                 let userExtra = userSide.extraTerms(current: users)
-                try _implicitHalfStep(
+                regularizedSolves += try _implicitHalfStep(
                     userRows, fixed: items, solving: &users, alpha: alpha,
                     regularization: userSide.halfStepRegularization, solver: solver,
                     extraGram: userExtra.gram, extraRightHandSide: userExtra.rightHandSide)
                 try userSide.updateLoadings(users)
                 let itemExtra = itemSide.extraTerms(current: items)
-                try _implicitHalfStep(
+                regularizedSolves += try _implicitHalfStep(
                     itemRows, fixed: users, solving: &items, alpha: alpha,
                     regularization: itemSide.halfStepRegularization, solver: solver,
                     extraGram: itemExtra.gram, extraRightHandSide: itemExtra.rightHandSide)
@@ -247,7 +248,7 @@ public struct JointFactorization: Sendable {
                                                          regularization: 0)
                 let terms = [LossTerm(name: "interactions", value: interactionLoss)]
                     + userSide.loss(users, side: "user") + itemSide.loss(items, side: "item")
-                try Self.report(terms, iteration: iteration, to: &monitor)
+                try Self.report(terms, iteration: iteration, regularizedSolves: regularizedSolves, to: &monitor)
             }
         }
         return (users, items)
@@ -341,9 +342,12 @@ public struct JointFactorization: Sendable {
 
     /// Checks the objective for NaN and divergence and hands it, with its terms, to the
     /// progress handler.
-    private static func report(_ terms: [LossTerm], iteration: Int, to monitor: inout _TrainingMonitor) throws(FusionError) {
+    private static func report(
+        _ terms: [LossTerm], iteration: Int, regularizedSolves: Int = 0, to monitor: inout _TrainingMonitor
+    ) throws(FusionError) {
         do {
-            try monitor.finish(iteration: iteration, loss: terms.reduce(0) { $0 + $1.value }, terms: terms)
+            try monitor.finish(iteration: iteration, loss: terms.reduce(0) { $0 + $1.value }, terms: terms,
+                               regularizedSolves: regularizedSolves)
         } catch {
             throw .training(error)
         }
