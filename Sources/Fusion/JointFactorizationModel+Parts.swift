@@ -38,8 +38,13 @@ extension SideInformationLoadings {
     /// Creates a side's trained loadings from their parts, for example read back from a file.
     ///
     /// - Parameters:
+    ///   - model: the side's formulation.
+    ///   - blocks: the side's blocks, in training order.
     ///   - loadings: collective: one `dⱼ × k` matrix per block; offset: one
     ///     `(Σdⱼ + 1) × k` map, or none when there are no blocks.
+    ///   - factorRegularization: λ on the factors.
+    ///   - offsetRegularization: λₒ on the offsets.
+    ///   - factorCount: k, which the loadings must have as columns.
     /// - Throws: ``FusionError/blockShape(block:reason:)`` when the loadings do not fit the
     ///   blocks, block names repeat or are empty, or a weight or regularisation is not
     ///   positive and finite; ``FusionError/nonFiniteFeature(block:row:column:)`` for

@@ -16,8 +16,12 @@ extension Matrix {
     ///   - lda: the leading dimension of `A`, at least its stored column count.
     ///   - b: the first element of `B`; `B` is `k×n` (or `n×k` when `transposingB`).
     ///   - ldb: the leading dimension of `B`, at least its stored column count.
+    ///   - transposingA: whether `op(A)` is `Aᵀ`.
+    ///   - transposingB: whether `op(B)` is `Bᵀ`.
     ///   - c: the first element of `C`.
     ///   - ldc: the leading dimension of `C`, at least `n`.
+    ///   - alpha: the factor α of the product.
+    ///   - beta: the factor β of the previous `C` (0 overwrites it).
     /// - Precondition: the dimensions are non-negative and each leading dimension covers
     ///   its operand's stored row.
     /// - Complexity: O(m·n·k) through BLAS `gemm`.

@@ -149,11 +149,11 @@ public enum ModelFile {
 extension ModelFile {
     /// The kinds of model a file can hold.
     public enum ModelKind: String, Sendable, Hashable, CaseIterable {
-        /// A ``MatrixFactorizationModel`` (from ALS, implicit ALS, SGD or BPR).
+        /// A `MatrixFactorizationModel` (from ALS, implicit ALS, SGD or BPR).
         case matrixFactorization = "matrix-factorization"
-        /// A ``Popularity`` baseline.
+        /// A `Popularity` baseline.
         case popularity
-        /// A ``JointFactorizationModel``.
+        /// A `JointFactorizationModel`.
         case jointFactorization = "joint-factorization"
     }
 }
