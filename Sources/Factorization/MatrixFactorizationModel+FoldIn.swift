@@ -52,24 +52,11 @@ extension MatrixFactorizationModel {
         let (factors, biases) = try Self._foldIn(
             rows, fixed: itemFactors, fixedBiases: itemBiases, columnCount: itemIDs.count, globalBias: globalBias,
             rule: foldInRule, hasBiases: userBiases != nil)
-        var ids = userIDs
-        var newFactors = userFactors.elements, newBiases = userBiases
-        let k = userFactors.columnCount
-        for (position, user) in users.enumerated() {
-            let index = ids.append(user.id)
-            let row = factors.row(position)
-            if index * k == newFactors.count {
-                newFactors.append(contentsOf: row)
-                if let biases { newBiases?.append(biases[position]) }
-            } else {
-                newFactors.replaceSubrange(index * k..<(index + 1) * k, with: row)
-                if let biases { newBiases?[index] = biases[position] }
-            }
-        }
+        let grown = _grown(ids: userIDs, factors: userFactors, biases: userBiases, newIDs: users.map(\.id),
+                           newFactors: factors, newBiases: biases)
         return MatrixFactorizationModel(
-            userIDs: ids, itemIDs: itemIDs,
-            userFactors: try! Matrix(rowCount: ids.count, columnCount: k, elements: newFactors),
-            itemFactors: itemFactors, globalBias: globalBias, userBiases: newBiases, itemBiases: itemBiases,
+            userIDs: grown.ids, itemIDs: itemIDs, userFactors: grown.factors, itemFactors: itemFactors,
+            globalBias: globalBias, userBiases: grown.biases, itemBiases: itemBiases,
             predictsValues: predictsValues, foldInRule: foldInRule)
     }
 
@@ -86,25 +73,12 @@ extension MatrixFactorizationModel {
         let (factors, biases) = try Self._foldIn(
             rows, fixed: userFactors, fixedBiases: userBiases, columnCount: userIDs.count, globalBias: globalBias,
             rule: foldInRule, hasBiases: itemBiases != nil)
-        var ids = itemIDs
-        var newFactors = itemFactors.elements, newBiases = itemBiases
-        let k = itemFactors.columnCount
-        for (position, item) in items.enumerated() {
-            let index = ids.append(item.id)
-            let row = factors.row(position)
-            if index * k == newFactors.count {
-                newFactors.append(contentsOf: row)
-                if let biases { newBiases?.append(biases[position]) }
-            } else {
-                newFactors.replaceSubrange(index * k..<(index + 1) * k, with: row)
-                if let biases { newBiases?[index] = biases[position] }
-            }
-        }
+        let grown = _grown(ids: itemIDs, factors: itemFactors, biases: itemBiases, newIDs: items.map(\.id),
+                           newFactors: factors, newBiases: biases)
         return MatrixFactorizationModel(
-            userIDs: userIDs, itemIDs: ids, userFactors: userFactors,
-            itemFactors: try! Matrix(rowCount: ids.count, columnCount: k, elements: newFactors),
-            globalBias: globalBias, userBiases: userBiases, itemBiases: newBiases, predictsValues: predictsValues,
-            foldInRule: foldInRule)
+            userIDs: userIDs, itemIDs: grown.ids, userFactors: userFactors, itemFactors: grown.factors,
+            globalBias: globalBias, userBiases: userBiases, itemBiases: grown.biases,
+            predictsValues: predictsValues, foldInRule: foldInRule)
     }
 
     /// Maps each new row's (id, value) pairs to sorted, summed (index, value) pairs.

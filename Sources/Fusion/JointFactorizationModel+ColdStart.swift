@@ -49,47 +49,30 @@ extension JointFactorizationModel {
     /// - Throws: ``FusionError/blockShape(block:reason:)`` when `factors` is not
     ///   `ids.count × k`, ``FusionError/nonFiniteFeature(block:row:column:)`` for NaN factors.
     public func addingItems(_ ids: [ItemID], factors: Matrix<Scalar>) throws(FusionError) -> Self {
-        let (map, rows) = try Self.grow(itemIDs, itemFactors, ids, factors)
-        return Self(userIDs: userIDs, itemIDs: map, userFactors: userFactors, itemFactors: rows, globalBias: globalBias,
-                    userBiases: userBiases, itemBiases: itemBiases.map { Self.grow($0, to: map.count) },
+        try Self.validate(factors, count: ids.count, k: itemFactors.columnCount)
+        let grown = _grown(ids: itemIDs, factors: itemFactors, biases: itemBiases, newIDs: ids, newFactors: factors)
+        return Self(userIDs: userIDs, itemIDs: grown.ids, userFactors: userFactors, itemFactors: grown.factors,
+                    globalBias: globalBias, userBiases: userBiases, itemBiases: grown.biases,
                     configuration: configuration, userSide: userSide, itemSide: itemSide)
     }
 
     /// A model in which `ids` have the given factors; see ``addingItems(_:factors:)``.
     public func addingUsers(_ ids: [UserID], factors: Matrix<Scalar>) throws(FusionError) -> Self {
-        let (map, rows) = try Self.grow(userIDs, userFactors, ids, factors)
-        return Self(userIDs: map, itemIDs: itemIDs, userFactors: rows, itemFactors: itemFactors, globalBias: globalBias,
-                    userBiases: userBiases.map { Self.grow($0, to: map.count) }, itemBiases: itemBiases,
+        try Self.validate(factors, count: ids.count, k: userFactors.columnCount)
+        let grown = _grown(ids: userIDs, factors: userFactors, biases: userBiases, newIDs: ids, newFactors: factors)
+        return Self(userIDs: grown.ids, itemIDs: itemIDs, userFactors: grown.factors, itemFactors: itemFactors,
+                    globalBias: globalBias, userBiases: grown.biases, itemBiases: itemBiases,
                     configuration: configuration, userSide: userSide, itemSide: itemSide)
     }
 
-    /// Biases of an explicit model for a grown id map: new entities start at 0.
-    private static func grow(_ biases: [Scalar], to count: Int) -> [Scalar] {
-        biases + [Scalar](repeating: 0, count: count - biases.count)
-    }
-
-    private static func grow<ID>(
-        _ map: IDMap<ID>, _ factors: Matrix<Scalar>, _ ids: [ID], _ newFactors: Matrix<Scalar>
-    ) throws(FusionError) -> (IDMap<ID>, Matrix<Scalar>) {
-        let k = factors.columnCount
-        guard newFactors.rowCount == ids.count, newFactors.columnCount == k else {
-            throw .blockShape(block: "factors", reason: "\(newFactors.rowCount)×\(newFactors.columnCount) for \(ids.count) ids and k = \(k)")
+    /// Throws when new factors are not `count × k` or hold NaN or infinity.
+    private static func validate(_ factors: Matrix<Scalar>, count: Int, k: Int) throws(FusionError) {
+        guard factors.rowCount == count, factors.columnCount == k else {
+            throw .blockShape(block: "factors", reason: "\(factors.rowCount)×\(factors.columnCount) for \(count) ids and k = \(k)")
         }
-        if let (row, column) = newFactors.firstNonFiniteIndex() {
+        if let (row, column) = factors.firstNonFiniteIndex() {
             throw .nonFiniteFeature(block: "factors", row: row, column: column)
         }
-        var map = map
-        var elements = factors.elements
-        for (row, id) in ids.enumerated() {
-            let index = map.append(id)
-            let values = newFactors.row(row)
-            if index * k == elements.count {
-                elements.append(contentsOf: values)
-            } else {
-                elements.replaceSubrange(index * k..<(index + 1) * k, with: values)
-            }
-        }
-        return (map, try! Matrix(rowCount: map.count, columnCount: k, elements: elements))
     }
 
     /// The row update shared by cold start and warm fold-in on either side.
