@@ -1,12 +1,12 @@
 import LinearAlgebra
 
 /// A feature matrix stored densely or, when most entries are zero (hashed text, one-hot
-/// categories), as CSR with its transpose, so that the products the joint fit needs
+/// categories), as CSR, so that the products the joint fit needs
 /// cost O(nnz·k) instead of O(rows·columns·k).
 struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     private enum Storage: Sendable {
         case dense(Matrix<Scalar>)
-        case sparse(SparseMatrix<Scalar>, transposed: SparseMatrix<Scalar>)
+        case sparse(SparseMatrix<Scalar>)
     }
 
     private let storage: Storage
@@ -41,7 +41,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
         // The arrays were built valid by construction.
         let matrix = try! SparseMatrix(rowCount: rowCount, columnCount: columnCount, rowOffsets: offsets,
                                        columnIndices: columns, values: values)
-        storage = .sparse(matrix, transposed: matrix.transposed())
+        storage = .sparse(matrix)
     }
 
     /// `self · right` (rows × k).
@@ -50,7 +50,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     func multiplied(by right: Matrix<Scalar>) -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x.multiplied(by: right)
-        case .sparse(let x, _): return x.multiplied(by: right)
+        case .sparse(let x): return x.multiplied(by: right)
         }
     }
 
@@ -60,7 +60,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     func transposeMultiplied(by right: Matrix<Scalar>) -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x.multiplied(by: right, transposingSelf: true)
-        case .sparse(_, let xt): return xt.multiplied(by: right)
+        case .sparse(let x): return Self.scatterTransposeProduct(x, right)
         }
     }
 
@@ -70,7 +70,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     func gram() -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x.gram()
-        case .sparse(let x, _): return x.gram()
+        case .sparse(let x): return x.gram()
         }
     }
 
@@ -80,7 +80,49 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     func squaredNorm() -> Double {
         switch storage {
         case .dense(let x): return x.elements.reduce(0) { $0 + Double($1) * Double($1) }
-        case .sparse(let x, _): return x.values.reduce(0) { $0 + Double($1) * Double($1) }
+        case .sparse(let x): return x.values.reduce(0) { $0 + Double($1) * Double($1) }
         }
     }
+
+    /// `xᵀ·right` for CSR `x`, reading `right` row by row and scattering into per-chunk
+    /// partial results that are summed in chunk order — sequential reads of the tall
+    /// operand instead of the random row gathers of a product through xᵀ, and the same
+    /// result for any thread count (the chunks are fixed, not per thread).
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    static func scatterTransposeProduct(_ x: SparseMatrix<Scalar>, _ right: Matrix<Scalar>) -> Matrix<Scalar> {
+        let (rows, columns, width) = (x.rowCount, x.columnCount, right.columnCount)
+        let chunkCount = 8
+        let grain = max(1, (rows + chunkCount - 1) / chunkCount)
+        let partials = right.withUnsafeBufferPointer { r in
+            let source = _UncheckedPointer(r.baseAddress)
+            return Parallel.mapChunks(of: 0..<rows, grainSize: grain) { chunk -> [Scalar] in
+                var partial = [Scalar](repeating: 0, count: columns * width)
+                partial.withUnsafeMutableBufferPointer { out in
+                    for i in chunk {
+                        let row = source.pointer! + i * width
+                        for index in x.rowOffsets[i]..<x.rowOffsets[i + 1] {
+                            let value = x.values[index]
+                            let target = out.baseAddress! + Int(x.columnIndices[index]) * width
+                            for j in 0..<width { target[j] += value * row[j] }
+                        }
+                    }
+                }
+                return partial
+            }
+        }
+        var result = Matrix<Scalar>(rowCount: columns, columnCount: width)
+        result.withUnsafeMutableBufferPointer { out in
+            for partial in partials {
+                for index in 0..<(columns * width) { out[index] += partial[index] }
+            }
+        }
+        return result
+    }
+}
+
+/// A read-only pointer handed to the chunks of a parallel loop.
+struct _UncheckedPointer<Scalar>: @unchecked Sendable {
+    let pointer: UnsafePointer<Scalar>?
+    init(_ pointer: UnsafePointer<Scalar>?) { self.pointer = pointer }
 }
