@@ -58,25 +58,11 @@ public struct AlternatingLeastSquares: Sendable {
         /// Throws ``TrainingError/invalidConfiguration(parameter:value:reason:)`` for the
         /// first parameter out of range.
         public func validate() throws(TrainingError) {
-            if factorCount < 1 {
-                throw .invalidConfiguration(parameter: "factorCount", value: "\(factorCount)", reason: "must be at least 1")
-            }
-            if !(regularization > 0) || !regularization.isFinite {
-                throw .invalidConfiguration(parameter: "regularization", value: "\(regularization)",
-                                            reason: "must be positive and finite")
-            }
-            if let biasRegularization, !(biasRegularization > 0) || !biasRegularization.isFinite {
-                throw .invalidConfiguration(parameter: "biasRegularization", value: "\(biasRegularization)",
-                                            reason: "must be positive and finite")
-            }
-            if iterationCount < 0 {
-                throw .invalidConfiguration(parameter: "iterationCount", value: "\(iterationCount)",
-                                            reason: "must not be negative")
-            }
-            if !(initialScale > 0) || !initialScale.isFinite {
-                throw .invalidConfiguration(parameter: "initialScale", value: "\(initialScale)",
-                                            reason: "must be positive and finite")
-            }
+            try _Check.atLeast("factorCount", factorCount, 1)
+            try _Check.positiveFinite("regularization", regularization)
+            if let biasRegularization { try _Check.positiveFinite("biasRegularization", biasRegularization) }
+            try _Check.atLeast("iterationCount", iterationCount, 0)
+            try _Check.positiveFinite("initialScale", initialScale)
         }
     }
 
@@ -136,8 +122,7 @@ public struct AlternatingLeastSquares: Sendable {
         let configuration = self.configuration
         try configuration.validate()
         let (m, n, k) = (byUser.rowCount, byUser.columnCount, configuration.factorCount)
-        guard byUser.nonZeroCount > 0 else { throw .noInteractions }
-        guard k <= m && k <= n else { throw .tooManyFactors(factors: k, users: m, items: n) }
+        try _Check.trainable(byUser, factors: k)
         let userRows = _CompressedRows<Scalar>(byUser)
         let itemRows = _CompressedRows<Scalar>(byItem)
         let itemCounts = (0..<n).map { byItem.nonZeroCount(inRow: $0) }

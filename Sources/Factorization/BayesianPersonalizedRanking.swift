@@ -42,24 +42,11 @@ public struct BayesianPersonalizedRanking: Sendable {
         /// Throws ``TrainingError/invalidConfiguration(parameter:value:reason:)`` for the
         /// first parameter out of range.
         public func validate() throws(TrainingError) {
-            if factorCount < 1 {
-                throw .invalidConfiguration(parameter: "factorCount", value: "\(factorCount)", reason: "must be at least 1")
-            }
-            if !(learningRate > 0) || !learningRate.isFinite {
-                throw .invalidConfiguration(parameter: "learningRate", value: "\(learningRate)",
-                                            reason: "must be positive and finite")
-            }
-            if !(regularization >= 0) || !regularization.isFinite {
-                throw .invalidConfiguration(parameter: "regularization", value: "\(regularization)",
-                                            reason: "must be non-negative and finite")
-            }
-            if epochCount < 0 {
-                throw .invalidConfiguration(parameter: "epochCount", value: "\(epochCount)", reason: "must not be negative")
-            }
-            if !(initialScale > 0) || !initialScale.isFinite {
-                throw .invalidConfiguration(parameter: "initialScale", value: "\(initialScale)",
-                                            reason: "must be positive and finite")
-            }
+            try _Check.atLeast("factorCount", factorCount, 1)
+            try _Check.positiveFinite("learningRate", learningRate)
+            try _Check.nonNegativeFinite("regularization", regularization)
+            try _Check.atLeast("epochCount", epochCount, 0)
+            try _Check.positiveFinite("initialScale", initialScale)
         }
     }
 
@@ -95,8 +82,7 @@ public struct BayesianPersonalizedRanking: Sendable {
         try configuration.validate()
         let data = interactions.byUser
         let (m, n, k) = (data.rowCount, data.columnCount, configuration.factorCount)
-        guard data.nonZeroCount > 0 else { throw .noInteractions }
-        guard k <= m && k <= n else { throw .tooManyFactors(factors: k, users: m, items: n) }
+        try _Check.trainable(data, factors: k)
         var generator = SplitMix64(seed: configuration.seed)
         var users: Matrix<Scalar> = _RandomFactors.normal(
             rowCount: m, columnCount: k, standardDeviation: configuration.initialScale, using: &generator)

@@ -83,28 +83,15 @@ public struct ImplicitAlternatingLeastSquares: Sendable {
         /// Throws ``TrainingError/invalidConfiguration(parameter:value:reason:)`` for the
         /// first parameter out of range.
         public func validate() throws(TrainingError) {
-            if factorCount < 1 {
-                throw .invalidConfiguration(parameter: "factorCount", value: "\(factorCount)", reason: "must be at least 1")
-            }
-            if !(regularization > 0) || !regularization.isFinite {
-                throw .invalidConfiguration(parameter: "regularization", value: "\(regularization)",
-                                            reason: "must be positive and finite")
-            }
-            if !(alpha >= 0) || !alpha.isFinite {
-                throw .invalidConfiguration(parameter: "alpha", value: "\(alpha)", reason: "must be non-negative and finite")
-            }
-            if iterationCount < 0 {
-                throw .invalidConfiguration(parameter: "iterationCount", value: "\(iterationCount)",
-                                            reason: "must not be negative")
-            }
+            try _Check.atLeast("factorCount", factorCount, 1)
+            try _Check.positiveFinite("regularization", regularization)
+            try _Check.nonNegativeFinite("alpha", alpha)
+            try _Check.atLeast("iterationCount", iterationCount, 0)
             if case .conjugateGradient(let steps) = solver, steps < 1 {
                 throw .invalidConfiguration(parameter: "solver", value: "conjugateGradient(steps: \(steps))",
                                             reason: "needs at least 1 step")
             }
-            if !(initialScale > 0) || !initialScale.isFinite {
-                throw .invalidConfiguration(parameter: "initialScale", value: "\(initialScale)",
-                                            reason: "must be positive and finite")
-            }
+            try _Check.positiveFinite("initialScale", initialScale)
         }
     }
 
@@ -163,8 +150,7 @@ public struct ImplicitAlternatingLeastSquares: Sendable {
         let configuration = self.configuration
         try configuration.validate()
         let (m, n, k) = (byUser.rowCount, byUser.columnCount, configuration.factorCount)
-        guard byUser.nonZeroCount > 0 else { throw .noInteractions }
-        guard k <= m && k <= n else { throw .tooManyFactors(factors: k, users: m, items: n) }
+        try _Check.trainable(byUser, factors: k)
         if configuration.values == .raw {
             for u in 0..<m {
                 for index in byUser.entryRange(ofRow: u) where byUser.values[index] < 0 {
