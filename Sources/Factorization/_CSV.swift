@@ -1,40 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import LinearAlgebra
 
 /// The bytes of a whole file.
 func _readFile(_ path: String) throws(FactorizationError) -> [UInt8] {
-    guard let file = fopen(path, "rb") else {
-        throw .cannotReadFile(file: path, reason: String(cString: strerror(errno)))
-    }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let read = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        if read > 0 { bytes.append(contentsOf: chunk[0..<read]) }
-        if read < chunk.count {
-            if ferror(file) != 0 { throw .cannotReadFile(file: path, reason: String(cString: strerror(errno))) }
-            break
-        }
-    }
-    return bytes
+    do { return try _readWholeFile(path) } catch { throw .cannotReadFile(file: error.path, reason: error.reason) }
 }
 
-/// Writes `text` to `path`, replacing the file.
+/// Writes `text` to `path` atomically, so a failed write leaves an existing file as it was.
 func _writeFile(_ path: String, _ text: String) throws(FactorizationError) {
-    guard let file = fopen(path, "wb") else {
-        throw .cannotReadFile(file: path, reason: "cannot open for writing: " + String(cString: strerror(errno)))
-    }
-    defer { fclose(file) }
-    var text = text
-    let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
-    guard written == text.utf8.count, fflush(file) == 0 else {
-        throw .cannotReadFile(file: path, reason: "write failed: " + String(cString: strerror(errno)))
+    do {
+        try _writeWholeFileAtomically(path, Array(text.utf8))
+    } catch {
+        throw .cannotReadFile(file: error.path, reason: "cannot write: " + error.reason)
     }
 }
 

@@ -98,7 +98,11 @@ extension Matrix {
     /// - Throws: ``NumPyFormatError/fileSystem(path:reason:)``.
     /// - Complexity: O(rows × columns).
     public func writeNumPy(toFile path: String, as dataType: NumPyDataType? = nil) throws(NumPyFormatError) {
-        try _writeBinaryFileAtomically(path, numPyBytes(as: dataType))
+        do {
+            try _writeWholeFileAtomically(path, numPyBytes(as: dataType))
+        } catch {
+            throw .fileSystem(path: error.path, reason: error.reason)
+        }
     }
 
     /// Reads a matrix from a `.npy` file; see ``init(numPyBytes:)``.
@@ -106,6 +110,8 @@ extension Matrix {
     /// - Throws: ``NumPyFormatError``.
     /// - Complexity: O(file size).
     public init(numPyFile path: String) throws(NumPyFormatError) {
-        try self.init(numPyBytes: _readBinaryFile(path))
+        let bytes: [UInt8]
+        do { bytes = try _readWholeFile(path) } catch { throw .fileSystem(path: error.path, reason: error.reason) }
+        try self.init(numPyBytes: bytes)
     }
 }
