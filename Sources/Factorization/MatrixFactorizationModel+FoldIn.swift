@@ -16,7 +16,7 @@ extension MatrixFactorizationModel {
     public func userFactors(
         foldingIn interactions: some Sequence<(item: ItemID, value: Double)>
     ) throws(FactorizationError) -> (factors: [Scalar], bias: Scalar?) {
-        let rows = try Self._foldInRows([Array(interactions)], ids: itemIDs, kind: "item", binary: foldInRule._binary)
+        let rows = try _foldInRows([Array(interactions)], ids: itemIDs, kind: "item", binary: foldInRule._binary)
         let (factors, biases) = try Self._foldIn(
             rows, fixed: itemFactors, fixedBiases: itemBiases, columnCount: itemIDs.count, globalBias: globalBias,
             rule: foldInRule, hasBiases: userBiases != nil)
@@ -30,7 +30,7 @@ extension MatrixFactorizationModel {
     public func itemFactors(
         foldingIn interactions: some Sequence<(user: UserID, value: Double)>
     ) throws(FactorizationError) -> (factors: [Scalar], bias: Scalar?) {
-        let rows = try Self._foldInRows(
+        let rows = try _foldInRows(
             [interactions.map { (item: $0.user, value: $0.value) }], ids: userIDs, kind: "user",
             binary: foldInRule._binary)
         let (factors, biases) = try Self._foldIn(
@@ -48,7 +48,7 @@ extension MatrixFactorizationModel {
     public func foldingInUsers(
         _ users: [(id: UserID, interactions: [(item: ItemID, value: Double)])]
     ) throws(FactorizationError) -> MatrixFactorizationModel {
-        let rows = try Self._foldInRows(users.map(\.interactions), ids: itemIDs, kind: "item", binary: foldInRule._binary)
+        let rows = try _foldInRows(users.map(\.interactions), ids: itemIDs, kind: "item", binary: foldInRule._binary)
         let (factors, biases) = try Self._foldIn(
             rows, fixed: itemFactors, fixedBiases: itemBiases, columnCount: itemIDs.count, globalBias: globalBias,
             rule: foldInRule, hasBiases: userBiases != nil)
@@ -67,7 +67,7 @@ extension MatrixFactorizationModel {
     public func foldingInItems(
         _ items: [(id: ItemID, interactions: [(user: UserID, value: Double)])]
     ) throws(FactorizationError) -> MatrixFactorizationModel {
-        let rows = try Self._foldInRows(
+        let rows = try _foldInRows(
             items.map { $0.interactions.map { (item: $0.user, value: $0.value) } }, ids: userIDs, kind: "user",
             binary: foldInRule._binary)
         let (factors, biases) = try Self._foldIn(
@@ -81,27 +81,6 @@ extension MatrixFactorizationModel {
             predictsValues: predictsValues, foldInRule: foldInRule)
     }
 
-    /// Maps each new row's (id, value) pairs to sorted, summed (index, value) pairs.
-    private static func _foldInRows<ID>(
-        _ rows: [[(item: ID, value: Double)]], ids: IDMap<ID>, kind: String, binary: Bool
-    ) throws(FactorizationError) -> [[(index: Int, value: Double)]] {
-        var result: [[(index: Int, value: Double)]] = []
-        for row in rows {
-            var summed: [Int: Double] = [:]
-            for (position, entry) in row.enumerated() {
-                guard entry.value.isFinite else {
-                    throw .nonFiniteValue(
-                        record: position, user: kind == "item" ? "" : "\(entry.item)",
-                        item: kind == "item" ? "\(entry.item)" : "", value: entry.value)
-                }
-                guard let index = ids.index(of: entry.item) else { throw .unknownID(kind: kind, id: "\(entry.item)") }
-                summed[index, default: 0] += entry.value
-            }
-            let sorted = summed.sorted { $0.key < $1.key }.map { (index: $0.key, value: binary ? 1 : $0.value) }
-            result.append(sorted)
-        }
-        return result
-    }
 
     /// Solves the fold-in rows against `fixed` by the model's rule.
     private static func _foldIn(
@@ -157,4 +136,30 @@ extension FoldInRule {
         if case .implicit(_, _, let binary) = self { return binary }
         return false
     }
+}
+
+/// Maps each new row's (id, value) pairs to sorted, summed (index, value) pairs, for
+/// every fold-in (the factorization models here, the joint models of Fusion).
+///
+/// - Throws: ``FactorizationError/nonFiniteValue(record:user:item:value:)`` and
+///   ``FactorizationError/unknownID(kind:id:)``; `kind` names what the ids are.
+package func _foldInRows<ID>(
+    _ rows: [[(item: ID, value: Double)]], ids: IDMap<ID>, kind: String, binary: Bool
+) throws(FactorizationError) -> [[(index: Int, value: Double)]] {
+    var result: [[(index: Int, value: Double)]] = []
+    for row in rows {
+        var summed: [Int: Double] = [:]
+        for (position, entry) in row.enumerated() {
+            guard entry.value.isFinite else {
+                throw .nonFiniteValue(
+                    record: position, user: kind == "item" ? "" : "\(entry.item)",
+                    item: kind == "item" ? "\(entry.item)" : "", value: entry.value)
+            }
+            guard let index = ids.index(of: entry.item) else { throw .unknownID(kind: kind, id: "\(entry.item)") }
+            summed[index, default: 0] += entry.value
+        }
+        let sorted = summed.sorted { $0.key < $1.key }.map { (index: $0.key, value: binary ? 1 : $0.value) }
+        result.append(sorted)
+    }
+    return result
 }

@@ -28,7 +28,8 @@ extension JointFactorizationModel {
         foldingIn interactions: [[(user: UserID, value: Double)]]? = nil
     ) throws(FusionError) -> Matrix<Scalar> {
         try Self.placeRows(
-            ids, blocks: blocks, interactions: interactions, side: itemSide, otherIDs: userIDs, fixed: userFactors,
+            ids, blocks: blocks, interactions: interactions, side: itemSide, otherIDs: userIDs, otherKind: "user",
+            fixed: userFactors,
             configuration: configuration)
     }
 
@@ -40,7 +41,7 @@ extension JointFactorizationModel {
     ) throws(FusionError) -> Matrix<Scalar> {
         try Self.placeRows(
             ids, blocks: blocks, interactions: interactions?.map { $0.map { (user: $0.item, value: $0.value) } },
-            side: userSide, otherIDs: itemIDs, fixed: itemFactors, configuration: configuration)
+            side: userSide, otherIDs: itemIDs, otherKind: "item", fixed: itemFactors, configuration: configuration)
     }
 
     /// A model in which `ids` have the given factors: known items' rows are replaced, new
@@ -78,7 +79,7 @@ extension JointFactorizationModel {
     /// The row update shared by cold start and warm fold-in on either side.
     private static func placeRows<ID, OtherID>(
         _ ids: [ID], blocks: [SideInformationBlock<ID, Scalar>], interactions: [[(user: OtherID, value: Double)]]?,
-        side: SideInformationLoadings<Scalar>, otherIDs: IDMap<OtherID>, fixed: Matrix<Scalar>,
+        side: SideInformationLoadings<Scalar>, otherIDs: IDMap<OtherID>, otherKind: String, fixed: Matrix<Scalar>,
         configuration: JointFactorization.Configuration
     ) throws(FusionError) -> Matrix<Scalar> {
         let k = fixed.columnCount
@@ -126,23 +127,23 @@ extension JointFactorizationModel {
                 if position == 0 { (gram, regularization) = (prior.gram, prior.regularization) }
                 rhs.setRow(position, to: prior.rightHandSide)
             }
+            let mapped: [[(index: Int, value: Double)]]
+            do {
+                mapped = try _foldInRows(
+                    members.map { member in (interactions?[member] ?? []).map { (item: $0.user, value: $0.value) } },
+                    ids: otherIDs, kind: otherKind, binary: binary)
+            } catch {
+                if case .unknownID(_, let id) = error { throw .unknownID(id) }
+                throw .factorization(error)
+            }
             var offsets = [0], columns: [Int32] = [], values: [Scalar] = []
-            for member in members {
-                var summed: [Int: Double] = [:]
-                for (position, entry) in (interactions?[member] ?? []).enumerated() {
-                    guard entry.value.isFinite else {
-                        throw .factorization(.nonFiniteValue(record: position, user: "\(entry.user)", item: "\(ids[member])",
-                                                             value: entry.value))
+            for row in mapped {
+                for (index, value) in row {
+                    guard value >= 0 else {
+                        throw .factorization(.inconsistentData("fold-in value \(value) is negative"))
                     }
-                    guard let index = otherIDs.index(of: entry.user) else { throw .unknownID("\(entry.user)") }
-                    guard binary || entry.value >= 0 else {
-                        throw .factorization(.inconsistentData("fold-in value \(entry.value) is negative"))
-                    }
-                    summed[index, default: 0] += binary ? 1 : entry.value
-                }
-                for (index, value) in summed.sorted(by: { $0.key < $1.key }) {
                     columns.append(Int32(index))
-                    values.append(Scalar(binary ? 1 : value))
+                    values.append(Scalar(value))
                 }
                 offsets.append(columns.count)
             }
