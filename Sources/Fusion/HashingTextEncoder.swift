@@ -66,10 +66,11 @@ public struct HashingTextEncoder: TextEncoder {
 
     /// A name that changes with the settings and the fitted frequencies.
     public var identifier: String {
-        var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hasher = _StableHasher(seed: 0)
         for value in inverseDocumentFrequencies {
-            fingerprint = (fingerprint ^ UInt64(value.bitPattern)) &* 0x0000_0100_0000_01b3
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { for byte in $0 { hasher.combine(byte) } }
         }
+        let fingerprint = hasher.finalize()
         let characters = characterNGrams.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "none"
         let hex = String(fingerprint, radix: 16)
         return "hashing-tfidf(d=\(dimension),w=\(wordNGrams.lowerBound)-\(wordNGrams.upperBound),c=\(characters))@\(hex)"
