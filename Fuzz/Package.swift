@@ -13,10 +13,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: targets.map { .executable(name: $0, targets: [$0]) },
     dependencies: [.package(name: "FusionRec", path: "..")],
-    targets: targets.map {
+    targets: [.target(name: "FuzzDriver")] + targets.map {
         .executableTarget(
             name: $0,
-            dependencies: [.product(name: "FusionRec", package: "FusionRec")])
+            dependencies: ["FuzzDriver", .product(name: "FusionRec", package: "FusionRec")])
     },
     swiftLanguageModes: [.v6]
 )
