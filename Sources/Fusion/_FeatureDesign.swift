@@ -6,7 +6,9 @@ import LinearAlgebra
 struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     private enum Storage: Sendable {
         case dense(Matrix<Scalar>)
-        case sparse(SparseMatrix<Scalar>)
+        /// The matrix and its transpose, both CSR, so that products with either are
+        /// row-by-row sums that need no scattered writes.
+        case sparse(SparseMatrix<Scalar>, transposed: SparseMatrix<Scalar>)
     }
 
     private let storage: Storage
@@ -14,34 +16,123 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     let columnCount: Int
 
     /// Stores `features` sparsely when at most `sparseDensity` of its entries are non-zero.
+    init(_ features: Matrix<Scalar>, sparseDensity: Double = 0.1) {
+        self.init(rowsOf: features, at: Array(0..<features.rowCount), sparseDensity: sparseDensity)
+    }
+
+    /// The rows `sourceRows` of `source` (a row of zeros where the index is negative),
+    /// stored sparsely when at most `sparseDensity` of the entries are non-zero — gathered
+    /// straight into that storage, without a dense copy of a sparse block.
     @_specialize(exported: false, where Scalar == Float)
     @_specialize(exported: false, where Scalar == Double)
-    init(_ features: Matrix<Scalar>, sparseDensity: Double = 0.1) {
-        let (rowCount, columnCount) = features.shape
-        self.rowCount = rowCount
-        self.columnCount = columnCount
-        let nonZero = features.withUnsafeBufferPointer { x in x.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }
-        guard features.elements.count > 0, Double(nonZero) <= sparseDensity * Double(features.elements.count) else {
-            storage = .dense(features)
+    init(rowsOf source: Matrix<Scalar>, at sourceRows: [Int], sparseDensity: Double = 0.1) {
+        let columnCount = source.columnCount
+        let nonZero = source.withUnsafeBufferPointer { x in
+            sourceRows.reduce(0) { count, row in
+                guard row >= 0 else { return count }
+                var rowCount = 0
+                for column in 0..<columnCount where x[row * columnCount + column] != 0 { rowCount += 1 }
+                return count + rowCount
+            }
+        }
+        let total = sourceRows.count * columnCount
+        guard total > 0, Double(nonZero) <= sparseDensity * Double(total) else {
+            var gathered = Matrix<Scalar>(rowCount: sourceRows.count, columnCount: columnCount)
+            gathered.withUnsafeMutableBufferPointer { target in
+                source.withUnsafeBufferPointer { x in
+                    for (row, index) in sourceRows.enumerated() where index >= 0 {
+                        for column in 0..<columnCount { target[row * columnCount + column] = x[index * columnCount + column] }
+                    }
+                }
+            }
+            self.init(storage: .dense(gathered), rowCount: sourceRows.count, columnCount: columnCount)
             return
         }
         var offsets = [0], columns: [Int32] = [], values: [Scalar] = []
-        offsets.reserveCapacity(rowCount + 1)
+        offsets.reserveCapacity(sourceRows.count + 1)
         columns.reserveCapacity(nonZero)
         values.reserveCapacity(nonZero)
-        features.withUnsafeBufferPointer { x in
-            for row in 0..<rowCount {
-                for column in 0..<columnCount where x[row * columnCount + column] != 0 {
-                    columns.append(Int32(column))
-                    values.append(x[row * columnCount + column])
+        source.withUnsafeBufferPointer { x in
+            for index in sourceRows {
+                if index >= 0 {
+                    for column in 0..<columnCount where x[index * columnCount + column] != 0 {
+                        columns.append(Int32(column))
+                        values.append(x[index * columnCount + column])
+                    }
                 }
                 offsets.append(columns.count)
             }
         }
-        // The arrays were built valid by construction.
+        self.init(sparse: offsets, columns, values, rowCount: sourceRows.count, columnCount: columnCount)
+    }
+
+    /// `[√w₁X₁, …, √w_J X_J, 1]`: the designs side by side, each scaled by the square root
+    /// of its weight, then a column of ones — the design of the offset model's map. Stored
+    /// sparsely or densely by the same rule as a single design.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    static func concatenatedWithIntercept(_ designs: [Self], weights: [Scalar], sparseDensity: Double = 0.1) -> Self {
+        let rowCount = designs.first?.rowCount ?? 0
+        let columnCount = designs.reduce(1) { $0 + $1.columnCount }
+        let roots = weights.map { $0.squareRoot() }
+        var offsets = [0], columns: [Int32] = [], values: [Scalar] = []
+        offsets.reserveCapacity(rowCount + 1)
+        for row in 0..<rowCount {
+            var first = 0
+            for (design, root) in zip(designs, roots) {
+                design.forEachNonZero(inRow: row) { column, value in
+                    columns.append(Int32(first + column))
+                    values.append(root * value)
+                }
+                first += design.columnCount
+            }
+            columns.append(Int32(columnCount - 1))
+            values.append(1)
+            offsets.append(columns.count)
+        }
+        let sparse = Self(sparse: offsets, columns, values, rowCount: rowCount, columnCount: columnCount)
+        guard Double(values.count) > sparseDensity * Double(rowCount * columnCount) else { return sparse }
+        return Self(storage: .dense(sparse.dense()), rowCount: rowCount, columnCount: columnCount)
+    }
+
+    private init(storage: Storage, rowCount: Int, columnCount: Int) {
+        self.storage = storage
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+    }
+
+    /// CSR arrays built valid by construction.
+    private init(sparse offsets: [Int], _ columns: [Int32], _ values: [Scalar], rowCount: Int, columnCount: Int) {
         let matrix = try! SparseMatrix(rowCount: rowCount, columnCount: columnCount, rowOffsets: offsets,
                                        columnIndices: columns, values: values)
-        storage = .sparse(matrix)
+        self.init(storage: .sparse(matrix, transposed: matrix.transposed()), rowCount: rowCount, columnCount: columnCount)
+    }
+
+    /// Calls `body` with the column and value of every non-zero entry of row `row`, in
+    /// column order.
+    @inline(__always)
+    func forEachNonZero(inRow row: Int, _ body: (Int, Scalar) -> Void) {
+        switch storage {
+        case .dense(let x):
+            x.withUnsafeBufferPointer { x in
+                for column in 0..<columnCount where x[row * columnCount + column] != 0 {
+                    body(column, x[row * columnCount + column])
+                }
+            }
+        case .sparse(let x, _):
+            for index in x.rowOffsets[row]..<x.rowOffsets[row + 1] { body(Int(x.columnIndices[index]), x.values[index]) }
+        }
+    }
+
+    /// The design as a dense matrix.
+    func dense() -> Matrix<Scalar> {
+        switch storage {
+        case .dense(let x): return x
+        case .sparse:
+            var result = Matrix<Scalar>(rowCount: rowCount, columnCount: columnCount)
+            for row in 0..<rowCount { forEachNonZero(inRow: row) { result[row, $0] = $1 } }
+            return result
+        }
     }
 
     /// `self · right` (rows × k).
@@ -50,7 +141,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     func multiplied(by right: Matrix<Scalar>) -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x.multiplied(by: right)
-        case .sparse(let x): return x.multiplied(by: right)
+        case .sparse(let x, _): return x.multiplied(by: right)
         }
     }
 
@@ -60,7 +151,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     func transposeMultiplied(by right: Matrix<Scalar>) -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x.multiplied(by: right, transposingSelf: true)
-        case .sparse(let x): return Self.scatterTransposeProduct(x, right)
+        case .sparse(_, let transposed): return transposed.multiplied(by: right)
         }
     }
 
@@ -70,7 +161,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     func gram() -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x.gram()
-        case .sparse(let x): return x.gram()
+        case .sparse(let x, _): return x.gram()
         }
     }
 
@@ -80,49 +171,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     func squaredNorm() -> Double {
         switch storage {
         case .dense(let x): return x.elements.reduce(0) { $0 + Double($1) * Double($1) }
-        case .sparse(let x): return x.values.reduce(0) { $0 + Double($1) * Double($1) }
+        case .sparse(let x, _): return x.values.reduce(0) { $0 + Double($1) * Double($1) }
         }
     }
-
-    /// `xᵀ·right` for CSR `x`, reading `right` row by row and scattering into per-chunk
-    /// partial results that are summed in chunk order — sequential reads of the tall
-    /// operand instead of the random row gathers of a product through xᵀ, and the same
-    /// result for any thread count (the chunks are fixed, not per thread).
-    @_specialize(exported: false, where Scalar == Float)
-    @_specialize(exported: false, where Scalar == Double)
-    static func scatterTransposeProduct(_ x: SparseMatrix<Scalar>, _ right: Matrix<Scalar>) -> Matrix<Scalar> {
-        let (rows, columns, width) = (x.rowCount, x.columnCount, right.columnCount)
-        let chunkCount = 8
-        let grain = max(1, (rows + chunkCount - 1) / chunkCount)
-        let partials = right.withUnsafeBufferPointer { r in
-            let source = _UncheckedPointer(r.baseAddress)
-            return Parallel.mapChunks(of: 0..<rows, grainSize: grain) { chunk -> [Scalar] in
-                var partial = [Scalar](repeating: 0, count: columns * width)
-                partial.withUnsafeMutableBufferPointer { out in
-                    for i in chunk {
-                        let row = source.pointer! + i * width
-                        for index in x.rowOffsets[i]..<x.rowOffsets[i + 1] {
-                            let value = x.values[index]
-                            let target = out.baseAddress! + Int(x.columnIndices[index]) * width
-                            for j in 0..<width { target[j] += value * row[j] }
-                        }
-                    }
-                }
-                return partial
-            }
-        }
-        var result = Matrix<Scalar>(rowCount: columns, columnCount: width)
-        result.withUnsafeMutableBufferPointer { out in
-            for partial in partials {
-                for index in 0..<(columns * width) { out[index] += partial[index] }
-            }
-        }
-        return result
-    }
-}
-
-/// A read-only pointer handed to the chunks of a parallel loop.
-struct _UncheckedPointer<Scalar>: @unchecked Sendable {
-    let pointer: UnsafePointer<Scalar>?
-    init(_ pointer: UnsafePointer<Scalar>?) { self.pointer = pointer }
 }

@@ -30,7 +30,6 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
     ) throws(FusionError) {
         var names = Set<String>()
         var blocks: [Block] = []
-        var alignedFeatures: [Matrix<Scalar>] = []
         for block in sideBlocks {
             guard names.insert(block.name).inserted else { throw .duplicateBlockName(block.name) }
             let d = block.dimension
@@ -45,9 +44,7 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
                     absent.append(row)
                 }
             }
-            let aligned = Self.gatherRows(block.features, sourceRows)
-            let design = _FeatureDesign(aligned)
-            alignedFeatures.append(aligned)
+            let design = _FeatureDesign(rowsOf: block.features, at: sourceRows)
             blocks.append(Block(
                 summary: BlockSummary(name: block.name, weight: block.weight, normalization: block.normalization,
                                       encoderIdentifier: block.encoderIdentifier),
@@ -64,9 +61,8 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
             combined = nil
             ridgeInverse = nil
         case .offset where !blocks.isEmpty:
-            let z = Self.offsetDesign(alignedFeatures, weights: blocks.map(\.summary.weight))
-            let width = z.columnCount
-            let design = _FeatureDesign(z)
+            let design = _FeatureDesign.concatenatedWithIntercept(blocks.map(\.design), weights: blocks.map(\.summary.weight))
+            let width = design.columnCount
             var system = design.gram()
             let ridge = loadingRegularization / offsetRegularization
             for index in 0..<width { system[index, index] += ridge }
@@ -82,44 +78,6 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
             combined = nil
             ridgeInverse = nil
         }
-    }
-
-    @_specialize(exported: false, where Scalar == Float)
-    @_specialize(exported: false, where Scalar == Double)
-    static func gatherRows(_ source: Matrix<Scalar>, _ sourceRows: [Int]) -> Matrix<Scalar> {
-        let d = source.columnCount
-        var aligned = Matrix<Scalar>(rowCount: sourceRows.count, columnCount: d)
-        aligned.withUnsafeMutableBufferPointer { target in
-            source.withUnsafeBufferPointer { source in
-                for (row, index) in sourceRows.enumerated() where index >= 0 {
-                    for column in 0..<d { target[row * d + column] = source[index * d + column] }
-                }
-            }
-        }
-        return aligned
-    }
-
-    /// Z = [√w₁X₁, …, √w_J X_J, 1].
-    @_specialize(exported: false, where Scalar == Float)
-    @_specialize(exported: false, where Scalar == Double)
-    static func offsetDesign(_ features: [Matrix<Scalar>], weights: [Scalar]) -> Matrix<Scalar> {
-        let rows = features.first?.rowCount ?? 0
-        let width = features.reduce(1) { $0 + $1.columnCount }
-        var z = Matrix<Scalar>(rowCount: rows, columnCount: width)
-        z.withUnsafeMutableBufferPointer { target in
-            var offset = 0
-            for (block, weight) in zip(features, weights) {
-                let d = block.columnCount, root = weight.squareRoot()
-                block.withUnsafeBufferPointer { source in
-                    for row in 0..<rows {
-                        for column in 0..<d { target[row * width + offset + column] = root * source[row * d + column] }
-                    }
-                }
-                offset += d
-            }
-            for row in 0..<rows { target[row * width + width - 1] = 1 }
-        }
-        return z
     }
 
     /// The λ of this side's half-step: λₒ for the offset model (the offsets are what is

@@ -30,4 +30,34 @@ struct FeatureDesignTests {
         }
         #expect(results[0] == results[1])
     }
+
+    @Test("Gathered rows and the weighted concatenation with an intercept equal their dense construction",
+          arguments: [0.05, 0.6])
+    func gatherAndConcatenate(density: Double) {
+        var generator = SplitMix64(seed: 11)
+        func features(_ rows: Int, _ columns: Int) -> Matrix<Float> {
+            Matrix(rowCount: rows, columnCount: columns) { _, _ in
+                Double.random(in: 0..<1, using: &generator) < density ? Float.random(in: -1...1, using: &generator) : 0
+            }
+        }
+        let (first, second) = (features(50, 9), features(50, 4))
+        let sourceRows = [4, -1, 0, 49, 17, 17, -1, 8]
+        let designs = [_FeatureDesign(rowsOf: first, at: sourceRows), _FeatureDesign(rowsOf: second, at: sourceRows)]
+        let expectedFirst = Matrix<Float>(rowCount: sourceRows.count, columnCount: 9) { row, column in
+            sourceRows[row] < 0 ? 0 : first[sourceRows[row], column]
+        }
+        #expect(designs[0].dense() == expectedFirst)
+        let weights: [Float] = [4, 0.25]
+        let combined = _FeatureDesign.concatenatedWithIntercept(designs, weights: weights)
+        let expected = Matrix<Float>(rowCount: sourceRows.count, columnCount: 14) { row, column in
+            let source = sourceRows[row]
+            switch column {
+            case 13: return 1
+            case ..<9: return source < 0 ? 0 : 2 * first[source, column]
+            default: return source < 0 ? 0 : 0.5 * second[source, column - 9]
+            }
+        }
+        #expect(combined.dense() == expected)
+        #expect(combined.rowCount == sourceRows.count && combined.columnCount == 14)
+    }
 }
