@@ -104,15 +104,35 @@ public struct HashingTextEncoder: TextEncoder {
         // character n-gram a window of the word padded with "<" and ">".
         var words: [[Unicode.Scalar]] = []
         var current: [Unicode.Scalar] = []
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber {
-                current.append(contentsOf: character.unicodeScalars)
-            } else if !current.isEmpty {
+        func endWord() {
+            if !current.isEmpty {
                 words.append(current)
                 current.removeAll(keepingCapacity: true)
             }
         }
-        if !current.isEmpty { words.append(current) }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: the same words as the general path below, without grapheme breaking
+            // and Unicode property lookups.
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    current.append(Unicode.Scalar(byte))
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    current.append(Unicode.Scalar(byte + 0x20))
+                default:
+                    endWord()
+                }
+            }
+        } else {
+            for character in text.lowercased() {
+                if character.isLetter || character.isNumber {
+                    current.append(contentsOf: character.unicodeScalars)
+                } else {
+                    endWord()
+                }
+            }
+        }
+        endWord()
         var gram: [Unicode.Scalar] = []
         for length in wordNGrams where length <= words.count {
             for start in 0...(words.count - length) {
