@@ -1,4 +1,4 @@
-import Fusion
+@testable import Fusion
 import LinearAlgebra
 import Testing
 
@@ -79,6 +79,23 @@ struct EncoderTests {
         #expect(again.identifier == encoder.identifier)
         #expect(try HashingTextEncoder(fittingOn: ["x"], dimension: 256).identifier != encoder.identifier)
         #expect(throws: FusionError.self) { try HashingTextEncoder(fittingOn: corpus, dimension: 0) }
+    }
+
+    @Test("Hashing encoder: the ASCII fast path splits words exactly as the Unicode path does")
+    func hashingASCIIPath() async throws {
+        // A no-break space (U+00A0) is a separator that sends a text down the Unicode path
+        // without changing its words, so both texts must give the same features.
+        let texts = ["Star Wars: Episode IV - A New Hope", "WALL·E", "Se7en (1995)", "  x  ", "ABC-def_123"]
+        func features(_ text: String) -> [UInt64] {
+            var hashes: [UInt64] = []
+            HashingTextEncoder.forEachFeature(of: text, wordNGrams: 1...2, characterNGrams: 3...5) { hashes.append($0) }
+            return hashes
+        }
+        for text in texts {
+            #expect(features(text) == features(text + "\u{00A0}"), "\(text)")
+            #expect(!features(text).isEmpty)
+        }
+        #expect(features("Toy Story") == features("TOY STORY"))
     }
 
     @Test("Categorical encoder: sorted vocabulary, multi-hot rows, unknown categories ignored")
