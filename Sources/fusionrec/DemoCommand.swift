@@ -57,7 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
                     let fitStart = ContinuousClock.now
                     let fitted = try await command.model.fit(
                         train: train, table: table, options: command.factorization,
-                        sideInformation: command.sideInformation, progress: bar.update)
+                        sideInformation: command.sideInformation, progress: bar.update, as: Double.self)
                     let fitSeconds = seconds(since: fitStart)
                     bar.finish(seconds: fitSeconds)
                     let report = try fitted.ranker.evaluate(test: test, k: command.k)

@@ -54,7 +54,7 @@ struct DemoShowcase {
         var newID = "new-movie"
         while table.ids.contains(newID) || ranker.catalogue.contains(newID) { newID += "'" }
         let blocks = try await sideInformation.itemBlocks(
-            from: table, extraItems: [(id: newID, fields: ["title": newTitle, "genres": newGenres])])
+            from: table, extraItems: [(id: newID, fields: ["title": newTitle, "genres": newGenres])], as: Double.self)
         let factors = try model.itemFactors(for: [newID], from: blocks)
         let extended = try model.addingItems([newID], factors: factors)
             .ranker(training: training, additionalItems: table.ids.ids + [newID], itemBlocks: blocks)

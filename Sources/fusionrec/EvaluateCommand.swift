@@ -52,35 +52,47 @@ struct EvaluateCommand: AsyncParsableCommand {
             let trainData = try readInteractions(train)
             let testData = try readInteractions(test)
             let itemTable = try readItemTable(items, idColumn: sideInformation.itemIdColumn)
-            let fitStart = ContinuousClock.now
-            let ranker = try await model.fitRanker(
-                train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation,
-                persistence: persistence)
-            let fitSeconds = seconds(since: fitStart)
-            let evaluateStart = ContinuousClock.now
-            let report = try ranker.evaluate(test: testData, k: k, includingPerUser: perUser != nil)
-            let evaluateSeconds = seconds(since: evaluateStart)
-            if let perUser { try writePerUser(report, to: perUser) }
-            var ablation: ModalityReport?
-            if sideInformation.ablateBlocks {
-                guard model == .fusion || model == .fusionExplicit else {
-                    throw ValidationError("--ablate-blocks needs --model fusion or fusion-explicit")
-                }
-                ablation = try await sideInformation.trainer(
-                    factorization, feedback: model == .fusion ? .implicit : .explicit
-                ).modalityReport(
-                    training: trainData, test: testData, k: k, itemBlocks: sideInformation.blocks(itemTable),
-                    additionalItems: itemTable?.ids.ids ?? [], as: Double.self)
+            switch factorization.precision {
+            case .float: try await evaluate(trainData, testData, itemTable, as: Float.self)
+            case .double: try await evaluate(trainData, testData, itemTable, as: Double.self)
             }
-            switch format {
-            case .json:
-                var text = json(report, fitSeconds: fitSeconds, evaluateSeconds: evaluateSeconds)
-                if let ablation { text = String(text.dropLast()) + ", \"ablation\": " + ablationJSON(ablation) + "}" }
-                print(text)
-            case .table:
-                print(table(report, fitSeconds: fitSeconds, evaluateSeconds: evaluateSeconds))
-                if let ablation { print(ablationTable(ablation)) }
+        }
+    }
+
+    /// Fits, evaluates and prints with factors of type `Scalar`.
+    private func evaluate<Scalar: BLASScalar>(
+        _ trainData: Interactions<String, String>, _ testData: Interactions<String, String>,
+        _ itemTable: AttributeTable<String>?, as scalarType: Scalar.Type
+    ) async throws {
+        let fitStart = ContinuousClock.now
+        let fitted = try await model.fit(
+            train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation,
+            persistence: persistence, as: scalarType)
+        let (ranker, encodingSeconds) = (fitted.ranker, fitted.joint?.encodingSeconds)
+        let fitSeconds = seconds(since: fitStart)
+        let evaluateStart = ContinuousClock.now
+        let report = try ranker.evaluate(test: testData, k: k, includingPerUser: perUser != nil)
+        let evaluateSeconds = seconds(since: evaluateStart)
+        if let perUser { try writePerUser(report, to: perUser) }
+        var ablation: ModalityReport?
+        if sideInformation.ablateBlocks {
+            guard model == .fusion || model == .fusionExplicit else {
+                throw ValidationError("--ablate-blocks needs --model fusion or fusion-explicit")
             }
+            ablation = try await sideInformation.trainer(
+                factorization, feedback: model == .fusion ? .implicit : .explicit
+            ).modalityReport(
+                training: trainData, test: testData, k: k, itemBlocks: sideInformation.blocks(itemTable, as: scalarType),
+                additionalItems: itemTable?.ids.ids ?? [], as: scalarType)
+        }
+        switch format {
+        case .json:
+            var text = json(report, fitSeconds: fitSeconds, encodingSeconds: encodingSeconds, evaluateSeconds: evaluateSeconds)
+            if let ablation { text = String(text.dropLast()) + ", \"ablation\": " + ablationJSON(ablation) + "}" }
+            print(text)
+        case .table:
+            print(table(report, fitSeconds: fitSeconds, encodingSeconds: encodingSeconds, evaluateSeconds: evaluateSeconds))
+            if let ablation { print(ablationTable(ablation)) }
         }
     }
 
@@ -151,7 +163,11 @@ struct EvaluateCommand: AsyncParsableCommand {
         "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
     }
 
-    func json(_ report: EvaluationReport<String>, fitSeconds: Double, evaluateSeconds: Double) -> String {
+    /// The report as one JSON object; `fit_seconds` includes `encoding_seconds`, the time
+    /// spent encoding the item blocks (fusion models only).
+    func json(
+        _ report: EvaluationReport<String>, fitSeconds: Double, encodingSeconds: Double?, evaluateSeconds: Double
+    ) -> String {
         var fields: [(String, String)] = [("model", "\"\(model.rawValue)\""), ("k", "\(k)")]
         fields += metricFields(report.metrics)
         fields += [("items", "\(report.metrics.items)")]
@@ -161,13 +177,16 @@ struct EvaluateCommand: AsyncParsableCommand {
             ("test_items_outside_catalogue", "\(report.testItemsOutsideCatalogue)"),
             ("fit_seconds", "\(fitSeconds)"), ("evaluate_seconds", "\(evaluateSeconds)"),
         ]
+        if let encodingSeconds { fields.append(("encoding_seconds", "\(encodingSeconds)")) }
         if let cold = report.coldItems {
             fields.append(("cold_items", object(metricFields(cold) + [("items", "\(cold.items)")])))
         }
         return object(fields)
     }
 
-    func table(_ report: EvaluationReport<String>, fitSeconds: Double, evaluateSeconds: Double) -> String {
+    func table(
+        _ report: EvaluationReport<String>, fitSeconds: Double, encodingSeconds: Double?, evaluateSeconds: Double
+    ) -> String {
         func format(_ value: Double) -> String { String(format: "%.6f", value) }
         func rows(_ metrics: RankingMetrics) -> [(String, String)] {
             [
@@ -185,6 +204,9 @@ struct EvaluateCommand: AsyncParsableCommand {
             ("skipped test users", "\(report.skippedUsers)"),
             ("test items outside catalogue", "\(report.testItemsOutsideCatalogue)"),
             ("fit seconds", String(format: "%.3f", fitSeconds)),
+        ]
+        if let encodingSeconds { lines.append(("  of which encoding blocks", String(format: "%.3f", encodingSeconds))) }
+        lines += [
             ("evaluate seconds", String(format: "%.3f", evaluateSeconds)),
         ]
         if let cold = report.coldItems {

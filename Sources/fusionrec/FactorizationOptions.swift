@@ -8,6 +8,10 @@ struct FactorizationOptions: ParsableArguments {
         case cg, cholesky
     }
 
+    enum Precision: String, ExpressibleByArgument, CaseIterable {
+        case float, double
+    }
+
     @Option(help: "Latent factors k (default: 40 for als and sgd, 64 for implicit-als and bpr).")
     var factors: Int?
     @Option(help: "ALS sweeps, or SGD/BPR epochs (default: 10 als, 15 implicit-als, 30 sgd, 50 bpr).")
@@ -28,6 +32,8 @@ struct FactorizationOptions: ParsableArguments {
     var implicitValues: ImplicitAlternatingLeastSquares.Values = .binary
     @Flag(help: "Explicit ALS: weighted-λ regularisation (ALS-WR), λ multiplied by each row's count.")
     var weightedRegularization = false
+    @Option(help: "The scalar of the fitted factors: float (half the memory and about half the fit time) or double.")
+    var precision: Precision = .double
 
     func validate() throws {
         if let factors, factors < 1 { throw ValidationError("--factors must be at least 1, got \(factors)") }

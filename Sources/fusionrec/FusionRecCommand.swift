@@ -9,7 +9,10 @@ struct FusionRecCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fusionrec",
         abstract: "Fit, evaluate and use recommendation models.",
-        subcommands: [DemoCommand.self, EvaluateCommand.self, RecommendCommand.self, EmbedCommand.self, ExportCommand.self],
+        subcommands: [
+            DemoCommand.self, EvaluateCommand.self, RecommendCommand.self, SplitCommand.self, EmbedCommand.self,
+            ExportCommand.self,
+        ],
         defaultSubcommand: DemoCommand.self)
 }
 

@@ -15,51 +15,55 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     /// Fits the model on `train` and prepares it for ranking over the training items plus
     /// the items of `table`; `fusion` builds item blocks from `table` and places its cold
     /// items from them.
-    func fitRanker(
+    func fitRanker<Scalar: BLASScalar>(
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
         sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
-        persistence: PersistenceOptions = PersistenceOptions()
-    ) async throws -> Ranker<Double, String, String> {
+        persistence: PersistenceOptions = PersistenceOptions(), as scalarType: Scalar.Type = Scalar.self
+    ) async throws -> Ranker<Scalar, String, String> {
         try await fit(train: train, table: table, options: options, sideInformation: sideInformation,
-                      progress: progress, persistence: persistence).ranker
+                      progress: progress, persistence: persistence, as: scalarType).ranker
     }
 
-    /// ``fitRanker(train:table:options:sideInformation:progress:persistence:)``, also returning the
-    /// joint model and its item blocks for `fusion` (`nil` for the other models). With
-    /// `--load` the model is read instead of fitted, with `--save` written.
-    func fit(
+    /// ``fitRanker(train:table:options:sideInformation:progress:persistence:as:)``, also returning the
+    /// joint model, its item blocks and the seconds spent encoding them for `fusion` (`nil`
+    /// for the other models). With `--load` the model is read instead of fitted, with
+    /// `--save` written.
+    func fit<Scalar: BLASScalar>(
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
         sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
-        persistence: PersistenceOptions = PersistenceOptions()
+        persistence: PersistenceOptions = PersistenceOptions(), as scalarType: Scalar.Type = Scalar.self
     ) async throws -> (
-        ranker: Ranker<Double, String, String>,
-        joint: (model: JointFactorizationModel<Double, String, String>, blocks: [SideInformationBlock<String, Double>])?
+        ranker: Ranker<Scalar, String, String>,
+        joint: (model: JointFactorizationModel<Scalar, String, String>, blocks: [SideInformationBlock<String, Scalar>],
+                encodingSeconds: Double)?
     ) {
         let additionalItems = table?.ids.ids ?? []
         switch self {
         case .popularity:
-            let model = try await persistence.model { Popularity<Double, String, String>(fitting: train) }
+            let model = try await persistence.model { Popularity<Scalar, String, String>(fitting: train) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .als:
-            let model = try await persistence.model { try options.explicitALS.fit(train, as: Double.self, progress: progress) }
+            let model = try await persistence.model { try options.explicitALS.fit(train, as: Scalar.self, progress: progress) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .implicitALS:
-            let model = try await persistence.model { try options.implicitALS.fit(train, as: Double.self, progress: progress) }
+            let model = try await persistence.model { try options.implicitALS.fit(train, as: Scalar.self, progress: progress) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .sgd:
-            let model = try await persistence.model { try options.sgd.fit(train, as: Double.self, progress: progress) }
+            let model = try await persistence.model { try options.sgd.fit(train, as: Scalar.self, progress: progress) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .bpr:
-            let model = try await persistence.model { try options.bpr.fit(train, as: Double.self, progress: progress) }
+            let model = try await persistence.model { try options.bpr.fit(train, as: Scalar.self, progress: progress) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .fusion, .fusionExplicit:
-            let blocks = try await sideInformation.blocks(table)
+            let encodingStart = ContinuousClock.now
+            let blocks = try await sideInformation.blocks(table, as: Scalar.self)
+            let encodingSeconds = seconds(since: encodingStart)
             let model = try await persistence.model {
                 try sideInformation.trainer(options, feedback: self == .fusion ? .implicit : .explicit)
-                    .fit(train, itemBlocks: blocks, as: Double.self, progress: progress)
+                    .fit(train, itemBlocks: blocks, as: Scalar.self, progress: progress)
             }
             let ranker = try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
-            return (ranker, (model, blocks))
+            return (ranker, (model, blocks, encodingSeconds))
         }
     }
 }

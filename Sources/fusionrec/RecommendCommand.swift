@@ -42,28 +42,38 @@ struct RecommendCommand: AsyncParsableCommand {
             if let threads { Parallel.threadCount = threads }
             let trainData = try readInteractions(train)
             let itemTable = try readItemTable(items, idColumn: sideInformation.itemIdColumn)
-            let ranker = try await model.fitRanker(
-                train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation,
-                persistence: persistence)
-            let userIDs: [String]
-            if let users {
-                let header = try AttributeTable<String>(csvPath: users).columnNames
-                let column = ["userId", "user_id", "user", "userID"].first { header.contains($0) }
-                userIDs = try AttributeTable<String>(csvPath: users, idColumn: column).ids.ids
-                for user in userIDs where ranker.users.index(of: user) == nil {
-                    throw RankingError.invalidArgument("\(users): user \(user) has no training interactions")
-                }
-            } else {
-                userIDs = ranker.users.ids
+            switch factorization.precision {
+            case .float: try await recommend(trainData, itemTable, as: Float.self)
+            case .double: try await recommend(trainData, itemTable, as: Double.self)
             }
-            let rankings = try ranker.recommend(users: userIDs, count: k)
-            var text = "user,item,rank,score\n"
-            for (user, ranking) in zip(userIDs, rankings) {
-                for (offset, entry) in ranking.enumerated() {
-                    text += "\(csvField(user)),\(csvField(entry.id)),\(offset + 1),\(entry.score)\n"
-                }
-            }
-            try writeText(text, to: output)
         }
+    }
+
+    /// Fits with factors of type `Scalar` and writes the recommendations.
+    private func recommend<Scalar: BLASScalar>(
+        _ trainData: Interactions<String, String>, _ itemTable: AttributeTable<String>?, as scalarType: Scalar.Type
+    ) async throws {
+        let ranker = try await model.fitRanker(
+            train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation,
+            persistence: persistence, as: scalarType)
+        let userIDs: [String]
+        if let users {
+            let header = try AttributeTable<String>(csvPath: users).columnNames
+            let column = ["userId", "user_id", "user", "userID"].first { header.contains($0) }
+            userIDs = try AttributeTable<String>(csvPath: users, idColumn: column).ids.ids
+            for user in userIDs where ranker.users.index(of: user) == nil {
+                throw RankingError.invalidArgument("\(users): user \(user) has no training interactions")
+            }
+        } else {
+            userIDs = ranker.users.ids
+        }
+        let rankings = try ranker.recommend(users: userIDs, count: k)
+        var text = "user,item,rank,score\n"
+        for (user, ranking) in zip(userIDs, rankings) {
+            for (offset, entry) in ranking.enumerated() {
+                text += "\(csvField(user)),\(csvField(entry.id)),\(offset + 1),\(entry.score)\n"
+            }
+        }
+        try writeText(text, to: output)
     }
 }

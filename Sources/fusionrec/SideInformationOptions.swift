@@ -29,6 +29,10 @@ struct SideInformationOptions: ParsableArguments {
     var modelDir: String?
     @Option(help: "The dimension of the hashing text encoder.")
     var hashingDimension: Int = 512
+    @Option(help: "Word n-gram lengths of the hashing text encoder, FROM-TO (default 1-2).")
+    var hashingWordNgrams: String = "1-2"
+    @Option(help: "Character n-gram lengths (within words) of the hashing text encoder, FROM-TO, or none (default 3-5).")
+    var hashingCharacterNgrams: String = "3-5"
     @Option(help: "The item id column of --items (default: the first column, movieId for MovieLens).")
     var itemIdColumn: String?
     @Option(help: "How item blocks enter the item factors: offset (default) or collective.")
@@ -44,6 +48,8 @@ struct SideInformationOptions: ParsableArguments {
 
     func validate() throws {
         if hashingDimension < 1 { throw ValidationError("--hashing-dimension must be at least 1, got \(hashingDimension)") }
+        _ = try nGramRange(hashingWordNgrams, option: "--hashing-word-ngrams")
+        if hashingCharacterNgrams != "none" { _ = try nGramRange(hashingCharacterNgrams, option: "--hashing-character-ngrams") }
         for entry in blockWeights {
             guard let (_, weight) = split(entry), let value = Double(weight), value > 0, value.isFinite else {
                 throw ValidationError("--block-weight expects NAME=W with W > 0, got \(entry)")
@@ -78,12 +84,14 @@ struct SideInformationOptions: ParsableArguments {
     }
 
     /// The item blocks for `--model fusion`, which needs `--items` and at least one block.
-    func blocks(_ table: AttributeTable<String>?) async throws -> [SideInformationBlock<String, Double>] {
+    func blocks<Scalar: BLASScalar>(
+        _ table: AttributeTable<String>?, as scalarType: Scalar.Type = Scalar.self
+    ) async throws -> [SideInformationBlock<String, Scalar>] {
         guard let table else { throw ValidationError("--model fusion and fusion-explicit need --items, the table its blocks come from") }
         guard !isEmpty else {
             throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column or --cross-column")
         }
-        return try await itemBlocks(from: table)
+        return try await itemBlocks(from: table, as: scalarType)
     }
 
     /// Builds the item blocks from the columns of `table`.
@@ -91,29 +99,34 @@ struct SideInformationOptions: ParsableArguments {
     /// Encoders are fitted on `table` alone; `extraItems` (an id and its fields by column
     /// name, a missing column an empty field) are encoded with those same encoders and
     /// appended, so their rows can place new items in a model fitted on the table's blocks.
-    func itemBlocks(
-        from table: AttributeTable<String>, extraItems: [(id: String, fields: [String: String])] = []
-    ) async throws -> [SideInformationBlock<String, Double>] {
+    func itemBlocks<Scalar: BLASScalar>(
+        from table: AttributeTable<String>, extraItems: [(id: String, fields: [String: String])] = [],
+        as scalarType: Scalar.Type = Scalar.self
+    ) async throws -> [SideInformationBlock<String, Scalar>] {
         let ids = table.ids.ids + extraItems.map(\.id)
         func extra(_ name: String) -> [String] { extraItems.map { $0.fields[name] ?? "" } }
         var weights: [String: Double] = [:]
         for entry in blockWeights {
             if let (name, weight) = split(entry) { weights[name] = Double(weight) }
         }
-        var blocks: [SideInformationBlock<String, Double>] = []
+        var blocks: [SideInformationBlock<String, Scalar>] = []
         for name in textColumns {
             let texts = try column(name, of: table)
             let inputs = (texts + extra(name)).map { $0.isEmpty ? nil : $0 }
             switch textEncoder {
             case .hashing:
-                let encoder = try HashingTextEncoder(fittingOn: texts, dimension: hashingDimension)
+                let encoder = try HashingTextEncoder(
+                    fittingOn: texts, dimension: hashingDimension,
+                    wordNGrams: nGramRange(hashingWordNgrams, option: "--hashing-word-ngrams"),
+                    characterNGrams: hashingCharacterNgrams == "none"
+                        ? nil : nGramRange(hashingCharacterNgrams, option: "--hashing-character-ngrams"))
                 blocks.append(try await .encoding(name: name, ids: ids, inputs: inputs, using: encoder,
-                                                  weight: weights[name] ?? 1))
+                                                  weight: Scalar(weights[name] ?? 1)))
             case .minilm:
                 let encoder = try await TextEncoderCache.shared.sentenceEncoder(modelDir ?? defaultMiniLMDirectory())
                 blocks.append(try await .encoding(
                     name: name, ids: ids, inputs: inputs, using: encoder, cache: TextEncoderCache.shared.vectors,
-                    batchSize: 4_096, weight: weights[name] ?? 1))
+                    batchSize: 4_096, weight: Scalar(weights[name] ?? 1)))
             }
         }
         for name in categoricalColumns {
@@ -121,7 +134,7 @@ struct SideInformationOptions: ParsableArguments {
             let encoder = CategoricalEncoder(fittingOn: values, ignoring: ["(no genres listed)"])
             blocks.append(try await .encoding(
                 name: name, ids: ids, inputs: (values + extra(name)).map { $0.isEmpty ? nil : $0 }, using: encoder,
-                weight: weights[name] ?? 1))
+                weight: Scalar(weights[name] ?? 1)))
         }
         for entry in numericColumns {
             let (name, width) = try numericSpecification(entry)
@@ -129,7 +142,7 @@ struct SideInformationOptions: ParsableArguments {
             let encoder = try NumericEncoder(
                 fittingOn: values.compactMap { $0 }, representation: width.map { .buckets(width: $0) } ?? .standardized)
             let inputs = try values + numbers(extra(name), column: name, ids: extraItems.map(\.id))
-            blocks.append(try await .encoding(name: name, ids: ids, inputs: inputs, using: encoder, weight: weights[name] ?? 1))
+            blocks.append(try await .encoding(name: name, ids: ids, inputs: inputs, using: encoder, weight: Scalar(weights[name] ?? 1)))
         }
         for entry in crossColumns {
             guard let (categoryColumn, numeric) = split(entry, separator: ",") else {
@@ -150,13 +163,22 @@ struct SideInformationOptions: ParsableArguments {
             let name = "\(categoryColumn)×\(numberColumn)"
             let encoder = CategoricalEncoder(fittingOn: crossed.compactMap { $0 })
             blocks.append(try await .encoding(
-                name: name, ids: ids, inputs: crossed + extraCrossed, using: encoder, weight: weights[name] ?? 1))
+                name: name, ids: ids, inputs: crossed + extraCrossed, using: encoder, weight: Scalar(weights[name] ?? 1)))
         }
         let names = Set(blocks.map(\.name))
         for name in weights.keys where !names.contains(name) {
             throw ValidationError("--block-weight names \(name), but there is no such block (blocks: \(names.sorted().joined(separator: ", ")))")
         }
         return blocks
+    }
+
+    /// `FROM-TO` (or a single length) as a range of n-gram lengths of at least 1.
+    private func nGramRange(_ text: String, option: String) throws -> ClosedRange<Int> {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard (1...2).contains(parts.count), let low = parts.first!, let high = parts.last!, low >= 1, low <= high else {
+            throw ValidationError("\(option) expects FROM-TO with 1 ≤ FROM ≤ TO, got \(text)")
+        }
+        return low...high
     }
 
     private func column(_ name: String, of table: AttributeTable<String>) throws -> [String] {
