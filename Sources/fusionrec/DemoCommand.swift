@@ -57,7 +57,8 @@ struct DemoCommand: AsyncParsableCommand {
                     let fitStart = ContinuousClock.now
                     let fitted = try await command.model.fit(
                         train: train, table: table, options: command.factorization,
-                        sideInformation: command.sideInformation, progress: bar.update, as: Double.self)
+                        sideInformation: command.sideInformation, progress: bar.update,
+                        persistence: command.persistence, as: Double.self)
                     let fitSeconds = seconds(since: fitStart)
                     bar.finish(seconds: fitSeconds)
                     let report = try fitted.ranker.evaluate(test: test, k: command.k)
@@ -96,8 +97,8 @@ struct DemoCommand: AsyncParsableCommand {
         if model.name == .fusion {
             arguments += ["--text-column", "title"] + textEncoder.arguments
             arguments += [
-                "--categorical-column", "genres", "--numeric-column", "year=10", "--cross-column", "genres,year=10",
-                "--block-weight", "title=0.3", "--block-weight", "genres×year=0.3",
+                "--categorical-column", "genres", "--numeric-column", "year=1", "--cross-column", "genres,year=10",
+                "--block-weight", "genres=0.3", "--block-weight", "genres×year=0.3", "--loading-regularization", "10",
             ]
         }
         return arguments + model.options
@@ -226,8 +227,8 @@ func demoTextEncoder() -> DemoTextEncoder {
             description: "all-MiniLM-L6-v2 sentence encoder (384 dimensions) from \(directory)")
     }
     return DemoTextEncoder(
-        arguments: ["--text-encoder", "hashing"],
-        description: "hashing (TF-IDF of hashed word and character n-grams, 512 dimensions); "
+        arguments: ["--text-encoder", "hashing", "--hashing-dimension", "256"],
+        description: "hashing (TF-IDF of hashed word and character n-grams, 256 dimensions); "
             + "no MiniLM model files in \(directory) (run Scripts/fetch-minilm.sh to use the sentence encoder)")
 }
 

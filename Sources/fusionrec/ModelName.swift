@@ -18,7 +18,7 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     func fitRanker<Scalar: BLASScalar>(
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
         sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
-        persistence: PersistenceOptions = PersistenceOptions(), as scalarType: Scalar.Type = Scalar.self
+        persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
     ) async throws -> Ranker<Scalar, String, String> {
         try await fit(train: train, table: table, options: options, sideInformation: sideInformation,
                       progress: progress, persistence: persistence, as: scalarType).ranker
@@ -31,7 +31,7 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     func fit<Scalar: BLASScalar>(
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
         sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
-        persistence: PersistenceOptions = PersistenceOptions(), as scalarType: Scalar.Type = Scalar.self
+        persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
     ) async throws -> (
         ranker: Ranker<Scalar, String, String>,
         joint: (model: JointFactorizationModel<Scalar, String, String>, blocks: [SideInformationBlock<String, Scalar>],
