@@ -97,9 +97,10 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
         let k = factors.columnCount
         switch model {
         case .offset:
-            var prior = combined!.multiplied(by: loadings[0])
-            prior.scale(by: offsetRegularization)
-            return (nil, prior)
+            // λₒ·Z·D as Z·(λₒD): the scaling touches e×k entries instead of n×k.
+            var map = loadings[0]
+            map.scale(by: offsetRegularization)
+            return (nil, combined!.multiplied(by: map))
         case .collective:
             var gram = Matrix<Scalar>(rowCount: k, columnCount: k)
             var rhs = Matrix<Scalar>(rowCount: factors.rowCount, columnCount: k)
