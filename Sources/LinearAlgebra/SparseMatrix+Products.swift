@@ -14,21 +14,35 @@ extension SparseMatrix {
         let width = dense.columnCount
         var result = Matrix<Scalar>(rowCount: rowCount, columnCount: width)
         guard width > 0, rowCount > 0 else { return result }
-        // Enough chunks (about 64) that rows of very different lengths still balance
-        // across threads; each row is independent, so chunking never changes the result.
-        let grain = max(1, min(16_384 / max(1, width), rowCount / 64))
+        // About 64 chunks of equal work (a row costs its entries plus one), so that a few
+        // long rows — an intercept column of a transposed design — do not leave one
+        // thread working alone; each row is independent, so chunking never changes the
+        // result.
+        let chunkCount = min(rowCount, 64)
+        let work = nonZeroCount + rowCount
+        let boundaries = (0...chunkCount).map { chunk -> Int in
+            let target = work * chunk / chunkCount
+            var (low, high) = (0, rowCount)
+            while low < high {
+                let middle = (low + high) / 2
+                if rowOffsets[middle] + middle < target { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
         dense.withUnsafeBufferPointer { b in
             result.withUnsafeMutableBufferPointer { c in
                 rowOffsets.withUnsafeBufferPointer { offsets in
                     columnIndices.withUnsafeBufferPointer { columns in
                         values.withUnsafeBufferPointer { values in
                             let shared = _UncheckedSendable((b, c, offsets, columns, values))
-                            Parallel.forEachChunk(of: 0..<rowCount, grainSize: grain) { rows in
+                            Parallel.forEachChunk(of: 0..<chunkCount, grainSize: 1) { chunks in
                                 let (b, c, offsets, columns, values) = shared.value
-                                for i in rows {
-                                    _sparseRowProduct(
-                                        offsets[i]..<offsets[i + 1], columns, values, b.baseAddress!, width,
-                                        into: c.baseAddress! + i * width)
+                                for chunk in chunks {
+                                    for i in boundaries[chunk]..<boundaries[chunk + 1] {
+                                        _sparseRowProduct(
+                                            offsets[i]..<offsets[i + 1], columns, values, b.baseAddress!, width,
+                                            into: c.baseAddress! + i * width)
+                                    }
                                 }
                             }
                         }

@@ -102,15 +102,39 @@ struct SparseMatrixTests {
             for (m, n) in testShapes + [(300, 200)] {
                 for density in [0.0, 0.05, 0.5] {
                     let s = try randomSparse(T.self, m, n, density: density, seed: UInt64(m + n))
-                    let d = randomMatrix(T.self, n, 5, seed: 77)
-                    #expect(maxAbsDifference(s.multiplied(by: d), naiveProduct(s.dense(), d, false, false))
-                            <= tolerance(T.self, terms: n))
+                    // Widths below, at and across the 32-column tile of the kernel.
+                    for width in [5, 32, 77] {
+                        let d = randomMatrix(T.self, n, width, seed: 77)
+                        #expect(maxAbsDifference(s.multiplied(by: d), naiveProduct(s.dense(), d, false, false))
+                                <= tolerance(T.self, terms: n))
+                    }
                     let x = randomMatrix(T.self, n, 1, seed: 78).elements
                     let y = s.multiplied(by: x)
                     let reference = naiveProduct(s.dense(), try Matrix(rowCount: n, columnCount: 1, elements: x), false, false)
                     for i in 0..<m { #expect(abs(Double(y[i]) - reference[i][0]) <= tolerance(T.self, terms: n)) }
                 }
             }
+        }
+        try check(type)
+    }
+
+    @Test("Sparse × dense is the same for any thread count, with one row far longer than the others",
+          arguments: scalarTypes)
+    func skewedProductDeterminism(_ type: any BLASScalar.Type) throws {
+        func check<T: BLASScalar>(_: T.Type) throws {
+            var generator = SplitMix64(seed: 5)
+            var triplets: [Triplet<T>] = (0..<200).map { .init(row: 199, column: $0, value: T.random(in: -1...1, using: &generator)) }
+            for i in 0..<199 { triplets.append(.init(row: i, column: (i * 7) % 200, value: T.random(in: -1...1, using: &generator))) }
+            let s = try SparseMatrix(rowCount: 200, columnCount: 200, triplets: triplets)
+            let d = randomMatrix(T.self, 200, 40, seed: 9)
+            let saved = Parallel.threadCount
+            defer { Parallel.threadCount = saved }
+            let products = [1, 2, 3].map { threads -> Matrix<T> in
+                Parallel.threadCount = threads
+                return s.multiplied(by: d)
+            }
+            #expect(products[0] == products[1] && products[1] == products[2])
+            #expect(maxAbsDifference(products[0], naiveProduct(s.dense(), d, false, false)) <= tolerance(T.self, terms: 200))
         }
         try check(type)
     }
