@@ -107,8 +107,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--factors", type=int, default=64)
     parser.add_argument("--iterations", type=int, default=15)
-    parser.add_argument("--repeats", type=int, default=5, help="fits per cost measurement (median)")
-    parser.add_argument("--cost-iterations", type=int, default=30,
+    parser.add_argument("--repeats", type=int, default=7, help="fits per cost measurement (median)")
+    parser.add_argument("--cost-iterations", type=int, default=60,
                         help="iterations of the fits whose time difference gives the cost per iteration")
     args = parser.parse_args()
     k, iterations = args.factors, args.iterations
@@ -188,25 +188,30 @@ def main():
     for name, ndcg, auc, seconds in rows:
         print(f"{name:70s} {ndcg:8.4f} {auc:7.4f} {seconds:7.2f}")
 
-    # Cost: seconds per iteration, from fits of N and 0 iterations (medians of repeats).
-    def median_fit(model_flags, its):
-        times = []
-        for _ in range(args.repeats):
-            times.append(run_fusionrec(model_flags + ["--factors", str(k), "--iterations", str(its)],
-                                       train_path, test_path)["fit_seconds"])
-        return float(np.median(times))
+    # Cost: seconds per iteration, from fits of N and 0 iterations; fusion and plain implicit
+    # ALS alternate, so that load on the shared machine hits both alike (medians of repeats).
+    def per_iteration(model_flags, its):
+        common_flags = model_flags + ["--factors", str(k)]
+        fitted = run_fusionrec(common_flags + ["--iterations", str(its)], train_path, test_path)["fit_seconds"]
+        empty = run_fusionrec(common_flags + ["--iterations", "0"], train_path, test_path)["fit_seconds"]
+        return (fitted - empty) / its
     n = args.cost_iterations
-    fusion_per = (median_fit(FUSION_FLAGS, n) - median_fit(FUSION_FLAGS, 0)) / n
     plain_flags = ["--model", "implicit-als", "--alpha", "5", "--precision", "float"]
-    plain_per = (median_fit(plain_flags, n) - median_fit(plain_flags, 0)) / n
+    fusion_times, plain_times = [], []
+    for _ in range(args.repeats):
+        fusion_times.append(per_iteration(FUSION_FLAGS, n))
+        plain_times.append(per_iteration(plain_flags, n))
+    fusion_per, plain_per = float(np.median(fusion_times)), float(np.median(plain_times))
     full, without_encoding = [], []
     for _ in range(args.repeats):
         report = run_fusionrec(FUSION_FLAGS + ["--factors", str(k), "--iterations", str(iterations)],
                                train_path, test_path)
         full.append(report["fit_seconds"])
         without_encoding.append(report["fit_seconds"] - report["encoding_seconds"])
-    print(f"\ncost per iteration (median of {args.repeats}): fusion {fusion_per * 1000:.1f} ms, "
-          f"plain implicit ALS {plain_per * 1000:.1f} ms, ratio {fusion_per / plain_per:.2f}")
+    print(f"\ncost per iteration ({n}- minus 0-iteration fits, median of {args.repeats} alternating pairs): "
+          f"fusion {fusion_per * 1000:.2f} ms, plain implicit ALS {plain_per * 1000:.2f} ms, "
+          f"ratio {fusion_per / plain_per:.2f} (per pair: "
+          + ", ".join(f"{f / p:.2f}" for f, p in zip(fusion_times, plain_times)) + ")")
     print(f"fusion fit of {iterations} iterations (median of {args.repeats}): {np.median(full):.2f} s with encoding "
           f"the blocks, {np.median(without_encoding):.2f} s without (fit, cold placement, ranker); "
           f"cmfrec CMF_implicit fit {cmf_seconds:.2f} s, ratio {np.median(without_encoding) / cmf_seconds:.2f}")
