@@ -59,8 +59,9 @@ public struct JointFactorization: Sendable {
         /// How item blocks enter the item factors. Default ``SideInformationModel/offset``,
         /// which measured best for cold-start items (see `Docs/Fusion.md`).
         public var itemModel: SideInformationModel
-        /// λ_A on the loadings (collective) or the map D (offset). Default 3, chosen on a
-        /// cold split carved from the MovieLens training data (see `Docs/Fusion.md`).
+        /// λ_A on the loadings (collective) or the map D (offset). Default 10, chosen for
+        /// the offset model on a cold split carved from the MovieLens training data
+        /// (`Benchmarks/Compare/tune-fusion-cold.sh`, see `Docs/Fusion.md`).
         public var loadingRegularization: Double
         /// λₒ on the offsets of an offset side: how strongly factors are pulled towards
         /// what the side information predicts. `nil` (the default) uses λ, so that a side
@@ -77,7 +78,7 @@ public struct JointFactorization: Sendable {
             values: ImplicitAlternatingLeastSquares.Values = .raw, iterationCount: Int = 15,
             solver: ImplicitAlternatingLeastSquares.Solver = .conjugateGradient(steps: 3),
             userModel: SideInformationModel = .collective, itemModel: SideInformationModel = .offset,
-            loadingRegularization: Double = 3, offsetRegularization: Double? = nil, seed: UInt64 = 42,
+            loadingRegularization: Double = 10, offsetRegularization: Double? = nil, seed: UInt64 = 42,
             initialScale: Double = 0.01
         ) {
             self.feedback = feedback

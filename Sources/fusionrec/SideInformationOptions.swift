@@ -37,7 +37,7 @@ struct SideInformationOptions: ParsableArguments {
     var itemIdColumn: String?
     @Option(help: "How item blocks enter the item factors: offset (default) or collective.")
     var itemSideModel: SideInformationModel = .offset
-    @Option(help: "λ on the block loadings or the offset map (default 3).")
+    @Option(help: "λ on the block loadings or the offset map (default 10).")
     var loadingRegularization: Double?
     @Option(help: "λ on the item offsets of the offset model (default: the factors' λ).")
     var offsetRegularization: Double?
