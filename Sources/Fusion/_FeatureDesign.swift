@@ -128,10 +128,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     func dense() -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x
-        case .sparse:
-            var result = Matrix<Scalar>(rowCount: rowCount, columnCount: columnCount)
-            for row in 0..<rowCount { forEachNonZero(inRow: row) { result[row, $0] = $1 } }
-            return result
+        case .sparse(let x, _): return x.dense()
         }
     }
 

@@ -76,13 +76,13 @@ struct EvaluateCommand: AsyncParsableCommand {
         if let perUser { try writePerUser(report, to: perUser) }
         var ablation: ModalityReport?
         if sideInformation.ablateBlocks {
-            guard model == .fusion || model == .fusionExplicit else {
+            guard let joint = fitted.joint else {
                 throw ValidationError("--ablate-blocks needs --model fusion or fusion-explicit")
             }
-            ablation = try await sideInformation.trainer(
+            ablation = try sideInformation.trainer(
                 factorization, feedback: model == .fusion ? .implicit : .explicit
             ).modalityReport(
-                training: trainData, test: testData, k: k, itemBlocks: sideInformation.blocks(itemTable, as: scalarType),
+                training: trainData, test: testData, k: k, itemBlocks: joint.blocks,
                 additionalItems: itemTable?.ids.ids ?? [], as: scalarType)
         }
         switch format {
