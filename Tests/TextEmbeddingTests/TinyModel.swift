@@ -91,12 +91,18 @@ struct TinyModel {
         return bytes + json + data
     }
 
-    /// Writes a model directory and returns its path.
+    /// The folder of this test process's model directories, removed when the process exits.
+    static let root: String = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fusionrec-tiny-\(getpid())").path
+        atexit { try? FileManager.default.removeItem(atPath: TinyModel.root) }
+        return root
+    }()
+
+    /// Writes a model directory (under ``root``) and returns its path.
     static func write(
         config: String = configJSON, vocabulary: [String] = vocabulary, weights: [UInt8]?
     ) throws -> String {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("fusionrec-tiny-\(UUID().uuidString)").path
+        let directory = root + "/" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/config.json"))
         try Data(vocabulary.joined(separator: "\n").utf8 + [0x0A]).write(
