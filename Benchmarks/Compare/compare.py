@@ -122,7 +122,13 @@ def rmse(data, predict, predict_user_only=None):
 
 
 def fusionrec(data, args, extra):
-    out = tempfile.mkdtemp(prefix="fusionrec-compare-")
+    with tempfile.TemporaryDirectory(prefix="fusionrec-compare-") as out:
+        return fusionrec_in(out, data, args, extra)
+
+
+def fusionrec_in(out, data, args, extra):
+    """Runs the fusionrec-compare executable writing into the folder `out` and reads its
+    factors back (before `out` is removed)."""
     command = [BINARY, data.train_path, out, "--threads", str(args.threads)] + extra
     result = subprocess.run(command, check=True, capture_output=True, text=True)
     info = json.loads(result.stdout.strip().splitlines()[-1])

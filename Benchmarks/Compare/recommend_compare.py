@@ -11,6 +11,7 @@ ratio, one line per dataset. Run it through the comparison virtualenv:
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -43,6 +44,7 @@ def main():
         items = load("item_factors.bin").reshape(-1, k)
         ranker_users = load("ranker_user_ids.bin", np.int64)
         fusion_top = load("top10.bin", np.int64).reshape(-1, 10)
+        shutil.rmtree(out)
 
         # The same factors and training items in implicit, indexed by FusionRec's indices.
         u, i, _ = compare.read_csv(train)
