@@ -87,11 +87,12 @@ struct GuideExamplesTests {
 
         let blocks: [SideInformationBlock<String, Float>] = [
             try await .encoding(name: "title", ids: ids, inputs: titles,
-                                using: try HashingTextEncoder(fittingOn: titles), weight: 0.3),
+                                using: try HashingTextEncoder(fittingOn: titles, dimension: 256)),
             try await .encoding(name: "genres", ids: ids, inputs: genres,
-                                using: CategoricalEncoder(fittingOn: genres, ignoring: ["(no genres listed)"])),
+                                using: CategoricalEncoder(fittingOn: genres, ignoring: ["(no genres listed)"]), weight: 0.3),
+            // One column per release year: recent movies draw far fewer ratings, which decades hide.
             try await .encoding(name: "year", ids: ids, inputs: years,
-                                using: try NumericEncoder(fittingOn: years.compactMap { $0 }, representation: .buckets(width: 10))),
+                                using: try NumericEncoder(fittingOn: years.compactMap { $0 }, representation: .buckets(width: 1))),
         ]
         let model = try JointFactorization(.init(factorCount: 64, alpha: 5)).fit(train, itemBlocks: blocks)
         // Every movie of the table is rankable: the ones without interactions are placed from their blocks.
