@@ -40,6 +40,12 @@ struct SplitCommand: ParsableCommand {
     @Option(help: "Also write the held-out item or user ids here (cold-items, cold-users).")
     var heldOut: String?
 
+    func validate() throws {
+        if heldOut != nil, strategy != .coldItems, strategy != .coldUsers {
+            throw ValidationError("--held-out needs --strategy cold-items or cold-users; \(strategy.rawValue) holds out no ids")
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let data = try readInteractions(input)
