@@ -135,8 +135,7 @@ public struct JointFactorization: Sendable {
     /// Blocks are matched to users and items by id; an entity a block does not cover, or
     /// marks absent, simply lacks that modality. Entities that blocks cover but the
     /// interactions do not are not part of the fit; place them afterwards with
-    /// ``JointFactorizationModel/itemFactors(for:from:foldingIn:)`` and
-    /// ``JointFactorizationModel/addingItems(_:factors:)``.
+    /// ``JointFactorizationModel/placingItems(_:from:foldingIn:)``.
     ///
     /// - Parameters:
     ///   - interactions: the training interactions (implicit or explicit, by ``Configuration/feedback``).

@@ -8,17 +8,19 @@ extension JointFactorizationModel {
     /// With no interactions this is cold start: collective item side,
     /// f = (Σⱼ wⱼBⱼᵀBⱼ + λI)⁻¹ Σⱼ wⱼBⱼᵀyⱼ over the blocks the item has; offset item side,
     /// f = Dᵀz. With interactions it is the warm fold-in that also weighs what the users
-    /// did. Each block is looked up by the model's block name; an item missing from a
-    /// block, or absent in it, lacks that modality. Known items may be given too (their
-    /// factors are recomputed from this information alone).
+    /// did (implicit confidences, or for an explicit model the ratings' residuals after μ
+    /// and the user biases, solving for the item's bias too). Each block is looked up by
+    /// the model's block name; an item missing from a block, or absent in it, lacks that
+    /// modality. Known items may be given too (their factors are recomputed from this
+    /// information alone).
     ///
     /// - Parameters:
     ///   - ids: the items.
     ///   - blocks: side-information blocks covering them, built like the training blocks
     ///     (same names and encoders); blocks the model does not know are rejected.
     ///   - interactions: per item, `(user, value)` pairs, or `nil` for cold start.
-    /// - Returns: an `ids.count × k` matrix. For an explicit model the new items' biases
-    ///   are 0 when added with ``addingItems(_:factors:)``.
+    /// - Returns: an `ids.count × k` matrix. ``placingItems(_:from:foldingIn:)`` also keeps
+    ///   the biases an explicit fold-in solves for.
     /// - Throws: ``FusionError/unknownBlock(_:)``, ``FusionError/blockShape(block:reason:)``
     ///   (wrong dimension, or an interaction list of the wrong count),
     ///   ``FusionError/encoderOutput(encoder:reason:)`` when a block's encoder differs from
@@ -27,10 +29,7 @@ extension JointFactorizationModel {
         for ids: [ItemID], from blocks: [SideInformationBlock<ItemID, Scalar>],
         foldingIn interactions: [[(user: UserID, value: Double)]]? = nil
     ) throws(FusionError) -> Matrix<Scalar> {
-        try Self.placeRows(
-            ids, blocks: blocks, interactions: interactions, side: itemSide, otherIDs: userIDs, otherKind: "user",
-            fixed: userFactors,
-            configuration: configuration)
+        try placeItems(ids, from: blocks, foldingIn: interactions).factors
     }
 
     /// Factors for users from their side information, optionally with a few interactions
@@ -39,40 +38,92 @@ extension JointFactorizationModel {
         for ids: [UserID], from blocks: [SideInformationBlock<UserID, Scalar>],
         foldingIn interactions: [[(item: ItemID, value: Double)]]? = nil
     ) throws(FusionError) -> Matrix<Scalar> {
-        try Self.placeRows(
-            ids, blocks: blocks, interactions: interactions?.map { $0.map { (user: $0.item, value: $0.value) } },
-            side: userSide, otherIDs: itemIDs, otherKind: "item", fixed: itemFactors, configuration: configuration)
+        try placeUsers(ids, from: blocks, foldingIn: interactions).factors
     }
 
-    /// A model in which `ids` have the given factors: known items' rows are replaced, new
-    /// items are appended, so they are ranked and retrievable by id.
+    /// A model in which `ids` are placed as ``itemFactors(for:from:foldingIn:)`` places
+    /// them — known items replaced, new ones appended — with, for an explicit model, the
+    /// biases the fold-in solved for (0 for items placed from side information alone).
+    ///
+    /// - Throws: as ``itemFactors(for:from:foldingIn:)``.
+    public func placingItems(
+        _ ids: [ItemID], from blocks: [SideInformationBlock<ItemID, Scalar>],
+        foldingIn interactions: [[(user: UserID, value: Double)]]? = nil
+    ) throws(FusionError) -> Self {
+        let placed = try placeItems(ids, from: blocks, foldingIn: interactions)
+        return try addingItems(ids, factors: placed.factors, biases: placed.biases)
+    }
+
+    /// A model in which `ids` are placed as ``userFactors(for:from:foldingIn:)`` places
+    /// them; see ``placingItems(_:from:foldingIn:)``.
+    public func placingUsers(
+        _ ids: [UserID], from blocks: [SideInformationBlock<UserID, Scalar>],
+        foldingIn interactions: [[(item: ItemID, value: Double)]]? = nil
+    ) throws(FusionError) -> Self {
+        let placed = try placeUsers(ids, from: blocks, foldingIn: interactions)
+        return try addingUsers(ids, factors: placed.factors, biases: placed.biases)
+    }
+
+    /// A model in which `ids` have the given factors (and, for an explicit model, biases;
+    /// 0 when `nil`): known items' rows are replaced, new items are appended, so they are
+    /// ranked and retrievable by id.
     ///
     /// - Throws: ``FusionError/blockShape(block:reason:)`` when `factors` is not
-    ///   `ids.count × k`, ``FusionError/nonFiniteFeature(block:row:column:)`` for NaN factors.
-    public func addingItems(_ ids: [ItemID], factors: Matrix<Scalar>) throws(FusionError) -> Self {
-        try Self.validate(factors, count: ids.count, k: itemFactors.columnCount)
-        let grown = _grown(ids: itemIDs, factors: itemFactors, biases: itemBiases, newIDs: ids, newFactors: factors)
+    ///   `ids.count × k` or `biases` is not `ids.count` long,
+    ///   ``FusionError/nonFiniteFeature(block:row:column:)`` for NaN or infinite factors or biases.
+    public func addingItems(_ ids: [ItemID], factors: Matrix<Scalar>, biases: [Scalar]? = nil) throws(FusionError) -> Self {
+        try Self.validate(factors, biases, count: ids.count, k: itemFactors.columnCount)
+        let grown = _grown(ids: itemIDs, factors: itemFactors, biases: itemBiases, newIDs: ids, newFactors: factors,
+                           newBiases: biases)
         return Self(userIDs: userIDs, itemIDs: grown.ids, userFactors: userFactors, itemFactors: grown.factors,
                     globalBias: globalBias, userBiases: userBiases, itemBiases: grown.biases,
                     configuration: configuration, userSide: userSide, itemSide: itemSide)
     }
 
-    /// A model in which `ids` have the given factors; see ``addingItems(_:factors:)``.
-    public func addingUsers(_ ids: [UserID], factors: Matrix<Scalar>) throws(FusionError) -> Self {
-        try Self.validate(factors, count: ids.count, k: userFactors.columnCount)
-        let grown = _grown(ids: userIDs, factors: userFactors, biases: userBiases, newIDs: ids, newFactors: factors)
+    /// A model in which `ids` have the given factors; see ``addingItems(_:factors:biases:)``.
+    public func addingUsers(_ ids: [UserID], factors: Matrix<Scalar>, biases: [Scalar]? = nil) throws(FusionError) -> Self {
+        try Self.validate(factors, biases, count: ids.count, k: userFactors.columnCount)
+        let grown = _grown(ids: userIDs, factors: userFactors, biases: userBiases, newIDs: ids, newFactors: factors,
+                           newBiases: biases)
         return Self(userIDs: grown.ids, itemIDs: itemIDs, userFactors: grown.factors, itemFactors: itemFactors,
                     globalBias: globalBias, userBiases: grown.biases, itemBiases: itemBiases,
                     configuration: configuration, userSide: userSide, itemSide: itemSide)
     }
 
-    /// Throws when new factors are not `count × k` or hold NaN or infinity.
-    private static func validate(_ factors: Matrix<Scalar>, count: Int, k: Int) throws(FusionError) {
+    private func placeItems(
+        _ ids: [ItemID], from blocks: [SideInformationBlock<ItemID, Scalar>],
+        foldingIn interactions: [[(user: UserID, value: Double)]]?
+    ) throws(FusionError) -> (factors: Matrix<Scalar>, biases: [Scalar]?) {
+        try Self.placeRows(
+            ids, blocks: blocks, interactions: interactions, side: itemSide, otherIDs: userIDs, otherKind: "user",
+            fixed: userFactors, fixedBiases: userBiases, globalBias: globalBias, configuration: configuration)
+    }
+
+    private func placeUsers(
+        _ ids: [UserID], from blocks: [SideInformationBlock<UserID, Scalar>],
+        foldingIn interactions: [[(item: ItemID, value: Double)]]?
+    ) throws(FusionError) -> (factors: Matrix<Scalar>, biases: [Scalar]?) {
+        try Self.placeRows(
+            ids, blocks: blocks, interactions: interactions?.map { $0.map { (user: $0.item, value: $0.value) } },
+            side: userSide, otherIDs: itemIDs, otherKind: "item", fixed: itemFactors, fixedBiases: itemBiases,
+            globalBias: globalBias, configuration: configuration)
+    }
+
+    /// Throws when new factors are not `count × k`, biases not `count` long, or either
+    /// holds NaN or infinity.
+    private static func validate(_ factors: Matrix<Scalar>, _ biases: [Scalar]?, count: Int, k: Int) throws(FusionError) {
         guard factors.rowCount == count, factors.columnCount == k else {
             throw .blockShape(block: "factors", reason: "\(factors.rowCount)×\(factors.columnCount) for \(count) ids and k = \(k)")
         }
         if let (row, column) = factors.firstNonFiniteIndex() {
             throw .nonFiniteFeature(block: "factors", row: row, column: column)
+        }
+        guard let biases else { return }
+        guard biases.count == count else {
+            throw .blockShape(block: "biases", reason: "\(biases.count) biases for \(count) ids")
+        }
+        if let row = biases.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFiniteFeature(block: "biases", row: row, column: 0)
         }
     }
 
@@ -80,14 +131,10 @@ extension JointFactorizationModel {
     private static func placeRows<ID, OtherID>(
         _ ids: [ID], blocks: [SideInformationBlock<ID, Scalar>], interactions: [[(user: OtherID, value: Double)]]?,
         side: SideInformationLoadings<Scalar>, otherIDs: IDMap<OtherID>, otherKind: String, fixed: Matrix<Scalar>,
-        configuration: JointFactorization.Configuration
-    ) throws(FusionError) -> Matrix<Scalar> {
+        fixedBiases: [Scalar]?, globalBias: Scalar, configuration: JointFactorization.Configuration
+    ) throws(FusionError) -> (factors: Matrix<Scalar>, biases: [Scalar]?) {
         let k = fixed.columnCount
-        if configuration.feedback == .explicit, interactions?.contains(where: { !$0.isEmpty }) ?? false {
-            throw .invalidParameter(
-                name: "fold-in interactions", value: "\(interactions!.count) lists",
-                reason: "warm fold-in is implemented for implicit feedback; an explicit model places rows from side information only")
-        }
+        let explicit = configuration.feedback == .explicit
         if let interactions, interactions.count != ids.count {
             throw .blockShape(block: "interactions", reason: "\(interactions.count) interaction lists for \(ids.count) ids")
         }
@@ -116,8 +163,14 @@ extension JointFactorizationModel {
             features.append(rows)
         }
         var result = Matrix<Scalar>(rowCount: ids.count, columnCount: k)
+        var resultBiases: [Scalar]? = explicit ? [Scalar](repeating: 0, count: ids.count) : nil
         let alpha = Scalar(configuration.alpha)
-        let binary = configuration.values == .binary
+        let binary = !explicit && configuration.values == .binary
+        // An explicit fold-in solves for factors and bias together, against the other
+        // side's factors with its biases in a last column, as the explicit fit does.
+        let fixedWithBiases = !explicit ? fixed : Matrix<Scalar>(rowCount: fixed.rowCount, columnCount: k + 1) {
+            row, column in column < k ? fixed[row, column] : fixedBiases?[row] ?? 0
+        }
         for (_, members) in groups.sorted(by: { $0.value[0] < $1.value[0] }) {
             var gram = Matrix<Scalar>(rowCount: k, columnCount: k)
             var rhs = Matrix<Scalar>(rowCount: members.count, columnCount: k)
@@ -139,7 +192,7 @@ extension JointFactorizationModel {
             var offsets = [0], columns: [Int32] = [], values: [Scalar] = []
             for row in mapped {
                 for (index, value) in row {
-                    guard value >= 0 else {
+                    guard explicit || value >= 0 else {
                         throw .factorization(.inconsistentData("fold-in value \(value) is negative"))
                     }
                     columns.append(Int32(index))
@@ -159,6 +212,18 @@ extension JointFactorizationModel {
                 } catch {
                     throw .linearAlgebra(error)
                 }
+            } else if explicit {
+                var withBias = Matrix<Scalar>(rowCount: members.count, columnCount: k + 1)
+                let biasRegularization = Scalar(configuration.biasRegularization ?? configuration.regularization)
+                do {
+                    try _explicitHalfStep(data, fixed: fixedWithBiases, solving: &withBias, globalBias: globalBias,
+                                          regularization: regularization, biasRegularization: biasRegularization,
+                                          weighted: false, extraGram: gram, extraRightHandSide: rhs)
+                } catch {
+                    throw .linearAlgebra(error)
+                }
+                solved = withBias.factorColumns
+                for (position, member) in members.enumerated() { resultBiases?[member] = withBias[position, k] }
             } else {
                 do {
                     try _implicitHalfStep(data, fixed: fixed, solving: &solved, alpha: alpha,
@@ -170,6 +235,6 @@ extension JointFactorizationModel {
             }
             for (position, member) in members.enumerated() { result.setRow(member, to: solved.row(position)) }
         }
-        return result
+        return (result, resultBiases)
     }
 }

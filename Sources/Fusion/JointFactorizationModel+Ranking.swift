@@ -19,7 +19,7 @@ extension JointFactorizationModel {
         let coveredByBlocks = Set(itemBlocks.flatMap(\.ids.ids))
         let cold = additionalItems.filter { itemIDs.index(of: $0) == nil && coveredByBlocks.contains($0) }
         if !cold.isEmpty {
-            model = try addingItems(cold, factors: itemFactors(for: cold, from: itemBlocks))
+            model = try placingItems(cold, from: itemBlocks)
         }
         do {
             return try Ranker(model: model, training: training, additionalItems: additionalItems)

@@ -55,8 +55,7 @@ struct DemoShowcase {
         while table.ids.contains(newID) || ranker.catalogue.contains(newID) { newID += "'" }
         let blocks = try await sideInformation.itemBlocks(
             from: table, extraItems: [(id: newID, fields: ["title": newTitle, "genres": newGenres])], as: Double.self)
-        let factors = try model.itemFactors(for: [newID], from: blocks)
-        let extended = try model.addingItems([newID], factors: factors)
+        let extended = try model.placingItems([newID], from: blocks)
             .ranker(training: training, additionalItems: table.ids.ids + [newID], itemBlocks: blocks)
         let wanted = Set(newGenres.split(separator: "|"))
         print("")
