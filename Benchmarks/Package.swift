@@ -37,12 +37,34 @@ let package = Package(
         .executableTarget(
             name: "FactorizationBenchmarks",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Factorization", package: "FusionRec"),
                 .product(name: "LinearAlgebra", package: "FusionRec"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/Factorization",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "FusionBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Fusion", package: "FusionRec"),
+                .product(name: "Factorization", package: "FusionRec"),
+                .product(name: "LinearAlgebra", package: "FusionRec"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Fusion",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Seeded data shared by the suites.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [
+                .product(name: "Factorization", package: "FusionRec"),
+                .product(name: "LinearAlgebra", package: "FusionRec"),
+            ],
+            path: "Benchmarks/Support"
         ),
     ],
     swiftLanguageModes: [.v6]
