@@ -118,6 +118,21 @@ struct SparseMatrixTests {
         try check(type)
     }
 
+    @Test("The sparse Gram matrix equals the dense one and is exactly symmetric", arguments: scalarTypes)
+    func sparseGram(_ type: any BLASScalar.Type) throws {
+        func check<T: BLASScalar>(_: T.Type) throws {
+            for (m, n) in testShapes + [(300, 40)] {
+                for density in [0.0, 0.1, 0.6] {
+                    let s = try randomSparse(T.self, m, n, density: density, seed: UInt64(3 * m + n))
+                    let g = s.gram()
+                    #expect(maxAbsDifference(g, naiveProduct(s.dense(), s.dense(), true, false)) <= tolerance(T.self, terms: m))
+                    #expect(g == g.transposed())
+                }
+            }
+        }
+        try check(type)
+    }
+
     @Test("Sparse × dense is the same for any thread count, with one row far longer than the others",
           arguments: scalarTypes)
     func skewedProductDeterminism(_ type: any BLASScalar.Type) throws {
