@@ -159,9 +159,9 @@ public struct ImplicitAlternatingLeastSquares: Sendable {
                 }
             }
         }
-        let transform: (Double) -> Double = configuration.values == .binary ? { _ in 1 } : { $0 }
-        let userRows = _CompressedRows<Scalar>(byUser, transform: transform)
-        let itemRows = _CompressedRows<Scalar>(byItem, transform: transform)
+        let binary = configuration.values == .binary
+        let userRows = _CompressedRows<Scalar>(byUser, binary: binary)
+        let itemRows = _CompressedRows<Scalar>(byItem, binary: binary)
         var generator = SplitMix64(seed: configuration.seed)
         var users: Matrix<Scalar> = _RandomFactors.uniform(
             rowCount: m, columnCount: k, scale: configuration.initialScale, using: &generator)

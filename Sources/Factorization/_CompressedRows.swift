@@ -9,12 +9,16 @@ package struct _CompressedRows<Scalar: BLASScalar>: Sendable {
     package let columns: [Int32]
     package let values: [Scalar]
 
-    package init(_ matrix: SparseMatrix<some BLASScalar>, transform: (Double) -> Double = { $0 }) {
+    /// The rows of `matrix` with its values converted to `Scalar`, or all 1 when `binary`.
+    /// Specialised: a generic conversion per entry cost about 0.45 s on 5M interactions.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    package init(_ matrix: SparseMatrix<Double>, binary: Bool = false) {
         rowCount = matrix.rowCount
         columnCount = matrix.columnCount
         offsets = matrix.rowOffsets
         columns = matrix.columnIndices
-        values = matrix.values.map { Scalar(transform(Double($0))) }
+        values = binary ? [Scalar](repeating: 1, count: matrix.nonZeroCount) : matrix.values.map { Scalar($0) }
     }
 
     package init(rowCount: Int, columnCount: Int, offsets: [Int], columns: [Int32], values: [Scalar]) {

@@ -207,9 +207,9 @@ public struct JointFactorization: Sendable {
         itemSide: inout _SideTerms<Scalar>, configuration: Configuration, progress: TrainingProgressHandler?
     ) throws(FusionError) -> (users: Matrix<Scalar>, items: Matrix<Scalar>) {
         let (m, n, k) = (byUser.rowCount, byUser.columnCount, configuration.factorCount)
-        let transform: (Double) -> Double = configuration.values == .binary ? { _ in 1 } : { $0 }
-        let userRows = _CompressedRows<Scalar>(byUser, transform: transform)
-        let itemRows = _CompressedRows<Scalar>(byItem, transform: transform)
+        let binary = configuration.values == .binary
+        let userRows = _CompressedRows<Scalar>(byUser, binary: binary)
+        let itemRows = _CompressedRows<Scalar>(byItem, binary: binary)
         var generator = SplitMix64(seed: configuration.seed)
         var users: Matrix<Scalar> = _RandomFactors.uniform(
             rowCount: m, columnCount: k, scale: configuration.initialScale, using: &generator)
