@@ -10,7 +10,8 @@ package struct _CompressedRows<Scalar: BLASScalar>: Sendable {
     package let values: [Scalar]
 
     /// The rows of `matrix` with its values converted to `Scalar`, or all 1 when `binary`.
-    /// Specialised: a generic conversion per entry cost about 0.45 s on 5M interactions.
+    /// Specialised: called from another module, the generic conversion per entry made the
+    /// joint fit's setup on 5M interactions 0.43 s slower (Docs/Benchmarks.md, Fusion).
     @_specialize(exported: false, where Scalar == Float)
     @_specialize(exported: false, where Scalar == Double)
     package init(_ matrix: SparseMatrix<Double>, binary: Bool = false) {
