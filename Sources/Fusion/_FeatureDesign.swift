@@ -15,11 +15,6 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     let rowCount: Int
     let columnCount: Int
 
-    /// Stores `features` sparsely when at most `sparseDensity` of its entries are non-zero.
-    init(_ features: Matrix<Scalar>, sparseDensity: Double = 0.1) {
-        self.init(rowsOf: features, at: Array(0..<features.rowCount), sparseDensity: sparseDensity)
-    }
-
     /// The rows `sourceRows` of `source` (a row of zeros where the index is negative),
     /// stored sparsely when at most `sparseDensity` of the entries are non-zero — gathered
     /// straight into that storage, without a dense copy of a sparse block.

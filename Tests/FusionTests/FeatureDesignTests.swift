@@ -18,7 +18,7 @@ struct FeatureDesignTests {
         var results: [Matrix<Double>] = []
         for threads in [1, 2] {
             Parallel.threadCount = threads
-            let design = _FeatureDesign(features)
+            let design = _FeatureDesign(rowsOf: features, at: Array(0..<features.rowCount))
             let transposed = design.transposeMultiplied(by: right)
             let expected = features.multiplied(by: right, transposingSelf: true)
             #expect(zip(transposed.elements, expected.elements).allSatisfy { abs($0 - $1) < 1e-12 })
