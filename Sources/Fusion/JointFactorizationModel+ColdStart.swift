@@ -167,10 +167,9 @@ extension JointFactorizationModel {
         let alpha = Scalar(configuration.alpha)
         let binary = !explicit && configuration.values == .binary
         // An explicit fold-in solves for factors and bias together, against the other
-        // side's factors with its biases in a last column, as the explicit fit does.
-        let fixedWithBiases = !explicit ? fixed : Matrix<Scalar>(rowCount: fixed.rowCount, columnCount: k + 1) {
-            row, column in column < k ? fixed[row, column] : fixedBiases?[row] ?? 0
-        }
+        // side's factors with its biases in a last column, as the explicit fit does
+        // (built when the first such row comes).
+        var fixedWithBiases: Matrix<Scalar>?
         for (_, members) in groups.sorted(by: { $0.value[0] < $1.value[0] }) {
             var gram = Matrix<Scalar>(rowCount: k, columnCount: k)
             var rhs = Matrix<Scalar>(rowCount: members.count, columnCount: k)
@@ -213,10 +212,14 @@ extension JointFactorizationModel {
                     throw .linearAlgebra(error)
                 }
             } else if explicit {
+                let augmented = fixedWithBiases ?? Matrix(rowCount: fixed.rowCount, columnCount: k + 1) { row, column in
+                    column < k ? fixed[row, column] : fixedBiases?[row] ?? 0
+                }
+                fixedWithBiases = augmented
                 var withBias = Matrix<Scalar>(rowCount: members.count, columnCount: k + 1)
                 let biasRegularization = Scalar(configuration.biasRegularization ?? configuration.regularization)
                 do {
-                    try _explicitHalfStep(data, fixed: fixedWithBiases, solving: &withBias, globalBias: globalBias,
+                    try _explicitHalfStep(data, fixed: augmented, solving: &withBias, globalBias: globalBias,
                                           regularization: regularization, biasRegularization: biasRegularization,
                                           weighted: false, extraGram: gram, extraRightHandSide: rhs)
                 } catch {
