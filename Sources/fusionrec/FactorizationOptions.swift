@@ -32,7 +32,7 @@ struct FactorizationOptions: ParsableArguments {
     var implicitValues: ImplicitAlternatingLeastSquares.Values = .binary
     @Flag(help: "Explicit ALS: weighted-λ regularisation (ALS-WR), λ multiplied by each row's count.")
     var weightedRegularization = false
-    @Option(help: "The scalar of the fitted factors: float (half the memory and about half the fit time) or double.")
+    @Option(help: "The scalar of the fitted factors: float (half the memory of the factors; implicit ALS on MovieLens fits in about 0.6× the time) or double.")
     var precision: Precision = .double
 
     func validate() throws {
