@@ -172,19 +172,3 @@ public struct AlternatingLeastSquares: Sendable {
         return (users, items, globalBias)
     }
 }
-
-extension Matrix {
-    /// This matrix without its last column.
-    func droppingLastColumn() -> Matrix {
-        let width = columnCount
-        var result = Matrix(rowCount: rowCount, columnCount: width - 1)
-        withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                for row in 0..<rowCount {
-                    for column in 0..<(width - 1) { target[row * (width - 1) + column] = source[row * width + column] }
-                }
-            }
-        }
-        return result
-    }
-}

@@ -110,10 +110,7 @@ extension MatrixFactorizationModel {
                                       regularization: Scalar(regularization), solver: .cholesky)
                 return (solved, hasBiases ? [Scalar](repeating: 0, count: rows.count) : nil)
             case let .explicit(regularization, biasRegularization, weighted):
-                let biases = fixedBiases ?? [Scalar](repeating: 0, count: fixed.rowCount)
-                let augmented = Matrix<Scalar>(rowCount: fixed.rowCount, columnCount: k + 1) { i, j in
-                    j < k ? fixed[i, j] : biases[i]
-                }
+                let augmented = fixed.appendingColumn(fixedBiases)
                 var solved = Matrix<Scalar>(rowCount: rows.count, columnCount: k + 1)
                 try _explicitHalfStep(data, fixed: augmented, solving: &solved, globalBias: globalBias,
                                       regularization: Scalar(regularization),

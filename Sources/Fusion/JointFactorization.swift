@@ -185,8 +185,8 @@ public struct JointFactorization: Sendable {
                 byUser: interactions.byUser, byItem: interactions.byItem, userSide: &userSide, itemSide: &itemSide,
                 configuration: configuration, progress: progress)
             return JointFactorizationModel(
-                userIDs: interactions.userIDs, itemIDs: interactions.itemIDs, userFactors: fitted.users.factorColumns,
-                itemFactors: fitted.items.factorColumns, globalBias: fitted.globalBias,
+                userIDs: interactions.userIDs, itemIDs: interactions.itemIDs, userFactors: fitted.users.droppingLastColumn(),
+                itemFactors: fitted.items.droppingLastColumn(), globalBias: fitted.globalBias,
                 userBiases: fitted.users.column(k), itemBiases: fitted.items.column(k),
                 configuration: configuration, userSide: userSide.trained, itemSide: itemSide.trained)
         }
@@ -276,24 +276,24 @@ public struct JointFactorization: Sendable {
             for i in 0..<n { p[i * (k + 1) + k] = 0 }
         }
         let biasLambda = configuration.biasRegularization ?? configuration.regularization
-        try userSide.updateLoadings(users.factorColumns)
-        try itemSide.updateLoadings(items.factorColumns)
+        try userSide.updateLoadings(users.droppingLastColumn())
+        try itemSide.updateLoadings(items.droppingLastColumn())
         var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
         for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
             if Task.isCancelled { throw .training(.cancelled(completedIterations: iteration - 1)) }
             do {
-                let userExtra = userSide.extraTerms(current: users.factorColumns)
+                let userExtra = userSide.extraTerms(current: users.droppingLastColumn())
                 try _explicitHalfStep(
                     userRows, fixed: items, solving: &users, globalBias: globalBias,
                     regularization: userSide.halfStepRegularization, biasRegularization: Scalar(biasLambda),
                     weighted: false, extraGram: userExtra.gram, extraRightHandSide: userExtra.rightHandSide)
-                try userSide.updateLoadings(users.factorColumns)
-                let itemExtra = itemSide.extraTerms(current: items.factorColumns)
+                try userSide.updateLoadings(users.droppingLastColumn())
+                let itemExtra = itemSide.extraTerms(current: items.droppingLastColumn())
                 try _explicitHalfStep(
                     itemRows, fixed: users, solving: &items, globalBias: globalBias,
                     regularization: itemSide.halfStepRegularization, biasRegularization: Scalar(biasLambda),
                     weighted: false, extraGram: itemExtra.gram, extraRightHandSide: itemExtra.rightHandSide)
-                try itemSide.updateLoadings(items.factorColumns)
+                try itemSide.updateLoadings(items.droppingLastColumn())
             } catch {
                 throw Self.sweepError(error, iteration: iteration)
             }
@@ -308,7 +308,7 @@ public struct JointFactorization: Sendable {
                     userRows, columnCounts: itemCounts, users: users, items: items, globalBias: globalBias,
                     regularization: 0, biasRegularization: biasLambda, weighted: false)
                 let terms = [LossTerm(name: "ratings and bias penalty", value: ratings)]
-                    + userSide.loss(users.factorColumns, side: "user") + itemSide.loss(items.factorColumns, side: "item")
+                    + userSide.loss(users.droppingLastColumn(), side: "user") + itemSide.loss(items.droppingLastColumn(), side: "item")
                 try Self.report(terms, iteration: iteration, to: &monitor)
             }
         }
@@ -351,12 +351,5 @@ public struct JointFactorization: Sendable {
         } catch {
             throw .training(error)
         }
-    }
-}
-
-extension Matrix {
-    /// The factor columns of a matrix that keeps a bias in its last column.
-    var factorColumns: Matrix {
-        Matrix(rowCount: rowCount, columnCount: columnCount - 1) { self[$0, $1] }
     }
 }

@@ -212,9 +212,7 @@ extension JointFactorizationModel {
                     throw .linearAlgebra(error)
                 }
             } else if explicit {
-                let augmented = fixedWithBiases ?? Matrix(rowCount: fixed.rowCount, columnCount: k + 1) { row, column in
-                    column < k ? fixed[row, column] : fixedBiases?[row] ?? 0
-                }
+                let augmented = fixedWithBiases ?? fixed.appendingColumn(fixedBiases)
                 fixedWithBiases = augmented
                 var withBias = Matrix<Scalar>(rowCount: members.count, columnCount: k + 1)
                 let biasRegularization = Scalar(configuration.biasRegularization ?? configuration.regularization)
@@ -225,7 +223,7 @@ extension JointFactorizationModel {
                 } catch {
                     throw .linearAlgebra(error)
                 }
-                solved = withBias.factorColumns
+                solved = withBias.droppingLastColumn()
                 for (position, member) in members.enumerated() { resultBiases?[member] = withBias[position, k] }
             } else {
                 do {
