@@ -9,9 +9,11 @@ let package = Package(
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Factorization", targets: ["Factorization"]),
         .library(name: "Ranking", targets: ["Ranking"]),
+        .library(name: "FeatureEncoding", targets: ["FeatureEncoding"]),
         .library(name: "Fusion", targets: ["Fusion"]),
         .library(name: "TextEmbedding", targets: ["TextEmbedding"]),
         .library(name: "Persistence", targets: ["Persistence"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "CFusionRecBLAS", targets: ["CFusionRecBLAS"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
@@ -24,15 +26,21 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // Arrows point down only (Docs/Architecture.md): leaves first.
         .target(name: "LinearAlgebra", dependencies: ["CFusionRecBLAS"]),
-        .target(name: "Factorization", dependencies: ["LinearAlgebra"]),
+        .target(name: "FeatureEncoding", dependencies: ["LinearAlgebra"]),
+        .target(name: "Persistence", dependencies: ["LinearAlgebra"]),
+        .target(name: "Factorization", dependencies: ["LinearAlgebra", "Persistence"]),
         .target(name: "Ranking", dependencies: ["LinearAlgebra", "Factorization"]),
-        .target(name: "Fusion", dependencies: ["LinearAlgebra", "Factorization", "Ranking"]),
-        .target(name: "TextEmbedding", dependencies: ["LinearAlgebra", "Fusion"]),
-        .target(name: "Persistence", dependencies: ["LinearAlgebra", "Factorization", "Fusion"]),
+        .target(name: "Fusion", dependencies: ["LinearAlgebra", "Factorization", "FeatureEncoding", "Persistence"]),
+        .target(name: "TextEmbedding", dependencies: ["LinearAlgebra", "FeatureEncoding"]),
+        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion"]),
         .target(
             name: "FusionRec",
-            dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion", "TextEmbedding", "Persistence"]),
+            dependencies: [
+                "LinearAlgebra", "FeatureEncoding", "Persistence", "Factorization", "Ranking", "Fusion",
+                "TextEmbedding", "Evaluation",
+            ]),
         .executableTarget(
             name: "fusionrec",
             dependencies: [
@@ -45,17 +53,24 @@ let package = Package(
             dependencies: ["Factorization", "Ranking"],
             path: "Benchmarks/Compare/fusionrec-compare"
         ),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "FactorizationTests", dependencies: ["Factorization"]),
-        .testTarget(name: "RankingTests", dependencies: ["Ranking"]),
-        .testTarget(name: "FusionTests", dependencies: ["Fusion"]),
+        // Planted data, the scalar list and the FactorModel conformance suite, shared by the test targets.
+        .target(
+            name: "FusionRecTestSupport",
+            dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion"],
+            path: "Tests/FusionRecTestSupport"
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "FusionRecTestSupport"]),
+        .testTarget(name: "FactorizationTests", dependencies: ["Factorization", "FusionRecTestSupport"]),
+        .testTarget(name: "RankingTests", dependencies: ["Ranking", "FusionRecTestSupport"]),
+        .testTarget(name: "FusionTests", dependencies: ["Fusion", "FeatureEncoding", "FusionRecTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "FusionRecTestSupport"]),
         .testTarget(
             name: "TextEmbeddingTests",
-            dependencies: ["TextEmbedding", "Fusion", "LinearAlgebra"],
+            dependencies: ["TextEmbedding", "FeatureEncoding", "LinearAlgebra"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ExamplesTests", dependencies: ["FusionRec"]),
-        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Ranking"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Fusion", "FusionRecTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["FusionRec"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import FeatureEncoding
 import LinearAlgebra
 
 /// Multi-hot encoding of a separated list of categories, such as MovieLens genres

@@ -1,6 +1,5 @@
 import Factorization
 import LinearAlgebra
-import Ranking
 
 /// An error that the Fusion module throws for input that came from data: side
 /// information, encoder output, configuration values.
@@ -11,8 +10,9 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
     case blockShape(block: String, reason: String)
     /// A configuration value is out of its domain.
     case invalidParameter(name: String, value: String, reason: String)
-    /// An encoder returned a batch that breaks its contract.
-    case encoderOutput(encoder: String, reason: String)
+    /// A block's rows come from another encoder (by identifier) than the one the block or
+    /// model was built with, so their vectors are not comparable.
+    case encoderMismatch(block: String, expected: String, found: String)
     /// Two blocks share a name.
     case duplicateBlockName(String)
     /// A block name that the model does not have.
@@ -25,8 +25,6 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
     case factorization(FactorizationError)
     /// An error from a linear-algebra kernel.
     case linearAlgebra(LinearAlgebraError)
-    /// An error from ranking or evaluation.
-    case ranking(RankingError)
 
     public var description: String {
         switch self {
@@ -36,8 +34,8 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
             return "block '\(block)': \(reason)"
         case let .invalidParameter(name, value, reason):
             return "invalid \(name) = \(value): \(reason)"
-        case let .encoderOutput(encoder, reason):
-            return "encoder '\(encoder)' returned a bad batch: \(reason)"
+        case let .encoderMismatch(block, expected, found):
+            return "block '\(block)' was built with encoder '\(expected)', not '\(found)'"
         case let .duplicateBlockName(name):
             return "two blocks are named '\(name)'"
         case let .unknownBlock(name):
@@ -49,8 +47,6 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .factorization(error):
             return error.description
         case let .linearAlgebra(error):
-            return error.description
-        case let .ranking(error):
             return error.description
         }
     }

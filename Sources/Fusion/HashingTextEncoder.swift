@@ -1,3 +1,4 @@
+import FeatureEncoding
 import LinearAlgebra
 
 /// A light text encoder: word and character n-grams, TF-IDF weighted, hashed with a sign

@@ -23,7 +23,7 @@ extension JointFactorizationModel {
     ///   the biases an explicit fold-in solves for.
     /// - Throws: ``FusionError/unknownBlock(_:)``, ``FusionError/blockShape(block:reason:)``
     ///   (wrong dimension, or an interaction list of the wrong count),
-    ///   ``FusionError/encoderOutput(encoder:reason:)`` when a block's encoder differs from
+    ///   ``FusionError/encoderMismatch(block:expected:found:)`` when a block's encoder differs from
     ///   training, and ``FusionError/factorization(_:)`` for unknown users or bad values.
     public func itemFactors(
         for ids: [ItemID], from blocks: [SideInformationBlock<ItemID, Scalar>],
@@ -144,9 +144,8 @@ extension JointFactorizationModel {
                 throw .blockShape(block: block.name, reason: "\(block.dimension) features, the model's block has \(summary.dimension)")
             }
             guard block.encoderIdentifier == summary.encoderIdentifier else {
-                throw .encoderOutput(
-                    encoder: block.encoderIdentifier ?? "none",
-                    reason: "block '\(block.name)' was trained with encoder '\(summary.encoderIdentifier ?? "none")'")
+                throw .encoderMismatch(
+                    block: block.name, expected: summary.encoderIdentifier ?? "none", found: block.encoderIdentifier ?? "none")
             }
         }
         // Rows with the same blocks present (and all with, or all without, interactions)

@@ -8,7 +8,7 @@ extension JointFactorizationModel {
     ///   row per id and `configuration.factorCount` columns, biases are not one per id, or a side's loadings do not
     ///   fit its blocks (see ``SideInformationLoadings/init(model:blocks:loadings:factorRegularization:offsetRegularization:factorCount:)``),
     ///   and ``FusionError/nonFiniteFeature(block:row:column:)`` for NaN or infinite factors or biases.
-    public static func restored(
+    static func restored(
         userIDs: IDMap<UserID>, itemIDs: IDMap<ItemID>, userFactors: Matrix<Scalar>, itemFactors: Matrix<Scalar>,
         globalBias: Scalar = 0, userBiases: [Scalar]? = nil, itemBiases: [Scalar]? = nil,
         configuration: JointFactorization.Configuration, userSide: SideInformationLoadings<Scalar>,
@@ -96,7 +96,7 @@ extension SideInformationLoadings {
 
 extension BlockSummary {
     /// A block summary made from its parts, for example read back from a file.
-    public static func restored(
+    static func restored(
         name: String, weight: Scalar, normalization: BlockNormalization<Scalar>, encoderIdentifier: String?
     ) -> Self {
         Self(name: name, weight: weight, normalization: normalization, encoderIdentifier: encoderIdentifier)

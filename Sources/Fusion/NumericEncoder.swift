@@ -1,3 +1,4 @@
+import FeatureEncoding
 import LinearAlgebra
 
 /// Encoding of one numeric attribute (a release year, a price, an age).

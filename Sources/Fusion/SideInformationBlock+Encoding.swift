@@ -1,4 +1,4 @@
-import Factorization
+import FeatureEncoding
 import LinearAlgebra
 
 extension SideInformationBlock {
@@ -17,7 +17,7 @@ extension SideInformationBlock {
     ///   - batchSize: the number of inputs per call to the encoder.
     ///   - weight: the block's weight in the joint objective.
     ///   - preprocessing: column and row transformations fitted on the encoded rows.
-    /// - Throws: ``FusionError/encoderOutput(encoder:reason:)`` when a batch has the wrong
+    /// - Throws: `FeatureEncodingError/invalidBatch(encoder:reason:)` when a batch has the wrong
     ///   row count or dimension or holds non-finite values, whatever the encoder throws,
     ///   and the errors of ``init(name:ids:features:presence:weight:preprocessing:encoderIdentifier:)``.
     public static func encoding<Encoder: FeatureEncoder>(
@@ -28,8 +28,7 @@ extension SideInformationBlock {
         guard inputs.count == ids.count else {
             throw FusionError.blockShape(block: name, reason: "\(inputs.count) inputs for \(ids.count) ids")
         }
-        let vectors = try await encodeDistinct(inputs.compactMap { $0 }, using: encoder, cache: cache,
-                                               batchSize: batchSize)
+        let vectors = try await encoder.encodedVectors(for: inputs.compactMap { $0 }, cache: cache, batchSize: batchSize)
         let dimension = encoder.dimension
         let features = Matrix<Scalar>._fromFloatRows(inputs.map { $0.flatMap { vectors[$0] } }, dimension: dimension)
         return try SideInformationBlock(
@@ -39,73 +38,21 @@ extension SideInformationBlock {
 
     /// Encodes new raw inputs into preprocessed rows of this block, for cold start.
     ///
-    /// - Throws: ``FusionError/encoderOutput(encoder:reason:)`` when `encoder` is not the
-    ///   one the block was built with (by identifier) or returns a bad batch.
+    /// - Throws: ``FusionError/encoderMismatch(block:expected:found:)`` when `encoder` is not
+    ///   the one the block was built with (by identifier), `FeatureEncodingError` when it returns
+    ///   a bad batch.
     public func encodeRows<Encoder: FeatureEncoder>(
         _ inputs: [Encoder.Input], using encoder: Encoder, cache: EncodingCache<Encoder.Input>? = nil
     ) async throws -> Matrix<Scalar> {
         guard encoder.identifier == encoderIdentifier else {
-            throw FusionError.encoderOutput(
-                encoder: encoder.identifier,
-                reason: "block '\(name)' was built with encoder '\(encoderIdentifier ?? "none")'")
+            throw FusionError.encoderMismatch(
+                block: name, expected: encoderIdentifier ?? "none", found: encoder.identifier)
         }
-        let vectors = try await Self.encodeDistinct(inputs, using: encoder, cache: cache, batchSize: 256)
+        let vectors = try await encoder.encodedVectors(for: inputs, cache: cache)
         let raw = Matrix<Scalar>(rowCount: inputs.count, columnCount: encoder.dimension) { row, column in
             Scalar(vectors[inputs[row]]![column])
         }
         return try preprocessed(raw)
-    }
-
-    static func encodeDistinct<Encoder: FeatureEncoder>(
-        _ inputs: [Encoder.Input], using encoder: Encoder, cache: EncodingCache<Encoder.Input>?, batchSize: Int
-    ) async throws -> [Encoder.Input: [Float]] {
-        guard batchSize > 0 else {
-            throw FusionError.invalidParameter(name: "batch size", value: "\(batchSize)", reason: "must be positive")
-        }
-        let dimension = encoder.dimension
-        guard dimension > 0 else {
-            throw FusionError.encoderOutput(encoder: encoder.identifier, reason: "declares dimension \(dimension)")
-        }
-        var vectors: [Encoder.Input: [Float]] = [:]
-        var missing: [Encoder.Input] = []
-        for input in inputs where vectors[input] == nil {
-            if let cached = await cache?.vector(for: input, encoder: encoder.identifier) {
-                vectors[input] = cached
-            } else {
-                vectors[input] = []
-                missing.append(input)
-            }
-        }
-        var start = 0
-        while start < missing.count {
-            try Task.checkCancellation()
-            let batch = Array(missing[start..<min(start + batchSize, missing.count)])
-            let output = try await encoder.encode(batch)
-            try validate(output, count: batch.count, dimension: dimension, encoder: encoder.identifier, offset: start)
-            for (row, input) in batch.enumerated() {
-                let vector = output.row(row)
-                vectors[input] = vector
-                await cache?.store(vector, for: input, encoder: encoder.identifier)
-            }
-            start += batchSize
-        }
-        return vectors
-    }
-
-    private static func validate(
-        _ output: Matrix<Float>, count: Int, dimension: Int, encoder: String, offset: Int
-    ) throws(FusionError) {
-        guard output.rowCount == count else {
-            throw .encoderOutput(encoder: encoder, reason: "\(output.rowCount) rows for a batch of \(count) inputs")
-        }
-        guard output.columnCount == dimension else {
-            throw .encoderOutput(encoder: encoder,
-                                 reason: "rows of dimension \(output.columnCount), declared \(dimension)")
-        }
-        if let (row, column) = output.firstNonFiniteIndex() {
-            throw .encoderOutput(encoder: encoder,
-                                 reason: "non-finite value for input \(offset + row), column \(column)")
-        }
     }
 }
 

@@ -42,14 +42,12 @@ public enum ModelFile {
         let sections = try sections(of: bytes)
         let meta = try _Metadata(sections)
         let text = try meta.string("kind")
-        guard let kind = ModelKind(rawValue: text) else {
-            throw .invalidSection(section: "meta", reason: "unknown model kind '\(text)'")
-        }
-        return kind
+        guard !text.isEmpty else { throw .invalidSection(section: "meta", reason: "empty model kind") }
+        return ModelKind(rawValue: text)
     }
 
     /// The bytes of a file holding `sections`, in order.
-    static func encode(_ sections: [(name: String, payload: [UInt8])]) -> [UInt8] {
+    package static func encode(_ sections: [(name: String, payload: [UInt8])]) -> [UInt8] {
         precondition(sections.count <= maximumSectionCount, "\(sections.count) sections")
         var offset = headerSize + tableEntrySize * sections.count
         var table = _ByteWriter()
@@ -83,7 +81,7 @@ public enum ModelFile {
     /// Validates the container and returns each section's payload by name.
     ///
     /// - Throws: every container case of ``ModelFileError``.
-    static func sections(of bytes: [UInt8]) throws(ModelFileError) -> [String: ArraySlice<UInt8>] {
+    package static func sections(of bytes: [UInt8]) throws(ModelFileError) -> [String: ArraySlice<UInt8>] {
         let prefix = min(bytes.count, magic.count)
         guard bytes[0..<prefix].elementsEqual(magic[0..<prefix]) else { throw .badMagic }
         guard bytes.count >= 12 else { throw .truncated(needed: headerSize, available: bytes.count) }
@@ -147,13 +145,18 @@ public enum ModelFile {
 }
 
 extension ModelFile {
-    /// The kinds of model a file can hold.
-    public enum ModelKind: String, Sendable, Hashable, CaseIterable {
-        /// A `MatrixFactorizationModel` (from ALS, implicit ALS, SGD or BPR).
-        case matrixFactorization = "matrix-factorization"
-        /// A `Popularity` baseline.
-        case popularity
-        /// A `JointFactorizationModel`.
-        case jointFactorization = "joint-factorization"
+    /// The kind of model a file holds: the `kind` key of its `meta` section.
+    ///
+    /// The container knows no model: each model module declares its kind next to its
+    /// codec (`.matrixFactorization` and `.popularity` in Factorization,
+    /// `.jointFactorization` in Fusion), so a new model kind adds one file in its own module.
+    public struct ModelKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        /// The name stored in the file, such as `matrix-factorization`.
+        public let rawValue: String
+
+        /// A kind named `rawValue`.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public var description: String { rawValue }
     }
 }

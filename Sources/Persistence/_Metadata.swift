@@ -2,17 +2,17 @@
 ///
 /// Values are single-line texts; numbers use Swift's shortest round-trip description, so
 /// a `Double` read back has exactly the bits written.
-struct _Metadata {
-    static let section = "meta"
-    static let maximumLength = 1 << 16
+package struct _Metadata {
+    package static let section = "meta"
+    package static let maximumLength = 1 << 16
 
-    private(set) var entries: [(key: String, value: String)] = []
+    package private(set) var entries: [(key: String, value: String)] = []
     private var values: [String: String] = [:]
 
-    init() {}
+    package init() {}
 
     /// Parses the `meta` section of a validated container.
-    init(_ sections: [String: ArraySlice<UInt8>]) throws(ModelFileError) {
+    package init(_ sections: [String: ArraySlice<UInt8>]) throws(ModelFileError) {
         guard let bytes = sections[Self.section] else { throw .missingSection(Self.section) }
         guard bytes.count <= Self.maximumLength else {
             throw .invalidSection(section: Self.section, reason: "\(bytes.count) bytes, at most \(Self.maximumLength) allowed")
@@ -33,7 +33,7 @@ struct _Metadata {
         }
     }
 
-    mutating func set(_ key: String, _ value: some CustomStringConvertible) {
+    package mutating func set(_ key: String, _ value: some CustomStringConvertible) {
         let text = value.description
         precondition(!key.contains("=") && !key.contains("\n") && !text.contains("\n"), "bad metadata \(key)=\(text)")
         precondition(values[key] == nil, "metadata key \(key) set twice")
@@ -41,14 +41,14 @@ struct _Metadata {
         entries.append((key, text))
     }
 
-    var bytes: [UInt8] { Array(entries.map { "\($0.key)=\($0.value)\n" }.joined().utf8) }
+    package var bytes: [UInt8] { Array(entries.map { "\($0.key)=\($0.value)\n" }.joined().utf8) }
 
-    func string(_ key: String) throws(ModelFileError) -> String {
+    package func string(_ key: String) throws(ModelFileError) -> String {
         guard let value = values[key] else { throw .invalidSection(section: Self.section, reason: "no '\(key)'") }
         return value
     }
 
-    func parse<T>(_ key: String, _ what: String, _ parse: (String) -> T?) throws(ModelFileError) -> T {
+    package func parse<T>(_ key: String, _ what: String, _ parse: (String) -> T?) throws(ModelFileError) -> T {
         let text = try string(key)
         guard let value = parse(text) else {
             throw .invalidSection(section: Self.section, reason: "'\(key)' = '\(text)' is not \(what)")
@@ -57,21 +57,21 @@ struct _Metadata {
     }
 
     /// A non-negative integer no larger than `limit`.
-    func count(_ key: String, limit: Int = 1 << 40) throws(ModelFileError) -> Int {
+    package func count(_ key: String, limit: Int = 1 << 40) throws(ModelFileError) -> Int {
         try parse(key, "a count up to \(limit)") { Int($0).flatMap { $0 >= 0 && $0 <= limit ? $0 : nil } }
     }
 
-    func boolean(_ key: String) throws(ModelFileError) -> Bool {
+    package func boolean(_ key: String) throws(ModelFileError) -> Bool {
         try parse(key, "true or false") { Bool($0) }
     }
 
     /// A finite `Double`.
-    func number(_ key: String) throws(ModelFileError) -> Double {
+    package func number(_ key: String) throws(ModelFileError) -> Double {
         try parse(key, "a finite number") { Double($0).flatMap { $0.isFinite ? $0 : nil } }
     }
 
     /// The width in bytes of the scalars stored in the file: 4 (`float32`) or 8 (`float64`).
-    func scalarWidth() throws(ModelFileError) -> Int {
+    package func scalarWidth() throws(ModelFileError) -> Int {
         try parse("scalar", "float32 or float64") { ["float32": 4, "float64": 8][$0] }
     }
 }

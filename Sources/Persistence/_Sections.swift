@@ -1,83 +1,53 @@
-import Factorization
 import LinearAlgebra
 
-/// Encoders and validating decoders of the sections shared by every model kind.
-enum _Sections {
-    /// The most users, items or factors a file may declare.
-    static let maximumCount = 1 << 40
+/// Encoders and validating decoders of section payloads that any model codec uses:
+/// scalar matrices and vectors at a stored width, and the checked opening of a file of
+/// one kind. The codecs themselves live next to their models.
+package enum _Sections {
+    /// The most rows (users, items) a file may declare.
+    package static let maximumCount = 1 << 40
 
-    /// The metadata every kind starts with.
-    static func commonMetadata<Scalar: BLASScalar, UserID, ItemID>(
-        kind: ModelFile.ModelKind, scalar: Scalar.Type, userIDs: IDMap<UserID>, itemIDs: IDMap<ItemID>, factorCount: Int
-    ) -> _Metadata {
-        var meta = _Metadata()
-        meta.set("kind", kind.rawValue)
-        meta.set("scalar", MemoryLayout<Scalar>.size == 4 ? "float32" : "float64")
-        meta.set("user-id-type", "\(UserID.self)")
-        meta.set("item-id-type", "\(ItemID.self)")
-        meta.set("users", userIDs.count)
-        meta.set("items", itemIDs.count)
-        meta.set("factors", factorCount)
-        return meta
-    }
-
-    /// Validates the container and the common metadata of a file of `kind`.
-    static func open(_ bytes: [UInt8], kind: ModelFile.ModelKind) throws(ModelFileError)
-        -> (sections: [String: ArraySlice<UInt8>], meta: _Metadata, width: Int, users: Int, items: Int, factors: Int)
+    /// Validates the container and its `meta` section, checks that the file holds a model
+    /// of `kind`, and returns the sections, the metadata and the stored scalar width.
+    ///
+    /// - Throws: ``ModelFileError``, ``ModelFileError/wrongModelKind(expected:found:)``
+    ///   for a file of another kind.
+    package static func open(_ bytes: [UInt8], kind: ModelFile.ModelKind) throws(ModelFileError)
+        -> (sections: [String: ArraySlice<UInt8>], meta: _Metadata, width: Int)
     {
         let sections = try ModelFile.sections(of: bytes)
         let meta = try _Metadata(sections)
         let found = try meta.string("kind")
         guard found == kind.rawValue else { throw .wrongModelKind(expected: kind.rawValue, found: found) }
-        return (sections, meta, try meta.scalarWidth(), try meta.count("users", limit: maximumCount),
-                try meta.count("items", limit: maximumCount), try meta.count("factors", limit: 1 << 20))
+        return (sections, meta, try meta.scalarWidth())
     }
 
-    static func section(_ sections: [String: ArraySlice<UInt8>], _ name: String) throws(ModelFileError) -> ArraySlice<UInt8> {
+    /// The payload of section `name`.
+    ///
+    /// - Throws: ``ModelFileError/missingSection(_:)``.
+    package static func section(_ sections: [String: ArraySlice<UInt8>], _ name: String) throws(ModelFileError)
+        -> ArraySlice<UInt8>
+    {
         guard let bytes = sections[name] else { throw .missingSection(name) }
         return bytes
     }
 
-    /// `u64` count, then each id's `description` as a `u32` length and UTF-8 bytes.
-    static func encodeIDs<ID>(_ ids: IDMap<ID>) -> [UInt8] {
-        var writer = _ByteWriter()
-        writer.append(UInt64(ids.count))
-        for id in ids.ids { writer.append("\(id)") }
-        return writer.bytes
-    }
-
-    static func decodeIDs<ID: LosslessStringConvertible & Hashable & Sendable>(
-        _ sections: [String: ArraySlice<UInt8>], _ name: String, count expected: Int
-    ) throws(ModelFileError) -> IDMap<ID> {
-        var reader = _ByteReader(section: name, bytes: try section(sections, name))
-        let count = try reader.count(of: "ids", minimumSize: 4)
-        guard count == expected else { throw reader.fail("\(count) ids, the metadata says \(expected)") }
-        var map = IDMap<ID>()
-        for index in 0..<count {
-            let text = try reader.string()
-            guard let id = ID(text) else { throw reader.fail("id \(index) '\(text)' is not a valid \(ID.self)") }
-            guard map.append(id) == index else { throw reader.fail("id '\(text)' repeats at index \(index)") }
-        }
-        try reader.finish()
-        return map
-    }
-
     /// Raw scalars, row-major, `width` bytes each.
-    static func encodeMatrix<Scalar: BLASScalar>(_ matrix: Matrix<Scalar>, width: Int) -> [UInt8] {
+    package static func encodeMatrix<Scalar: BLASScalar>(_ matrix: Matrix<Scalar>, width: Int) -> [UInt8] {
         var writer = _ByteWriter()
         writer.append(contentsOf: matrix.elements, width: width)
         return writer.bytes
     }
 
     /// Raw scalars, `width` bytes each.
-    static func encodeVector<Scalar: BLASScalar>(_ values: [Scalar], width: Int) -> [UInt8] {
+    package static func encodeVector<Scalar: BLASScalar>(_ values: [Scalar], width: Int) -> [UInt8] {
         var writer = _ByteWriter()
         writer.append(contentsOf: values, width: width)
         return writer.bytes
     }
 
     /// A `rows × columns` matrix whose section must be exactly that long, with finite values.
-    static func decodeMatrix<Scalar: BLASScalar>(
+    package static func decodeMatrix<Scalar: BLASScalar>(
         _ sections: [String: ArraySlice<UInt8>], _ name: String, rows: Int, columns: Int, width: Int
     ) throws(ModelFileError) -> Matrix<Scalar> {
         let bytes = try section(sections, name)
@@ -96,7 +66,7 @@ enum _Sections {
     }
 
     /// An optional bias vector: present exactly when `present` is.
-    static func decodeBiases<Scalar: BLASScalar>(
+    package static func decodeBiases<Scalar: BLASScalar>(
         _ sections: [String: ArraySlice<UInt8>], _ name: String, present: Bool, count: Int, width: Int
     ) throws(ModelFileError) -> [Scalar]? {
         guard present else {

@@ -79,7 +79,7 @@ extension Ranker {
             metrics: metrics,
             perUser: includingPerUser ? zip(warmTests, perUser).map { .init(user: users.id(at: $0.user), metrics: $1) } : nil,
             coldItems: nil, coldItemsPerUser: nil,
-            rmse: predictsValues && errorCount > 0 ? _squareRoot(squaredError / Double(errorCount)) : nil,
+            rmse: predictsValues && errorCount > 0 ? (squaredError / Double(errorCount)).squareRoot() : nil,
             mae: predictsValues && errorCount > 0 ? absoluteError / Double(errorCount) : nil,
             skippedUsers: skipped, testItemsOutsideCatalogue: outside)
         if hasCold {

@@ -15,11 +15,9 @@ extension Split where UserID: LosslessStringConvertible, ItemID: LosslessStringC
             try Interactions<UserID, ItemID>.writeCSV(records: test, path: testPath)
             guard let heldOutPath else { return }
             if let coldItems {
-                try AttributeTable<ItemID>.writeCSV(columnNames: ["itemId"], rows: coldItems.map { ["\($0)"] },
-                                                    path: heldOutPath)
+                try _writeCSVTable(columnNames: ["itemId"], rows: coldItems.map { ["\($0)"] }, path: heldOutPath)
             } else if let coldUsers {
-                try AttributeTable<UserID>.writeCSV(columnNames: ["userId"], rows: coldUsers.map { ["\($0)"] },
-                                                    path: heldOutPath)
+                try _writeCSVTable(columnNames: ["userId"], rows: coldUsers.map { ["\($0)"] }, path: heldOutPath)
             } else {
                 throw RankingError.invalidArgument("\(heldOutPath): this split holds out no items or users")
             }
@@ -46,7 +44,7 @@ extension Split where UserID: LosslessStringConvertible, ItemID: LosslessStringC
             let train = try Interactions<UserID, ItemID>.readCSVRecords(path: trainPath, columns: columns).records
             let test = try Interactions<UserID, ItemID>.readCSVRecords(path: testPath, columns: columns).records
             let cold = try coldItemsPath.map { path throws(FactorizationError) in
-                try AttributeTable<ItemID>(csvPath: path).ids.ids
+                try IDMap<ItemID>(csvPath: path).ids
             }
             return Split(train: train, test: test, coldItems: cold)
         } catch {

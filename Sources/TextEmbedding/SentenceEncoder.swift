@@ -1,4 +1,4 @@
-import Fusion
+import FeatureEncoding
 import LinearAlgebra
 import Synchronization
 

@@ -35,6 +35,8 @@ struct ExportCommand: ParsableCommand {
                 try write(Popularity<Double, String, String>(contentsOfFile: modelFile), dataType)
             case .jointFactorization:
                 try write(JointFactorizationModel<Double, String, String>(contentsOfFile: modelFile), dataType)
+            case let other:
+                throw ModelFileError.invalidSection(section: "meta", reason: "unknown model kind '\(other)'")
             }
         }
     }

@@ -1,3 +1,4 @@
+import FeatureEncoding
 @testable import Fusion
 import LinearAlgebra
 import Testing
@@ -38,7 +39,7 @@ struct EncoderTests {
             (.wrongDimension, "rows of dimension 3, declared 2"),
             (.nonFinite, "non-finite value for input 1, column 1"),
         ] {
-            await #expect(throws: FusionError.encoderOutput(encoder: "scripted", reason: reason)) {
+            await #expect(throws: FeatureEncodingError.invalidBatch(encoder: "scripted", reason: reason)) {
                 try await SideInformationBlock<Int, Float>.encoding(
                     name: "t", ids: [1, 2], inputs: ["ab", "c"], using: ScriptedEncoder(fault: fault))
             }

@@ -1,3 +1,4 @@
+import FusionRecTestSupport
 import Factorization
 import Fusion
 import LinearAlgebra
@@ -6,7 +7,7 @@ import Testing
 
 @Suite("JointFactorization", .serialized)
 struct JointFactorizationTests {
-    static let data = try! PlantedData()
+    static let data = try! PlantedJointData()
 
     @Test("Cold-start item scores from informative side information correlate with the planted ones (> 0.9 for the offset model)",
           arguments: SideInformationModel.allCases)
@@ -97,7 +98,7 @@ struct JointFactorizationTests {
         func ndcg(_ blocks: [SideInformationBlock<Int, Double>]) throws -> Double {
             let model = try JointFactorization(.init(factorCount: 6, iterationCount: 10))
                 .fit(train, itemBlocks: blocks, as: Double.self)
-            return try model.ranker(training: train).evaluate(test: test, k: 10).metrics.ndcg
+            return try Ranker(model: model, training: train).evaluate(test: test, k: 10).metrics.ndcg
         }
         let plain = try ndcg([]), noisy = try ndcg([noise])
         #expect(noisy >= plain - 0.02, "NDCG \(plain) without and \(noisy) with the noise block")

@@ -1,3 +1,4 @@
+import FusionRecTestSupport
 import LinearAlgebra
 import Testing
 

@@ -1,8 +1,6 @@
 import LinearAlgebra
 import Testing
 
-/// The scalar types every kernel test runs for.
-let scalarTypes: [any BLASScalar.Type] = [Float.self, Double.self]
 
 /// Shapes that exercise the edge cases: empty, 1×1, tall, wide, odd sizes.
 let testShapes: [(Int, Int)] = [(0, 0), (0, 3), (3, 0), (1, 1), (1, 7), (7, 1), (5, 5), (17, 4), (4, 17), (33, 31)]

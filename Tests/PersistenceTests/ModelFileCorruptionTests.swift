@@ -151,8 +151,12 @@ struct ModelFileCorruptionTests {
         for (key, value, expected) in cases {
             #expect(loadError(try editMeta(bytes, key, value), joint: false) == expected, "\(key)=\(value)")
         }
-        #expect(throws: ModelFileError.invalidSection(section: "meta", reason: "unknown model kind 'tensor'")) {
-            try ModelFile.kind(of: try editMeta(bytes, "kind", "tensor"))
+        // The container knows no model: it reports the kind, and only a reader of that kind accepts it.
+        let tensor = try ModelFile.kind(of: try editMeta(bytes, "kind", "tensor"))
+        #expect(tensor == ModelFile.ModelKind(rawValue: "tensor"))
+        #expect(![ModelFile.ModelKind.matrixFactorization, .popularity, .jointFactorization].contains(tensor))
+        #expect(throws: ModelFileError.invalidSection(section: "meta", reason: "empty model kind")) {
+            try ModelFile.kind(of: try editMeta(bytes, "kind", ""))
         }
         // An id count of 2^60 in a short section.
         let ids = try rewritten(bytes) { sections in

@@ -1,10 +1,10 @@
+import FusionRecTestSupport
 import Factorization
 import Fusion
 import LinearAlgebra
 @testable import Persistence
 import Testing
 
-let scalarTypes: [any BLASScalar.Type] = [Float.self, Double.self]
 
 /// The trained matrix factorization models of every trainer, small and seeded.
 func trainedModels<T: BLASScalar, U, I>(_ data: Interactions<U, I>, _: T.Type) throws

@@ -32,10 +32,10 @@ struct AcceptanceTests {
     func coldi10() throws {
         let train = try Interactions<Int, Int>(csvPath: dataDirectory + "/splits/ml-small_coldi10_train.csv")
         let test = try Interactions<Int, Int>(csvPath: dataDirectory + "/splits/ml-small_coldi10_test.csv")
-        let movies = try AttributeTable<Int>(csvPath: dataDirectory + "/movies.csv")
+        let movies = try IDMap<Int>(csvPath: dataDirectory + "/movies.csv")
         #expect(movies.count == 9066)
         let ranker = try Ranker(model: Popularity<Double, Int, Int>(fitting: train), training: train,
-                                additionalItems: movies.ids.ids)
+                                additionalItems: movies.ids)
         let report = try ranker.evaluate(test: test, k: 10)
         let cold = try #require(report.coldItems)
         #expect(cold.usersEvaluated == 662)

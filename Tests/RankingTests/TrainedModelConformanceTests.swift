@@ -1,3 +1,4 @@
+import FusionRecTestSupport
 import Factorization
 import LinearAlgebra
 import Ranking

@@ -5,14 +5,14 @@ import LinearAlgebra
 /// Seeded synthetic data with planted shared factors: item factors are a linear map of
 /// the item features (V* = Y·B*), user factors are Gaussian, and each user interacts with
 /// the warm items it scores highest. The last `coldCount` items have no interactions.
-struct PlantedData {
-    let interactions: Interactions<Int, Int>
-    let features: SideInformationBlock<Int, Double>
-    let plantedUsers: Matrix<Double>
-    let plantedItems: Matrix<Double>
-    let coldItems: [Int]
+public struct PlantedJointData: Sendable {
+    public let interactions: Interactions<Int, Int>
+    public let features: SideInformationBlock<Int, Double>
+    public let plantedUsers: Matrix<Double>
+    public let plantedItems: Matrix<Double>
+    public let coldItems: [Int]
 
-    init(users m: Int = 240, items n: Int = 300, features e: Int = 16, factors k: Int = 6, coldCount: Int = 60,
+    public init(users m: Int = 240, items n: Int = 300, features e: Int = 16, factors k: Int = 6, coldCount: Int = 60,
          positivesPerUser: Int = 30, seed: UInt64 = 11) throws {
         var generator = SplitMix64(seed: seed)
         let y = Matrix<Double>.randomNormal(rowCount: n, columnCount: e, using: &generator)
@@ -33,7 +33,7 @@ struct PlantedData {
 }
 
 /// Pearson correlation of two equally long sequences.
-func correlation(_ x: [Double], _ y: [Double]) -> Double {
+public func correlation(_ x: [Double], _ y: [Double]) -> Double {
     let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
     var sxy = 0.0, sxx = 0.0, syy = 0.0
     for (a, b) in zip(x, y) {

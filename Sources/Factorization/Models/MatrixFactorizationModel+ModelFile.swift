@@ -1,4 +1,4 @@
-import Factorization
+import Persistence
 import LinearAlgebra
 
 extension MatrixFactorizationModel: PersistableModel
@@ -10,7 +10,7 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
     /// for models with biases, `user-biases` and `item-biases`.
     public func modelFileBytes() -> [UInt8] {
         let width = MemoryLayout<Scalar>.size
-        var meta = _Sections.commonMetadata(
+        var meta = _FactorModelSections.commonMetadata(
             kind: Self.modelKind, scalar: Scalar.self, userIDs: userIDs, itemIDs: itemIDs, factorCount: factorCount)
         meta.set("global-bias", Double(globalBias))
         meta.set("predicts-values", predictsValues)
@@ -30,8 +30,8 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         }
         var sections: [(name: String, payload: [UInt8])] = [
             ("meta", meta.bytes),
-            ("user-ids", _Sections.encodeIDs(userIDs)),
-            ("item-ids", _Sections.encodeIDs(itemIDs)),
+            ("user-ids", _FactorModelSections.encodeIDs(userIDs)),
+            ("item-ids", _FactorModelSections.encodeIDs(itemIDs)),
             ("user-factors", _Sections.encodeMatrix(userFactors, width: width)),
             ("item-factors", _Sections.encodeMatrix(itemFactors, width: width)),
         ]
@@ -42,9 +42,9 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
 
     /// Reads a matrix factorization model; see ``PersistableModel/init(modelFileBytes:)``.
     public init(modelFileBytes bytes: [UInt8]) throws(ModelFileError) {
-        let (sections, meta, width, users, items, k) = try _Sections.open(bytes, kind: Self.modelKind)
-        let userIDs: IDMap<UserID> = try _Sections.decodeIDs(sections, "user-ids", count: users)
-        let itemIDs: IDMap<ItemID> = try _Sections.decodeIDs(sections, "item-ids", count: items)
+        let (sections, meta, width, users, items, k) = try _FactorModelSections.open(bytes, kind: Self.modelKind)
+        let userIDs: IDMap<UserID> = try _FactorModelSections.decodeIDs(sections, "user-ids", count: users)
+        let itemIDs: IDMap<ItemID> = try _FactorModelSections.decodeIDs(sections, "item-ids", count: items)
         let userFactors: Matrix<Scalar> = try _Sections.decodeMatrix(sections, "user-factors", rows: users, columns: k, width: width)
         let itemFactors: Matrix<Scalar> = try _Sections.decodeMatrix(sections, "item-factors", rows: items, columns: k, width: width)
         let userBiases: [Scalar]? = try _Sections.decodeBiases(
@@ -67,4 +67,9 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
                   globalBias: Scalar(try meta.number("global-bias")), userBiases: userBiases, itemBiases: itemBiases,
                   predictsValues: try meta.boolean("predicts-values"), foldInRule: rule)
     }
+}
+
+extension ModelFile.ModelKind {
+    /// A `MatrixFactorizationModel` (from ALS, implicit ALS, SGD or BPR).
+    public static let matrixFactorization = Self(rawValue: "matrix-factorization")
 }

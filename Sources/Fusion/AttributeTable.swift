@@ -1,3 +1,4 @@
+import Factorization
 /// A table of attributes keyed by id, such as MovieLens `movies.csv`
 /// (`movieId,title,year,genres`): one row per item (or user), every field kept as text.
 ///
@@ -82,8 +83,6 @@ extension AttributeTable {
     ///
     /// - Throws: ``FactorizationError/cannotReadFile(file:reason:)`` when the file cannot be written.
     public static func writeCSV(columnNames: [String], rows: [[String]], path: String) throws(FactorizationError) {
-        var text = columnNames.map { $0.csvEscaped() }.joined(separator: ",") + "\n"
-        for row in rows { text += row.map { $0.csvEscaped() }.joined(separator: ",") + "\n" }
-        try _writeFile(path, text)
+        try _writeCSVTable(columnNames: columnNames, rows: rows, path: path)
     }
 }

@@ -1,4 +1,5 @@
 import Factorization
+import Fusion
 import LinearAlgebra
 import Ranking
 
@@ -38,20 +39,22 @@ extension JointFactorization {
     ///   - additionalItems: the catalogue beyond the training items (for example every id
     ///     of an item attribute table).
     ///   - scalarType: the scalar of the fitted models, `Float` or `Double`.
-    /// - Throws: the errors of ``fit(_:userBlocks:itemBlocks:as:progress:)`` and of
-    ///   evaluation, as ``FusionError``.
+    /// - Throws: ``EvaluationError/fusion(_:)`` with the errors of
+    ///   `fit(_:userBlocks:itemBlocks:as:progress:)`, ``EvaluationError/ranking(_:)`` with
+    ///   those of evaluation.
     /// - Complexity: 1 + (number of blocks) fits and evaluations.
     public func modalityReport<Scalar: BLASScalar, UserID, ItemID>(
         training: Interactions<UserID, ItemID>, test: Interactions<UserID, ItemID>, k: Int,
         userBlocks: [SideInformationBlock<UserID, Scalar>] = [],
         itemBlocks: [SideInformationBlock<ItemID, Scalar>] = [],
         additionalItems: [ItemID] = [], as scalarType: Scalar.Type = Scalar.self
-    ) throws(FusionError) -> ModalityReport {
+    ) throws(EvaluationError) -> ModalityReport {
         func evaluate(
             _ users: [SideInformationBlock<UserID, Scalar>], _ items: [SideInformationBlock<ItemID, Scalar>],
             removed: String?
-        ) throws(FusionError) -> ModalityReport.Entry {
-            let model = try fit(training, userBlocks: users, itemBlocks: items, as: scalarType)
+        ) throws(EvaluationError) -> ModalityReport.Entry {
+            let model: JointFactorizationModel<Scalar, UserID, ItemID>
+            do { model = try fit(training, userBlocks: users, itemBlocks: items, as: scalarType) } catch { throw .fusion(error) }
             let ranker = try model.ranker(training: training, additionalItems: additionalItems, itemBlocks: items)
             do {
                 let report = try ranker.evaluate(test: test, k: k)

@@ -6,7 +6,7 @@ func _readFile(_ path: String) throws(FactorizationError) -> [UInt8] {
 }
 
 /// Writes `text` to `path` atomically, so a failed write leaves an existing file as it was.
-func _writeFile(_ path: String, _ text: String) throws(FactorizationError) {
+package func _writeFile(_ path: String, _ text: String) throws(FactorizationError) {
     do {
         try _writeWholeFileAtomically(path, Array(text.utf8))
     } catch {
@@ -17,22 +17,22 @@ func _writeFile(_ path: String, _ text: String) throws(FactorizationError) {
 /// A comma-separated file (RFC 4180): a header row, then records; fields may be quoted
 /// with `"`, and a quote inside a quoted field is doubled. Quoted fields may hold commas
 /// and line breaks. Lines ending in CR LF are accepted; blank lines are skipped.
-struct _CSVFile {
+package struct _CSVFile {
     /// One record and the 1-based line it starts on.
-    struct Row {
-        var line: Int
-        var fields: [String]
+    package struct Row {
+        package var line: Int
+        package var fields: [String]
     }
 
-    let path: String
-    let header: [String]
-    let rows: [Row]
+    package let path: String
+    package let header: [String]
+    package let rows: [Row]
 
-    init(path: String) throws(FactorizationError) {
+    package init(path: String) throws(FactorizationError) {
         try self.init(path: path, bytes: _readFile(path))
     }
 
-    init(path: String, bytes: [UInt8]) throws(FactorizationError) {
+    package init(path: String, bytes: [UInt8]) throws(FactorizationError) {
         self.path = path
         var rows: [Row] = []
         var fields: [String] = []
@@ -101,7 +101,7 @@ struct _CSVFile {
     }
 
     /// The position of the first header name among `candidates` (case-insensitive).
-    func columnIndex(among candidates: [String]) -> Int? {
+    package func columnIndex(among candidates: [String]) -> Int? {
         for candidate in candidates {
             if let index = header.firstIndex(where: { $0.lowercased() == candidate.lowercased() }) { return index }
         }
@@ -109,7 +109,7 @@ struct _CSVFile {
     }
 
     /// The position of the column named `name`, or a ``FactorizationError/missingColumn(file:column:header:)``.
-    func requireColumn(_ name: String) throws(FactorizationError) -> Int {
+    package func requireColumn(_ name: String) throws(FactorizationError) -> Int {
         guard let index = header.firstIndex(of: name) else {
             throw .missingColumn(file: path, column: name, header: header)
         }
@@ -117,7 +117,7 @@ struct _CSVFile {
     }
 
     /// The field of `row` in column `column`, or an error naming the line and column.
-    func field(_ row: Row, _ column: Int) throws(FactorizationError) -> String {
+    package func field(_ row: Row, _ column: Int) throws(FactorizationError) -> String {
         guard column < row.fields.count else {
             throw .invalidField(file: path, line: row.line, column: header[column],
                                 reason: "missing field (the line has \(row.fields.count) fields, the header \(header.count))")
@@ -127,7 +127,7 @@ struct _CSVFile {
 }
 
 extension String {
-    func trimmingSpaces() -> String {
+    package func trimmingSpaces() -> String {
         var scalars = Substring(self)
         while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
@@ -135,7 +135,7 @@ extension String {
     }
 
     /// The field quoted for CSV when it holds a comma, a quote or a line break.
-    func csvEscaped() -> String {
+    package func csvEscaped() -> String {
         guard contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return self }
         var result = "\""
         for character in self {
@@ -145,4 +145,12 @@ extension String {
         result.append("\"")
         return result
     }
+}
+
+/// Writes a comma-separated table with a header row, quoting fields that hold commas,
+/// quotes or line breaks, atomically.
+package func _writeCSVTable(columnNames: [String], rows: [[String]], path: String) throws(FactorizationError) {
+    var text = columnNames.map { $0.csvEscaped() }.joined(separator: ",") + "\n"
+    for row in rows { text += row.map { $0.csvEscaped() }.joined(separator: ",") + "\n" }
+    try _writeFile(path, text)
 }

@@ -1,5 +1,3 @@
-import LinearAlgebra
-
 /// A bias kept in the last column of a factor matrix, as the explicit half-step solves
 /// factors and bias together.
 extension Matrix {

@@ -7,7 +7,7 @@ import Testing
 /// values, and a `Ranker` whose scores and top-K agree with the model's own
 /// `score(userIndex:itemIndex:)`. Run it on every model type (with a relative tolerance
 /// for rounding between gemm and a plain dot product).
-func checkFactorModelConformance<Model: FactorModel>(
+public func checkFactorModelConformance<Model: FactorModel>(
     _ model: Model, training: Interactions<Model.UserID, Model.ItemID>, count: Int = 5,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws {

@@ -2,19 +2,33 @@ import Factorization
 import LinearAlgebra
 
 /// A model with given factors and biases, for tests.
-struct FixedModel<Scalar: BLASScalar>: FactorModel {
-    var userIDs: IDMap<Int>
-    var itemIDs: IDMap<Int>
-    var userFactors: Matrix<Scalar>
-    var itemFactors: Matrix<Scalar>
-    var globalBias: Scalar = 0
-    var userBiases: [Scalar]?
-    var itemBiases: [Scalar]?
-    var predictsValues = false
+public struct FixedModel<Scalar: BLASScalar>: FactorModel {
+    public var userIDs: IDMap<Int>
+    public var itemIDs: IDMap<Int>
+    public var userFactors: Matrix<Scalar>
+    public var itemFactors: Matrix<Scalar>
+    public var globalBias: Scalar = 0
+    public var userBiases: [Scalar]?
+    public var itemBiases: [Scalar]?
+    public var predictsValues = false
+
+    public init(
+        userIDs: IDMap<Int>, itemIDs: IDMap<Int>, userFactors: Matrix<Scalar>, itemFactors: Matrix<Scalar>,
+        globalBias: Scalar = 0, userBiases: [Scalar]? = nil, itemBiases: [Scalar]? = nil, predictsValues: Bool = false
+    ) {
+        self.userIDs = userIDs
+        self.itemIDs = itemIDs
+        self.userFactors = userFactors
+        self.itemFactors = itemFactors
+        self.globalBias = globalBias
+        self.userBiases = userBiases
+        self.itemBiases = itemBiases
+        self.predictsValues = predictsValues
+    }
 
     /// Small-integer factors (exact arithmetic in Float and Double, many ties), user ids
     /// `0..<users` in a shuffled order and item ids `10·j + 7` in a shuffled order.
-    static func random(users: Int, items: Int, factors: Int, biases: Bool, seed: UInt64) -> FixedModel {
+    public static func random(users: Int, items: Int, factors: Int, biases: Bool, seed: UInt64) -> FixedModel {
         var generator = SplitMix64(seed: seed)
         func integer() -> Scalar { Scalar(Int(generator.next(upperBound: UInt64(7))) - 3) }
         let userIDs = IDMap(Array(0..<users).shuffled(using: &generator))
@@ -33,7 +47,7 @@ struct FixedModel<Scalar: BLASScalar>: FactorModel {
 }
 
 /// Random training interactions over a model's ids: each user gets `perUser` distinct items.
-func randomTraining<Scalar>(
+public func randomTraining<Scalar>(
     for model: FixedModel<Scalar>, perUser: Int, seed: UInt64
 ) throws -> Interactions<Int, Int> {
     var generator = SplitMix64(seed: seed)
@@ -48,7 +62,7 @@ func randomTraining<Scalar>(
 
 /// The reference ranking: every eligible item scored one by one, then a full stable sort
 /// by descending score and ascending item id.
-func referenceRanking<Scalar>(
+public func referenceRanking<Scalar>(
     _ model: FixedModel<Scalar>, user: Int, excluding: Set<Int>, candidates: Set<Int>? = nil, count: Int
 ) -> [Int] {
     let u = model.userIDs.index(of: user)!

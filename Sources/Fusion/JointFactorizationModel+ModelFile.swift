@@ -1,5 +1,5 @@
 import Factorization
-import Fusion
+import Persistence
 import LinearAlgebra
 
 extension JointFactorizationModel: PersistableModel
@@ -13,7 +13,7 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
     /// for explicit fits `user-biases` and `item-biases`.
     public func modelFileBytes() -> [UInt8] {
         let width = MemoryLayout<Scalar>.size
-        var meta = _Sections.commonMetadata(
+        var meta = _FactorModelSections.commonMetadata(
             kind: Self.modelKind, scalar: Scalar.self, userIDs: userIDs, itemIDs: itemIDs, factorCount: factorCount)
         meta.set("global-bias", Double(globalBias))
         meta.set("user-biases", userBiases != nil)
@@ -38,8 +38,8 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         meta.set("config.initial-scale", c.initialScale)
         var sections: [(name: String, payload: [UInt8])] = [
             ("meta", meta.bytes),
-            ("user-ids", _Sections.encodeIDs(userIDs)),
-            ("item-ids", _Sections.encodeIDs(itemIDs)),
+            ("user-ids", _FactorModelSections.encodeIDs(userIDs)),
+            ("item-ids", _FactorModelSections.encodeIDs(itemIDs)),
             ("user-factors", _Sections.encodeMatrix(userFactors, width: width)),
             ("item-factors", _Sections.encodeMatrix(itemFactors, width: width)),
             ("user-side", Self.encode(userSide, width: width)),
@@ -52,13 +52,13 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
 
     /// Reads a joint factorization model; see ``PersistableModel/init(modelFileBytes:)``.
     public init(modelFileBytes bytes: [UInt8]) throws(ModelFileError) {
-        let (sections, meta, width, users, items, k) = try _Sections.open(bytes, kind: Self.modelKind)
+        let (sections, meta, width, users, items, k) = try _FactorModelSections.open(bytes, kind: Self.modelKind)
         let configuration = try Self.configuration(meta)
         guard configuration.factorCount == k else {
             throw .invalidSection(section: "meta", reason: "config.factor-count \(configuration.factorCount), factors \(k)")
         }
-        let userIDs: IDMap<UserID> = try _Sections.decodeIDs(sections, "user-ids", count: users)
-        let itemIDs: IDMap<ItemID> = try _Sections.decodeIDs(sections, "item-ids", count: items)
+        let userIDs: IDMap<UserID> = try _FactorModelSections.decodeIDs(sections, "user-ids", count: users)
+        let itemIDs: IDMap<ItemID> = try _FactorModelSections.decodeIDs(sections, "item-ids", count: items)
         let userFactors: Matrix<Scalar> = try _Sections.decodeMatrix(sections, "user-factors", rows: users, columns: k, width: width)
         let itemFactors: Matrix<Scalar> = try _Sections.decodeMatrix(sections, "item-factors", rows: items, columns: k, width: width)
         let userSide = try Self.decodeSide(sections, "user-side", width: width, factorCount: k)
@@ -176,4 +176,9 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
             throw reader.fail(error.description)
         }
     }
+}
+
+extension ModelFile.ModelKind {
+    /// A `JointFactorizationModel`.
+    public static let jointFactorization = Self(rawValue: "joint-factorization")
 }

@@ -32,10 +32,10 @@ package enum _RandomFactors {
                 // 1 − U lies in (0, 1], so the logarithm is finite.
                 let u1 = 1 - Double(generator.next() >> 11) * 0x1p-53
                 let u2 = Double(generator.next() >> 11) * 0x1p-53
-                let radius = (-2 * _logarithm(u1)).squareRoot() * standardDeviation
+                let radius = (-2 * _log(u1)).squareRoot() * standardDeviation
                 let angle = 2 * Double.pi * u2
-                buffer[index] = Scalar(radius * _cosine(angle))
-                if index + 1 < buffer.count { buffer[index + 1] = Scalar(radius * _sine(angle)) }
+                buffer[index] = Scalar(radius * _cos(angle))
+                if index + 1 < buffer.count { buffer[index + 1] = Scalar(radius * _sin(angle)) }
                 index += 2
             }
         }

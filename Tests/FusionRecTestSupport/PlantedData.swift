@@ -2,10 +2,10 @@ import Factorization
 import LinearAlgebra
 
 /// Seeded synthetic data with known structure for the factorisation tests.
-enum PlantedData {
+public enum PlantedData {
     /// Ratings R = μ + bᵤ + cᵢ + uᵤᵀvᵢ from random factors of the given rank, observed on
     /// a random `density` share of the pairs (every user and item keeps at least one).
-    static func lowRankRatings(
+    public static func lowRankRatings(
         users: Int, items: Int, rank: Int, density: Double, seed: UInt64, biases: Bool = true
     ) throws -> (data: Interactions<Int, Int>, truth: (Int, Int) -> Double) {
         var generator = SplitMix64(seed: seed)
@@ -32,7 +32,7 @@ enum PlantedData {
     /// Implicit interactions with planted clusters: users and items each belong to one of
     /// `clusters` groups, and a user interacts with an item of their own group with
     /// probability `inside`, of another group with probability `outside`.
-    static func clusteredImplicit(
+    public static func clusteredImplicit(
         users: Int, items: Int, clusters: Int, inside: Double, outside: Double, seed: UInt64
     ) throws -> Interactions<Int, Int> {
         var generator = SplitMix64(seed: seed)
@@ -49,11 +49,11 @@ enum PlantedData {
     }
 
     /// The largest absolute difference between two matrices of the same shape.
-    static func maximumDifference<S: BLASScalar>(_ a: Matrix<S>, _ b: Matrix<S>) -> Double {
+    public static func maximumDifference<S: BLASScalar>(_ a: Matrix<S>, _ b: Matrix<S>) -> Double {
         precondition(a.shape == b.shape)
         return zip(a.elements, b.elements).map { abs(Double($0) - Double($1)) }.max() ?? 0
     }
 }
 
 /// The scalar types the parameterised tests run over.
-let scalarTypes: [any BLASScalar.Type] = [Float.self, Double.self]
+public let scalarTypes: [any BLASScalar.Type] = [Float.self, Double.self]

@@ -15,8 +15,9 @@ import LinearAlgebra
 ///   vectors by input, so cold-start encoding of a known input costs nothing).
 /// - An empty array gives a `0 × dimension` matrix.
 /// - Rows must be finite. The library validates every batch (row count, dimension,
-///   finiteness) and throws ``FusionError/encoderOutput(encoder:reason:)`` naming the
-///   encoder when a conformance breaks these rules.
+///   finiteness) in ``encodedVectors(for:cache:batchSize:)`` and throws
+///   ``FeatureEncodingError/invalidBatch(encoder:reason:)`` naming the encoder when a
+///   conformance breaks these rules.
 public protocol FeatureEncoder<Input>: Sendable {
     /// The raw input type, such as `String` for text.
     associatedtype Input: Hashable & Sendable
@@ -39,28 +40,3 @@ public protocol FeatureEncoder<Input>: Sendable {
     ///   network request), or `CancellationError` when the calling task is cancelled.
     func encode(_ inputs: [Input]) async throws -> Matrix<Float>
 }
-
-/// An encoder of texts: the language-model side of a text modality.
-///
-/// The built-in conformances are ``HashingTextEncoder`` (TF-IDF weighted, hashed word and
-/// character n-grams) and the `SentenceEncoder` of the `TextEmbedding` module
-/// (all-MiniLM-L6-v2). A host app wraps an LLM embedding service like this:
-///
-/// ```swift
-/// struct EmbeddingService: TextEncoder {
-///     let client: MyEmbeddingClient          // the app's own HTTP client
-///     var dimension: Int { 1536 }
-///     var identifier: String { "my-service/text-embedding-v3" }
-///     func encode(_ inputs: [String]) async throws -> Matrix<Float> {
-///         let vectors: [[Float]] = try await client.embed(inputs)
-///         return try Matrix(rows: vectors)
-///     }
-/// }
-/// ```
-public protocol TextEncoder: FeatureEncoder where Input == String {}
-
-/// An encoder of images given as encoded bytes (PNG, JPEG) or a host-defined reference.
-public protocol ImageEncoder: FeatureEncoder {}
-
-/// An encoder of audio clips given as encoded bytes or a host-defined reference.
-public protocol AudioEncoder: FeatureEncoder {}
