@@ -10,6 +10,9 @@ public enum FactorizationError: Error, Equatable, Sendable, CustomStringConverti
     case nonFiniteValue(record: Int, user: String, item: String, value: Double)
     /// A file that could not be opened or read.
     case cannotReadFile(file: String, reason: String)
+    /// A file that could not be written (a missing folder, no permission, a full disk);
+    /// an existing file at that path is left as it was.
+    case cannotWriteFile(file: String, reason: String)
     /// A file with no header row.
     case emptyFile(file: String)
     /// A required column that the header does not name.
@@ -33,6 +36,8 @@ public enum FactorizationError: Error, Equatable, Sendable, CustomStringConverti
             return "record \(record) (user \(user), item \(item)): value \(value) is not finite"
         case let .cannotReadFile(file, reason):
             return "\(file): cannot read: \(reason)"
+        case let .cannotWriteFile(file, reason):
+            return "\(file): cannot write: \(reason)"
         case let .emptyFile(file):
             return "\(file): empty file, a header row is required"
         case let .missingColumn(file, column, header):

@@ -4,7 +4,7 @@ import LinearAlgebra
 
 extension JointFactorizationModel: PersistableModel
 where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
-    /// ``ModelFile/ModelKind/jointFactorization``.
+    /// `ModelFile.ModelKind.jointFactorization`.
     public static var modelKind: ModelFile.ModelKind { .jointFactorization }
 
     /// The sections `meta` (with the configuration as `config.*` keys), `user-ids`,
@@ -50,7 +50,7 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         return ModelFile.encode(sections)
     }
 
-    /// Reads a joint factorization model; see ``PersistableModel/init(modelFileBytes:)``.
+    /// Reads a joint factorization model; see `PersistableModel.init(modelFileBytes:)`.
     public init(modelFileBytes bytes: [UInt8]) throws(ModelFileError) {
         let (sections, meta, width, users, items, k) = try _FactorModelSections.open(bytes, kind: Self.modelKind)
         let configuration = try Self.configuration(meta)

@@ -175,7 +175,7 @@ public struct BlockNormalization<Scalar: BLASScalar>: Sendable, Hashable {
     /// Validates raw rows (column count, finiteness) and transforms them.
     ///
     /// - Throws: ``FusionError/blockShape(block:reason:)``, ``FusionError/nonFiniteFeature(block:row:column:)``.
-    public func validatedApply(to rows: Matrix<Scalar>, block: String) throws(FusionError) -> Matrix<Scalar> {
+    func validatedApply(to rows: Matrix<Scalar>, block: String) throws(FusionError) -> Matrix<Scalar> {
         guard rows.columnCount == dimension else {
             throw .blockShape(block: block, reason: "\(rows.columnCount) feature columns, the block has \(dimension)")
         }

@@ -33,7 +33,7 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
         /// Add the values.
         case sum
         /// Keep the value that came last in the input.
-        case keepLast
+        case last
     }
 
     /// The number of rows.
@@ -100,7 +100,7 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
             }
         }
         // Counting sort by row keeps input order within a row, so a stable sort by column
-        // then leaves duplicates in input order and `keepLast` can take the last one.
+        // then leaves duplicates in input order and `last` can take the last one.
         var offsets = [Int](repeating: 0, count: rowCount + 1)
         for row in rows { offsets[row + 1] += 1 }
         for i in 0..<rowCount { offsets[i + 1] += offsets[i] }
@@ -127,7 +127,7 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
                 if let last = outColumns.last, outColumns.count > outOffsets[i], last == column {
                     switch duplicates {
                     case .sum: outValues[outValues.count - 1] += values[index]
-                    case .keepLast: outValues[outValues.count - 1] = values[index]
+                    case .last: outValues[outValues.count - 1] = values[index]
                     }
                 } else {
                     outColumns.append(column)

@@ -15,13 +15,14 @@
 ///   - lambda: the trade-off λ in [0, 1].
 ///   - similarity: the similarity of input items `i` and `j` (by input position).
 /// - Returns: input positions in the new order.
-/// - Precondition: `0 ≤ λ ≤ 1`, `count ≥ 0`.
+/// - Throws: ``RankingError/invalidArgument(_:)`` unless `0 ≤ λ ≤ 1` and `count ≥ 0`, as
+///   ``Ranker/diversified(_:count:lambda:)`` does.
 /// - Complexity: O(count · n) similarity evaluations.
 public func maximalMarginalRelevance(
     relevance: [Double], count: Int, lambda: Double, similarity: (Int, Int) -> Double
-) -> [Int] {
-    precondition(lambda >= 0 && lambda <= 1, "MMR trade-off λ must lie in 0...1, got \(lambda)")
-    precondition(count >= 0, "MMR count must be non-negative, got \(count)")
+) throws(RankingError) -> [Int] {
+    guard lambda >= 0, lambda <= 1 else { throw .invalidArgument("MMR trade-off λ must lie in 0...1, got \(lambda)") }
+    guard count >= 0 else { throw .invalidArgument("MMR count must be non-negative, got \(count)") }
     let n = relevance.count
     guard n > 0 else { return [] }
     let low = relevance.min()!, high = relevance.max()!

@@ -13,8 +13,6 @@ extension Ranker {
     public func diversified(
         _ ranking: [RankedItem<ItemID>], count: Int, lambda: Double
     ) throws(RankingError) -> [RankedItem<ItemID>] {
-        guard lambda >= 0, lambda <= 1 else { throw .invalidArgument("MMR trade-off λ must lie in 0...1, got \(lambda)") }
-        guard count >= 0 else { throw .invalidArgument("MMR count must be non-negative, got \(count)") }
         var rows: [Int] = []
         for entry in ranking {
             guard let i = catalogue.index(of: entry.id) else { throw .unknownItem("\(entry.id)") }
@@ -24,7 +22,7 @@ extension Ranker {
         var vectors = Matrix<Scalar>(rowCount: rows.count, columnCount: k)
         for (position, row) in rows.enumerated() { itemFactors.withRow(row) { vectors.setRow(position, to: $0) } }
         vectors.normalizeRows()
-        let order = maximalMarginalRelevance(relevance: ranking.map(\.score), count: count, lambda: lambda) { i, j in
+        let order = try maximalMarginalRelevance(relevance: ranking.map(\.score), count: count, lambda: lambda) { i, j in
             vectors.withRow(i) { a in vectors.withRow(j) { b in
                 var sum = 0.0
                 for t in 0..<k { sum += Double(a[t]) * Double(b[t]) }

@@ -12,7 +12,7 @@
 /// 2. Cleaning: U+0000, U+FFFD and every character of category Cc, Cf or Co except
 ///    tab, newline and carriage return are removed; tab, newline, carriage return,
 ///    category Zs, U+2028 and U+2029 become a space.
-/// 3. CJK ideographs (the ranges of ``isCJKIdeograph(_:)``) get spaces around them.
+/// 3. CJK ideographs (the ranges of `isCJKIdeograph(_:)`) get spaces around them.
 /// 4. Canonical decomposition (NFD), removal of category Mn, lower-casing per code point.
 /// 5. Splitting on whitespace, then every punctuation character (ASCII symbols and
 ///    category P*) becomes a word of its own.
@@ -238,7 +238,7 @@ public struct WordPieceTokenizer: Sendable {
     ///
     /// The ranges follow the Hugging Face `tokenizers` implementation, which leaves out
     /// U+2B820–U+2B91F (unlike the original BERT code).
-    public static func isCJKIdeograph(_ value: UInt32) -> Bool {
+    static func isCJKIdeograph(_ value: UInt32) -> Bool {
         switch value {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B81F,
             0x2B920...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:

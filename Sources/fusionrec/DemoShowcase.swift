@@ -16,12 +16,12 @@ struct DemoShowcase {
         let years = table.column(named: "year") ?? []
         let genres = table.column(named: "genres") ?? []
         func label(_ id: String) -> String {
-            guard let row = table.ids.index(of: id) else { return "movie \(id)" }
+            guard let row = table.rowIndex(of: id) else { return "movie \(id)" }
             let title = row < titles.count && !titles[row].isEmpty ? titles[row] : "movie \(id)"
             return row < years.count && !years[row].isEmpty ? "\(title) (\(years[row]))" : title
         }
         func genreSet(_ id: String) -> Set<Substring> {
-            guard let row = table.ids.index(of: id), row < genres.count else { return [] }
+            guard let row = table.rowIndex(of: id), row < genres.count else { return [] }
             return Set(genres[row].split(separator: "|"))
         }
 
@@ -52,11 +52,11 @@ struct DemoShowcase {
         }
 
         var newID = "new-movie"
-        while table.ids.contains(newID) || ranker.catalogue.contains(newID) { newID += "'" }
+        while table.contains(newID) || ranker.catalogue.contains(newID) { newID += "'" }
         let blocks = try await sideInformation.itemBlocks(
             from: table, extraItems: [(id: newID, fields: ["title": newTitle, "genres": newGenres])], as: Double.self)
         let extended = try model.placingItems([newID], from: blocks)
-            .ranker(training: training, additionalItems: table.ids.ids + [newID], itemBlocks: blocks)
+            .ranker(training: training, additionalItems: table.ids + [newID], itemBlocks: blocks)
         let wanted = Set(newGenres.split(separator: "|"))
         print("")
         print("A new movie, \"\(newTitle)\" (\(newGenres)), placed from its title and genres alone")

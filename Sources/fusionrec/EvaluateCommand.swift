@@ -83,13 +83,14 @@ struct EvaluateCommand: AsyncParsableCommand {
                 factorization, feedback: model == .fusion ? .implicit : .explicit
             ).modalityReport(
                 training: trainData, test: testData, k: k, itemBlocks: joint.blocks,
-                additionalItems: itemTable?.ids.ids ?? [], as: scalarType)
+                additionalItems: itemTable?.ids ?? [], as: scalarType)
         }
         switch format {
         case .json:
-            var text = json(report, fitSeconds: fitSeconds, encodingSeconds: encodingSeconds, evaluateSeconds: evaluateSeconds)
-            if let ablation { text = String(text.dropLast()) + ", \"ablation\": " + ablationJSON(ablation) + "}" }
-            print(text)
+            print(try EvaluationSummary(
+                model: model.rawValue, report: report, fitSeconds: fitSeconds, encodingSeconds: encodingSeconds,
+                evaluateSeconds: evaluateSeconds, ablation: ablation
+            ).jsonText())
         case .table:
             print(table(report, fitSeconds: fitSeconds, encodingSeconds: encodingSeconds, evaluateSeconds: evaluateSeconds))
             if let ablation { print(ablationTable(ablation)) }
@@ -103,7 +104,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             for entry in entries {
                 let m = entry.metrics
                 let fields = [
-                    name, csvField(entry.user), "\(m.testItemCount)", "\(m.hits)", "\(m.precision)", "\(m.recall)",
+                    name, entry.user.csvEscaped(), "\(m.testItemCount)", "\(m.hits)", "\(m.precision)", "\(m.recall)",
                     "\(m.ndcg)", "\(m.averagePrecision)", "\(m.hitRate)", "\(m.reciprocalRank)", m.auc.map { "\($0)" } ?? "",
                 ]
                 text += fields.joined(separator: ",") + "\n"
@@ -112,76 +113,17 @@ struct EvaluateCommand: AsyncParsableCommand {
         try writeText(text, to: path)
     }
 
-    /// The change of each metric when a block is removed (ablation − full), warm and cold.
-    private func ablationDeltas(_ report: ModalityReport) -> [(String, [(String, Double)], [(String, Double)]?)] {
-        func deltas(_ ablated: RankingMetrics, _ full: RankingMetrics) -> [(String, Double)] {
-            [
-                ("precision", ablated.precision - full.precision), ("recall", ablated.recall - full.recall),
-                ("ndcg", ablated.ndcg - full.ndcg), ("map", ablated.map - full.map),
-                ("hit_rate", ablated.hitRate - full.hitRate), ("mrr", ablated.mrr - full.mrr),
-                ("auc", ablated.auc - full.auc), ("coverage", ablated.coverage - full.coverage),
-            ]
-        }
-        return report.ablations.map { entry in
-            let cold: [(String, Double)]? = if let c = entry.cold, let f = report.full.cold { deltas(c, f) } else { nil }
-            return (entry.removedBlock ?? "", deltas(entry.warm, report.full.warm), cold)
-        }
-    }
-
-    func ablationJSON(_ report: ModalityReport) -> String {
-        let entries = ablationDeltas(report).map { name, warm, cold in
-            var fields = [("removed", "\"\(name)\""), ("warm", object(warm.map { ($0.0, "\($0.1)") }))]
-            if let cold { fields.append(("cold_items", object(cold.map { ($0.0, "\($0.1)") }))) }
-            return object(fields)
-        }
-        return "[" + entries.joined(separator: ", ") + "]"
-    }
-
     func ablationTable(_ report: ModalityReport) -> String {
         var lines = ["", "change of each metric with a block removed (ablated − full model)"]
-        for (name, warm, cold) in ablationDeltas(report) {
-            let show = { (deltas: [(String, Double)]) in
-                deltas.map { "\($0.0) \(String(format: "%+.4f", $0.1))" }.joined(separator: "  ")
+        for entry in EvaluationSummary.ablations(report) {
+            let show = { (deltas: EvaluationSummary.Deltas) in
+                deltas.values.map { "\($0.key) \(String(format: "%+.4f", $0.delta))" }.joined(separator: "  ")
             }
-            lines.append("without \(name)")
-            lines.append("  warm  " + show(warm))
-            if let cold { lines.append("  cold  " + show(cold)) }
+            lines.append("without \(entry.removed)")
+            lines.append("  warm  " + show(entry.warm))
+            if let cold = entry.coldItems { lines.append("  cold  " + show(cold)) }
         }
         return lines.joined(separator: "\n")
-    }
-
-    private func metricFields(_ metrics: RankingMetrics) -> [(String, String)] {
-        [
-            ("users_evaluated", "\(metrics.usersEvaluated)"), ("precision", "\(metrics.precision)"),
-            ("recall", "\(metrics.recall)"), ("ndcg", "\(metrics.ndcg)"), ("map", "\(metrics.map)"),
-            ("hit_rate", "\(metrics.hitRate)"), ("mrr", "\(metrics.mrr)"), ("auc", "\(metrics.auc)"),
-            ("coverage", "\(metrics.coverage)"),
-        ]
-    }
-
-    private func object(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
-    }
-
-    /// The report as one JSON object; `fit_seconds` includes `encoding_seconds`, the time
-    /// spent encoding the item blocks (fusion models only).
-    func json(
-        _ report: EvaluationReport<String>, fitSeconds: Double, encodingSeconds: Double?, evaluateSeconds: Double
-    ) -> String {
-        var fields: [(String, String)] = [("model", "\"\(model.rawValue)\""), ("k", "\(k)")]
-        fields += metricFields(report.metrics)
-        fields += [("items", "\(report.metrics.items)")]
-        if let rmse = report.rmse, let mae = report.mae { fields += [("rmse", "\(rmse)"), ("mae", "\(mae)")] }
-        fields += [
-            ("skipped_users", "\(report.skippedUsers)"),
-            ("test_items_outside_catalogue", "\(report.testItemsOutsideCatalogue)"),
-            ("fit_seconds", "\(fitSeconds)"), ("evaluate_seconds", "\(evaluateSeconds)"),
-        ]
-        if let encodingSeconds { fields.append(("encoding_seconds", "\(encodingSeconds)")) }
-        if let cold = report.coldItems {
-            fields.append(("cold_items", object(metricFields(cold) + [("items", "\(cold.items)")])))
-        }
-        return object(fields)
     }
 
     func table(
@@ -189,13 +131,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     ) -> String {
         func format(_ value: Double) -> String { String(format: "%.6f", value) }
         func rows(_ metrics: RankingMetrics) -> [(String, String)] {
-            [
-                ("users evaluated", "\(metrics.usersEvaluated)"), ("items ranked", "\(metrics.items)"),
-                ("precision@\(k)", format(metrics.precision)), ("recall@\(k)", format(metrics.recall)),
-                ("NDCG@\(k)", format(metrics.ndcg)), ("MAP@\(k)", format(metrics.map)),
-                ("hit rate@\(k)", format(metrics.hitRate)), ("MRR@\(k)", format(metrics.mrr)),
-                ("AUC", format(metrics.auc)), ("coverage@\(k)", format(metrics.coverage)),
-            ]
+            [("users evaluated", "\(metrics.usersEvaluated)"), ("items ranked", "\(metrics.items)")]
+                + reportedMetrics.map { ($0.label + ($0.atK ? "@\(k)" : ""), format(metrics[keyPath: $0.value])) }
         }
         var lines: [(String, String)] = [("model", model.rawValue)]
         lines += rows(report.metrics)

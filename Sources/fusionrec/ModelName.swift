@@ -37,7 +37,7 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
         joint: (model: JointFactorizationModel<Scalar, String, String>, blocks: [SideInformationBlock<String, Scalar>],
                 encodingSeconds: Double)?
     ) {
-        let additionalItems = table?.ids.ids ?? []
+        let additionalItems = table?.ids ?? []
         switch self {
         case .popularity:
             let model = try await persistence.model { Popularity<Scalar, String, String>(fitting: train) }
@@ -84,17 +84,11 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }
 
-/// A field quoted for CSV when it holds a comma, a quote or a line break.
-func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}
-
 /// Writes `text` to `path`, with an error that names the file.
 func writeText(_ text: String, to path: String) throws {
     do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
-        throw RankingError.invalidArgument("\(path): cannot write: \(error.localizedDescription)")
+        throw FactorizationError.cannotWriteFile(file: path, reason: error.localizedDescription)
     }
 }

@@ -59,8 +59,8 @@ struct RecommendCommand: AsyncParsableCommand {
         let userIDs: [String]
         if let users {
             let header = try AttributeTable<String>(csvPath: users).columnNames
-            let column = ["userId", "user_id", "user", "userID"].first { header.contains($0) }
-            userIDs = try AttributeTable<String>(csvPath: users, idColumn: column).ids.ids
+            let column = InteractionColumns.userCandidates.first { header.contains($0) }
+            userIDs = try AttributeTable<String>(csvPath: users, idColumn: column).ids
             for user in userIDs where ranker.users.index(of: user) == nil {
                 throw RankingError.invalidArgument("\(users): user \(user) has no training interactions")
             }
@@ -71,7 +71,7 @@ struct RecommendCommand: AsyncParsableCommand {
         var text = "user,item,rank,score\n"
         for (user, ranking) in zip(userIDs, rankings) {
             for (offset, entry) in ranking.enumerated() {
-                text += "\(csvField(user)),\(csvField(entry.id)),\(offset + 1),\(entry.score)\n"
+                text += "\(user.csvEscaped()),\(entry.id.csvEscaped()),\(offset + 1),\(entry.score)\n"
             }
         }
         try writeText(text, to: output)

@@ -103,7 +103,7 @@ struct SideInformationOptions: ParsableArguments {
         from table: AttributeTable<String>, extraItems: [(id: String, fields: [String: String])] = [],
         as scalarType: Scalar.Type = Scalar.self
     ) async throws -> [SideInformationBlock<String, Scalar>] {
-        let ids = table.ids.ids + extraItems.map(\.id)
+        let ids = table.ids + extraItems.map(\.id)
         func extra(_ name: String) -> [String] { extraItems.map { $0.fields[name] ?? "" } }
         var weights: [String: Double] = [:]
         for entry in blockWeights {
@@ -190,7 +190,7 @@ struct SideInformationOptions: ParsableArguments {
 
     /// The column's values as numbers; empty cells are missing, anything else unparsable is an error.
     private func numbers(_ name: String, of table: AttributeTable<String>) throws -> [Double?] {
-        try numbers(column(name, of: table), column: name, ids: table.ids.ids)
+        try numbers(column(name, of: table), column: name, ids: table.ids)
     }
 
     /// `texts` (the fields of `column` for `ids`) as numbers.

@@ -81,7 +81,7 @@ struct GuideExamplesTests {
         // BEGIN Docs/Fusion.md
         let train = try Interactions<String, String>(csvPath: "Data/ml-latest-small/splits/ml-small_coldi10_train.csv")
         let movies = try AttributeTable<String>(csvPath: "Data/ml-latest-small/movies.csv")
-        let ids = movies.ids.ids
+        let ids = movies.ids
         let titles = movies.column(named: "title")!, genres = movies.column(named: "genres")!
         let years = movies.column(named: "year")!.map { Double($0) }
 

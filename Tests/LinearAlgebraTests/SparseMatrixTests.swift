@@ -20,7 +20,7 @@ struct SparseMatrixTests {
             #expect(summed.values == [0, 2, 3, 5])
             #expect(summed.nonZeroCount == 4)
             #expect(summed.nonZeroCount(inRow: 1) == 0)
-            let last = try SparseMatrix<T>(rowCount: 4, columnCount: 5, triplets: triplets, duplicates: .keepLast)
+            let last = try SparseMatrix<T>(rowCount: 4, columnCount: 5, triplets: triplets, duplicates: .last)
             #expect(last.values == [0, 2, 3, 4])
             #expect(last[2, 3] == 4 && last[2, 1] == 0 && last[3, 4] == 0)
             let empty = try SparseMatrix<T>(rowCount: 0, columnCount: 0, triplets: [])

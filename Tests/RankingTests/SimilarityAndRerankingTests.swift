@@ -47,10 +47,16 @@ struct SimilarityAndRerankingTests {
         #expect(diverse.map(\.id) == [1, 3, 2])
         #expect(try ranker.diversified(ranking, count: 1, lambda: 0.5).map(\.id) == [1])
         #expect(throws: RankingError.self) { try ranker.diversified(ranking, count: 2, lambda: 2) }
-        let order = maximalMarginalRelevance(relevance: [1, 1, 0], count: 3, lambda: 0.3) { i, j in
+        let order = try maximalMarginalRelevance(relevance: [1, 1, 0], count: 3, lambda: 0.3) { i, j in
             (i < 2 && j < 2) ? 1 : 0
         }
         #expect(order == [0, 2, 1])
+        #expect(throws: RankingError.invalidArgument("MMR trade-off λ must lie in 0...1, got -0.1")) {
+            try maximalMarginalRelevance(relevance: [1], count: 1, lambda: -0.1) { _, _ in 0 }
+        }
+        #expect(throws: RankingError.invalidArgument("MMR count must be non-negative, got -1")) {
+            try maximalMarginalRelevance(relevance: [1], count: -1, lambda: 0.5) { _, _ in 0 }
+        }
     }
 
     @Test("blending: weights decide between two models; one model alone ranks as itself")

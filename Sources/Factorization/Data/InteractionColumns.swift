@@ -25,7 +25,7 @@ public struct InteractionColumns: Sendable, Hashable {
     /// Detect every column from the header.
     public static var automatic: InteractionColumns { InteractionColumns() }
 
-    static let userCandidates = ["userId", "user_id", "user", "userID"]
+    package static let userCandidates = ["userId", "user_id", "user", "userID"]
     static let itemCandidates = ["movieId", "itemId", "item_id", "item", "movie_id", "itemID"]
     static let valueCandidates = ["rating", "value", "weight", "count", "score"]
     static let timestampCandidates = ["timestamp", "time", "ts"]

@@ -106,7 +106,7 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
     /// - Parameters:
     ///   - path: the file to write.
     ///   - header: the names of the user, item, value and time stamp columns.
-    /// - Throws: ``FactorizationError/cannotReadFile(file:reason:)`` when the file cannot be written.
+    /// - Throws: ``FactorizationError/cannotWriteFile(file:reason:)``.
     public func writeCSV(
         path: String, header: (user: String, item: String, value: String, timestamp: String)
             = ("userId", "itemId", "rating", "timestamp")

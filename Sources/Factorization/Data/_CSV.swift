@@ -10,7 +10,7 @@ package func _writeFile(_ path: String, _ text: String) throws(FactorizationErro
     do {
         try _writeWholeFileAtomically(path, Array(text.utf8))
     } catch {
-        throw .cannotReadFile(file: error.path, reason: "cannot write: " + error.reason)
+        throw .cannotWriteFile(file: error.path, reason: error.reason)
     }
 }
 

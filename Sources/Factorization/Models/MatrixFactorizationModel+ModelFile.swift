@@ -3,7 +3,7 @@ import LinearAlgebra
 
 extension MatrixFactorizationModel: PersistableModel
 where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
-    /// ``ModelFile/ModelKind/matrixFactorization``.
+    /// `ModelFile.ModelKind.matrixFactorization`.
     public static var modelKind: ModelFile.ModelKind { .matrixFactorization }
 
     /// The sections `meta`, `user-ids`, `item-ids`, `user-factors`, `item-factors` and,
@@ -40,7 +40,7 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         return ModelFile.encode(sections)
     }
 
-    /// Reads a matrix factorization model; see ``PersistableModel/init(modelFileBytes:)``.
+    /// Reads a matrix factorization model; see `PersistableModel.init(modelFileBytes:)`.
     public init(modelFileBytes bytes: [UInt8]) throws(ModelFileError) {
         let (sections, meta, width, users, items, k) = try _FactorModelSections.open(bytes, kind: Self.modelKind)
         let userIDs: IDMap<UserID> = try _FactorModelSections.decodeIDs(sections, "user-ids", count: users)

@@ -2,7 +2,7 @@ import Persistence
 import LinearAlgebra
 
 extension Popularity: PersistableModel where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
-    /// ``ModelFile/ModelKind/popularity``.
+    /// `ModelFile.ModelKind.popularity`.
     public static var modelKind: ModelFile.ModelKind { .popularity }
 
     /// The sections `meta`, `user-ids`, `item-ids` and `item-counts` (the `items × 1`
@@ -18,7 +18,7 @@ extension Popularity: PersistableModel where UserID: LosslessStringConvertible, 
         ])
     }
 
-    /// Reads a popularity model; see ``PersistableModel/init(modelFileBytes:)``.
+    /// Reads a popularity model; see `PersistableModel.init(modelFileBytes:)`.
     public init(modelFileBytes bytes: [UInt8]) throws(ModelFileError) {
         let (sections, _, width, users, items, k) = try _FactorModelSections.open(bytes, kind: Self.modelKind)
         guard k == 1 else { throw .invalidSection(section: "meta", reason: "a popularity model has 1 factor, not \(k)") }
