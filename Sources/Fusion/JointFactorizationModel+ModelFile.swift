@@ -13,12 +13,13 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
     /// for explicit fits `user-biases` and `item-biases`.
     public func modelFileBytes() -> [UInt8] {
         let width = MemoryLayout<Scalar>.size
-        var meta = _FactorModelSections.commonMetadata(
-            kind: Self.modelKind, scalar: Scalar.self, userIDs: userIDs, itemIDs: itemIDs, factorCount: factorCount)
-        meta.set("global-bias", Double(globalBias))
-        meta.set("user-biases", userBiases != nil)
-        meta.set("item-biases", itemBiases != nil)
-        let c = configuration
+        let sides = [("user-side", Self.encode(userSide, width: width)), ("item-side", Self.encode(itemSide, width: width))]
+        return _FactorModelSections.encode(self, kind: Self.modelKind, extraSections: sides) { meta in
+            Self.write(configuration, to: &meta)
+        }
+    }
+
+    private static func write(_ c: JointFactorization.Configuration, to meta: inout _Metadata) {
         meta.set("config.feedback", c.feedback.rawValue)
         meta.set("config.bias-regularization", c.biasRegularization.map { "\($0)" } ?? "none")
         meta.set("config.factor-count", c.factorCount)
@@ -36,42 +37,24 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         meta.set("config.offset-regularization", c.offsetRegularization.map { "\($0)" } ?? "none")
         meta.set("config.seed", c.seed)
         meta.set("config.initial-scale", c.initialScale)
-        var sections: [(name: String, payload: [UInt8])] = [
-            ("meta", meta.bytes),
-            ("user-ids", _FactorModelSections.encodeIDs(userIDs)),
-            ("item-ids", _FactorModelSections.encodeIDs(itemIDs)),
-            ("user-factors", _Sections.encodeMatrix(userFactors, width: width)),
-            ("item-factors", _Sections.encodeMatrix(itemFactors, width: width)),
-            ("user-side", Self.encode(userSide, width: width)),
-            ("item-side", Self.encode(itemSide, width: width)),
-        ]
-        if let userBiases { sections.append(("user-biases", _Sections.encodeVector(userBiases, width: width))) }
-        if let itemBiases { sections.append(("item-biases", _Sections.encodeVector(itemBiases, width: width))) }
-        return ModelFile.encode(sections)
     }
 
     /// Reads a joint factorization model; see `PersistableModel.init(modelFileBytes:)`.
     public init(modelFileBytes bytes: [UInt8]) throws(ModelFileError) {
-        let (sections, meta, width, users, items, k) = try _FactorModelSections.open(bytes, kind: Self.modelKind)
-        let configuration = try Self.configuration(meta)
+        let file: _FactorModelSections.Decoded<Scalar, UserID, ItemID> =
+            try _FactorModelSections.decode(bytes, kind: Self.modelKind)
+        let k = file.userFactors.columnCount
+        let configuration = try Self.configuration(file.meta)
         guard configuration.factorCount == k else {
             throw .invalidSection(section: "meta", reason: "config.factor-count \(configuration.factorCount), factors \(k)")
         }
-        let userIDs: IDMap<UserID> = try _FactorModelSections.decodeIDs(sections, "user-ids", count: users)
-        let itemIDs: IDMap<ItemID> = try _FactorModelSections.decodeIDs(sections, "item-ids", count: items)
-        let userFactors: Matrix<Scalar> = try _Sections.decodeMatrix(sections, "user-factors", rows: users, columns: k, width: width)
-        let itemFactors: Matrix<Scalar> = try _Sections.decodeMatrix(sections, "item-factors", rows: items, columns: k, width: width)
-        let userSide = try Self.decodeSide(sections, "user-side", width: width, factorCount: k)
-        let itemSide = try Self.decodeSide(sections, "item-side", width: width, factorCount: k)
-        let userBiases: [Scalar]? = try _Sections.decodeBiases(
-            sections, "user-biases", present: meta.boolean("user-biases"), count: users, width: width)
-        let itemBiases: [Scalar]? = try _Sections.decodeBiases(
-            sections, "item-biases", present: meta.boolean("item-biases"), count: items, width: width)
-        let globalBias = Scalar(try meta.number("global-bias"))
+        let userSide = try Self.decodeSide(file.sections, "user-side", width: file.width, factorCount: k)
+        let itemSide = try Self.decodeSide(file.sections, "item-side", width: file.width, factorCount: k)
         do {
-            self = try .restored(userIDs: userIDs, itemIDs: itemIDs, userFactors: userFactors, itemFactors: itemFactors,
-                                 globalBias: globalBias, userBiases: userBiases, itemBiases: itemBiases,
-                                 configuration: configuration, userSide: userSide, itemSide: itemSide)
+            self = try .restored(userIDs: file.userIDs, itemIDs: file.itemIDs, userFactors: file.userFactors,
+                                 itemFactors: file.itemFactors, globalBias: file.globalBias, userBiases: file.userBiases,
+                                 itemBiases: file.itemBiases, configuration: configuration, userSide: userSide,
+                                 itemSide: itemSide)
         } catch {
             throw .invalidSection(section: "meta", reason: error.description)
         }

@@ -52,4 +52,66 @@ package enum _FactorModelSections {
         try reader.finish()
         return map
     }
+
+    /// A factor model's file: the common metadata plus `global-bias`, `user-biases` and
+    /// `item-biases`, then what `metadata` adds; the sections `meta`, `user-ids`, `item-ids`,
+    /// `user-factors`, `item-factors`, then `extraSections`, then `user-biases` and
+    /// `item-biases` when the model has them.
+    package static func encode<Model: FactorModel>(
+        _ model: Model, kind: ModelFile.ModelKind, extraSections: [(name: String, payload: [UInt8])] = [],
+        metadata: (inout _Metadata) -> Void = { _ in }
+    ) -> [UInt8] {
+        let width = MemoryLayout<Model.Scalar>.size
+        var meta = commonMetadata(kind: kind, scalar: Model.Scalar.self, userIDs: model.userIDs, itemIDs: model.itemIDs,
+                                  factorCount: model.factorCount)
+        meta.set("global-bias", Double(model.globalBias))
+        meta.set("user-biases", model.userBiases != nil)
+        meta.set("item-biases", model.itemBiases != nil)
+        metadata(&meta)
+        var sections: [(name: String, payload: [UInt8])] = [
+            ("meta", meta.bytes),
+            ("user-ids", encodeIDs(model.userIDs)),
+            ("item-ids", encodeIDs(model.itemIDs)),
+            ("user-factors", _Sections.encodeMatrix(model.userFactors, width: width)),
+            ("item-factors", _Sections.encodeMatrix(model.itemFactors, width: width)),
+        ]
+        sections += extraSections
+        if let biases = model.userBiases { sections.append(("user-biases", _Sections.encodeVector(biases, width: width))) }
+        if let biases = model.itemBiases { sections.append(("item-biases", _Sections.encodeVector(biases, width: width))) }
+        return ModelFile.encode(sections)
+    }
+
+    /// The parts every factor model's file holds, validated: ids, factors and biases, with
+    /// the file's sections, metadata and scalar width for the model's own keys.
+    package struct Decoded<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hashable & Sendable> {
+        package var sections: [String: ArraySlice<UInt8>]
+        package var meta: _Metadata
+        package var width: Int
+        package var userIDs: IDMap<UserID>
+        package var itemIDs: IDMap<ItemID>
+        package var userFactors: Matrix<Scalar>
+        package var itemFactors: Matrix<Scalar>
+        package var globalBias: Scalar
+        package var userBiases: [Scalar]?
+        package var itemBiases: [Scalar]?
+    }
+
+    /// Reads the parts written by ``encode(_:kind:extraSections:metadata:)`` from a file of `kind`.
+    package static func decode<Scalar: BLASScalar, UserID: LosslessStringConvertible & Hashable & Sendable,
+                               ItemID: LosslessStringConvertible & Hashable & Sendable>(
+        _ bytes: [UInt8], kind: ModelFile.ModelKind
+    ) throws(ModelFileError) -> Decoded<Scalar, UserID, ItemID> {
+        let (sections, meta, width, users, items, k) = try open(bytes, kind: kind)
+        return Decoded(
+            sections: sections, meta: meta, width: width,
+            userIDs: try decodeIDs(sections, "user-ids", count: users),
+            itemIDs: try decodeIDs(sections, "item-ids", count: items),
+            userFactors: try _Sections.decodeMatrix(sections, "user-factors", rows: users, columns: k, width: width),
+            itemFactors: try _Sections.decodeMatrix(sections, "item-factors", rows: items, columns: k, width: width),
+            globalBias: Scalar(try meta.number("global-bias")),
+            userBiases: try _Sections.decodeBiases(
+                sections, "user-biases", present: meta.boolean("user-biases"), count: users, width: width),
+            itemBiases: try _Sections.decodeBiases(
+                sections, "item-biases", present: meta.boolean("item-biases"), count: items, width: width))
+    }
 }
