@@ -1,21 +1,6 @@
 import Factorization
 import LinearAlgebra
 
-/// What a trained joint model keeps of one block: enough to encode and place new rows.
-public struct BlockSummary<Scalar: BLASScalar>: Sendable, Hashable {
-    /// The block's name.
-    public let name: String
-    /// Its weight wⱼ.
-    public let weight: Scalar
-    /// The preprocessing fitted on its rows, replayed on new rows.
-    public let normalization: BlockNormalization<Scalar>
-    /// The encoder that produced its features, if any.
-    public let encoderIdentifier: String?
-
-    /// The number of feature columns.
-    public var dimension: Int { normalization.dimension }
-}
-
 /// The trained side-information part of one side (users or items) of a joint model:
 /// the blocks and their loadings, and the row update that places a new user or item
 /// from its side information.
