@@ -23,6 +23,11 @@ import LinearAlgebra
 /// let coldFactors = try model.itemFactors(for: newMovieIDs, from: [titles, genres, decades])
 /// ```
 ///
+/// The interaction part of each row update is Factorization's implicit or explicit
+/// half-step (`Internals/_ImplicitHalfStep.swift`, `Internals/_ExplicitHalfStep.swift`);
+/// the side-information terms and loadings are in `_SideTerms.swift` and
+/// `_FeatureDesign.swift`.
+///
 /// [Singh 2008]: https://doi.org/10.1145/1401890.1401969
 /// [Agarwal 2009]: https://doi.org/10.1145/1557019.1557029
 public struct JointFactorization: Sendable {

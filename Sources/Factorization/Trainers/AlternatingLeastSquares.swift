@@ -18,6 +18,9 @@ import LinearAlgebra
 ///     .fit(ratings, as: Float.self)
 /// ```
 ///
+/// The row update (factors and bias solved together) is `_explicitHalfStep` in
+/// `Internals/_ExplicitHalfStep.swift`.
+///
 /// [Zhou 2008]: https://doi.org/10.1007/978-3-540-68880-8_32
 /// [Koren 2009]: https://doi.org/10.1109/MC.2009.263
 public struct AlternatingLeastSquares: Sendable {

@@ -19,6 +19,9 @@ import LinearAlgebra
 ///     .fit(interactions, as: Float.self)
 /// ```
 ///
+/// The row updates (Cholesky with the Woodbury shortcut, and conjugate gradient) are
+/// `_implicitHalfStep` in `Internals/_ImplicitHalfStep.swift`.
+///
 /// [Hu 2008]: https://doi.org/10.1109/ICDM.2008.22
 /// [Takács 2011]: https://doi.org/10.1145/2043932.2043987
 public struct ImplicitAlternatingLeastSquares: Sendable {
