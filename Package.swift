@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "FusionRecTestSupport"]),
         .testTarget(name: "FactorizationTests", dependencies: ["Factorization", "FusionRecTestSupport"]),
         .testTarget(name: "RankingTests", dependencies: ["Ranking", "FusionRecTestSupport"]),
-        .testTarget(name: "FusionTests", dependencies: ["Fusion", "FeatureEncoding", "FusionRecTestSupport"]),
+        .testTarget(name: "FusionTests", dependencies: ["Fusion", "FeatureEncoding", "Persistence", "FusionRecTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "FusionRecTestSupport"]),
         .testTarget(
             name: "TextEmbeddingTests",

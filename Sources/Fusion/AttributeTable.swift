@@ -50,27 +50,54 @@ public struct AttributeTable<ID: Hashable & Sendable & LosslessStringConvertible
     public init(csvPath path: String, idColumn: String? = nil, badRecords: BadRecordPolicy = .fail)
         throws(FactorizationError)
     {
-        try self.init(_CSVFile(path: path), idColumn: idColumn, badRecords: badRecords)
+        let file = try _CSVFile(path: path)
+        let idIndex = try idColumn.map { name throws(FactorizationError) in try file.requireColumn(name) } ?? 0
+        try self.init(source: path, header: file.header, rows: file.rows.map { ($0.line, $0.fields) }, idIndex: idIndex,
+                      badRecords: badRecords)
     }
 
-    init(_ file: _CSVFile, idColumn: String?, badRecords: BadRecordPolicy) throws(FactorizationError) {
-        let idIndex = try idColumn.map { name throws(FactorizationError) in try file.requireColumn(name) } ?? 0
+    /// A table of in-memory rows, such as the attributes of new items a service receives:
+    /// `rows[r]` holds one field per column of `columnNames`. Errors name the row as line
+    /// `r + 2` of `(rows)` (line 1 is the header), as a file's would.
+    ///
+    /// - Throws: ``FactorizationError/missingColumn(file:column:header:)`` for an unknown id
+    ///   column, ``FactorizationError/malformedLine(file:line:reason:)`` for a row of the
+    ///   wrong length, ``FactorizationError/invalidField(file:line:column:reason:)`` for an
+    ///   id that does not parse or repeats.
+    public init(columnNames: [String], rows: [[String]], idColumn: String? = nil) throws(FactorizationError) {
+        var idIndex = 0
+        if let idColumn {
+            guard let index = columnNames.firstIndex(of: idColumn) else {
+                throw .missingColumn(file: "(rows)", column: idColumn, header: columnNames)
+            }
+            idIndex = index
+        }
+        guard !columnNames.isEmpty else { throw .emptyFile(file: "(rows)") }
+        try self.init(source: "(rows)", header: columnNames, rows: rows.enumerated().map { ($0.offset + 2, $0.element) },
+                      idIndex: idIndex, badRecords: .fail)
+    }
+
+    private init(
+        source: String, header: [String], rows: [(line: Int, fields: [String])], idIndex: Int, badRecords: BadRecordPolicy
+    ) throws(FactorizationError) {
         var ids = IDMap<ID>()
         var values: [[String]] = []
-        for row in file.rows {
+        for row in rows {
             do throws(FactorizationError) {
-                guard row.fields.count == file.header.count else {
+                guard row.fields.count == header.count else {
                     throw .malformedLine(
-                        file: file.path, line: row.line,
-                        reason: "\(row.fields.count) fields, the header has \(file.header.count)")
+                        file: source, line: row.line, reason: "\(row.fields.count) fields, the header has \(header.count)")
                 }
                 let text = row.fields[idIndex].trimmingSpaces()
+                guard !text.isEmpty else {
+                    throw .invalidField(file: source, line: row.line, column: header[idIndex], reason: "empty id")
+                }
                 guard let id = ID(text) else {
-                    throw .invalidField(file: file.path, line: row.line, column: file.header[idIndex],
+                    throw .invalidField(file: source, line: row.line, column: header[idIndex],
                                         reason: "cannot parse id \"\(text)\"")
                 }
                 guard !ids.contains(id) else {
-                    throw .invalidField(file: file.path, line: row.line, column: file.header[idIndex],
+                    throw .invalidField(file: source, line: row.line, column: header[idIndex],
                                         reason: "id \(text) repeats an earlier row")
                 }
                 ids.append(id)
@@ -79,8 +106,8 @@ public struct AttributeTable<ID: Hashable & Sendable & LosslessStringConvertible
                 guard badRecords == .skip else { throw error }
             }
         }
-        self.columnNames = file.header
-        self.idColumn = file.header[idIndex]
+        self.columnNames = header
+        self.idColumn = header[idIndex]
         self.idMap = ids
         self.values = values
     }

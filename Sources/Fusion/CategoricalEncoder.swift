@@ -26,6 +26,27 @@ public struct CategoricalEncoder: TextEncoder {
         columnOf = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
     }
 
+    /// An encoder with a vocabulary read back (from a model file, for example): column `j`
+    /// is `categories[j]`.
+    ///
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for an empty or
+    ///   repeated category, or more than `FeaturePipeline.maximumDimension` of them.
+    public init(categories: [String], separator: Character = "|") throws(FusionError) {
+        guard categories.count <= FeaturePipeline.maximumDimension else {
+            throw .invalidParameter(name: "categories", value: "\(categories.count)",
+                                    reason: "at most \(FeaturePipeline.maximumDimension) are supported")
+        }
+        var columnOf: [String: Int] = [:]
+        for (column, category) in categories.enumerated() {
+            guard !category.isEmpty, columnOf.updateValue(column, forKey: category) == nil else {
+                throw .invalidParameter(name: "category \(column)", value: "\"\(category)\"", reason: "empty or repeated")
+            }
+        }
+        self.categories = categories
+        self.separator = separator
+        self.columnOf = columnOf
+    }
+
     /// The number of categories.
     public var dimension: Int { categories.count }
 

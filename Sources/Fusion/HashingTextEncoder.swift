@@ -65,6 +65,33 @@ public struct HashingTextEncoder: TextEncoder {
         inverseDocumentFrequencies = documentFrequency.map { _logf((1 + n) / (1 + Float($0))) + 1 }
     }
 
+    /// An encoder with fitted state read back (from a model file, for example).
+    ///
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for a dimension outside
+    ///   `1...FeaturePipeline.maximumDimension`, n-gram lengths below 1, or frequencies that
+    ///   are not `dimension` finite positive values.
+    public init(
+        dimension: Int, wordNGrams: ClosedRange<Int>, characterNGrams: ClosedRange<Int>?, inverseDocumentFrequencies: [Float]
+    ) throws(FusionError) {
+        guard (1...FeaturePipeline.maximumDimension).contains(dimension) else {
+            throw .invalidParameter(name: "hashing dimension", value: "\(dimension)",
+                                    reason: "must be in 1...\(FeaturePipeline.maximumDimension)")
+        }
+        guard wordNGrams.lowerBound >= 1, (characterNGrams?.lowerBound ?? 1) >= 1 else {
+            throw .invalidParameter(name: "n-gram lengths", value: "\(wordNGrams), \(String(describing: characterNGrams))",
+                                    reason: "must start at 1 or more")
+        }
+        guard inverseDocumentFrequencies.count == dimension, inverseDocumentFrequencies.allSatisfy({ $0.isFinite && $0 > 0 })
+        else {
+            throw .invalidParameter(name: "inverse document frequencies", value: "\(inverseDocumentFrequencies.count) values",
+                                    reason: "must be \(dimension) finite positive values")
+        }
+        self.dimension = dimension
+        self.wordNGrams = wordNGrams
+        self.characterNGrams = characterNGrams
+        self.inverseDocumentFrequencies = inverseDocumentFrequencies
+    }
+
     /// A name that changes with the settings and the fitted frequencies.
     public var identifier: String {
         var hasher = _StableHasher(seed: 0)

@@ -54,6 +54,38 @@ public struct NumericEncoder: FeatureEncoder {
         }
     }
 
+    /// An encoder with fitted state read back (from a model file, for example).
+    ///
+    /// - Parameters:
+    ///   - representation: standardised or bucketed (the width is `scale` for buckets).
+    ///   - origin: the mean, or the first bucket's lower edge.
+    ///   - scale: the standard deviation, or the bucket width.
+    ///   - dimension: 1 when standardised, else the number of buckets.
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for values that no
+    ///   fit produces: non-finite or non-positive scales, a bucket width that differs from
+    ///   `scale`, or a dimension outside `1...FeaturePipeline.maximumDimension`.
+    public init(representation: Representation, origin: Double, scale: Double, dimension: Int) throws(FusionError) {
+        guard origin.isFinite, scale.isFinite, scale > 0 else {
+            throw .invalidParameter(name: "numeric state", value: "origin \(origin), scale \(scale)",
+                                    reason: "must be finite with a positive scale")
+        }
+        switch representation {
+        case .standardized:
+            guard dimension == 1 else {
+                throw .invalidParameter(name: "numeric dimension", value: "\(dimension)", reason: "a standardised column has 1")
+            }
+        case .buckets(let width):
+            guard width == scale, (1...FeaturePipeline.maximumDimension).contains(dimension) else {
+                throw .invalidParameter(name: "bucket state", value: "width \(width), scale \(scale), \(dimension) buckets",
+                                        reason: "width must equal scale and the count lie in 1...\(FeaturePipeline.maximumDimension)")
+            }
+        }
+        self.representation = representation
+        self.origin = origin
+        self.scale = scale
+        self.dimension = dimension
+    }
+
     /// A name that changes with the fitted state.
     public var identifier: String {
         switch representation {

@@ -1,0 +1,75 @@
+import Factorization
+import FeatureEncoding
+
+extension FeaturePipeline {
+    /// Fits every block's encoder on the rows of `table`.
+    ///
+    /// Hashing text blocks learn their TF-IDF weights from the column's non-empty cells,
+    /// categorical blocks their vocabulary, numeric blocks their mean and deviation or
+    /// bucket edges (empty cells are missing and left out), crosses the vocabulary of their
+    /// (category, bucket) pairs. A ``TextEncoding/provided(_:)`` block records the
+    /// identifier and dimension of the encoder supplied under its name.
+    ///
+    /// - Parameters:
+    ///   - table: the fitting rows, usually the training catalogue.
+    ///   - encoders: the host's text encoders, by the names the pipeline's blocks use.
+    /// - Throws: the errors of ``validate()``; ``FusionError/invalidColumn(column:reason:)``
+    ///   for a missing column, a column with nothing to fit (all cells empty, no category)
+    ///   or a value that is not a number; ``FusionError/missingEncoder(block:name:)``;
+    ///   ``FusionError/invalidParameter(name:value:reason:)`` for a fitted size above
+    ///   ``maximumDimension``.
+    /// - Complexity: one pass over each column read.
+    public func fitted<ID>(
+        on table: AttributeTable<ID>, encoders hostEncoders: [String: any TextEncoder] = [:]
+    ) throws(FusionError) -> FittedFeaturePipeline {
+        try validate()
+        var fitted: [FittedFeaturePipeline.FittedEncoder] = []
+        for block in blocks {
+            let encoder: FittedFeaturePipeline.FittedEncoder
+            switch block.source {
+            case let .text(column, .hashing(dimension, wordNGrams, characterNGrams)):
+                let texts = try FittedFeaturePipeline.column(column, of: table).filter { !$0.isEmpty }
+                guard !texts.isEmpty else { throw .invalidColumn(column: column, reason: "every cell is empty: no text to fit") }
+                encoder = .hashing(try HashingTextEncoder(
+                    fittingOn: texts, dimension: dimension, wordNGrams: wordNGrams, characterNGrams: characterNGrams))
+            case let .text(column, .provided(name)):
+                guard let host = hostEncoders[name] else { throw .missingEncoder(block: block.name, name: name) }
+                _ = try FittedFeaturePipeline.column(column, of: table)
+                guard (1...Self.maximumDimension).contains(host.dimension) else {
+                    throw .invalidParameter(name: "dimension of encoder '\(name)'", value: "\(host.dimension)",
+                                            reason: "must be in 1...\(Self.maximumDimension)")
+                }
+                encoder = .provided(name: name, identifier: host.identifier, dimension: host.dimension)
+            case let .categorical(column, separator, ignoring):
+                let values = try FittedFeaturePipeline.column(column, of: table)
+                let categorical = CategoricalEncoder(fittingOn: values, separator: separator, ignoring: ignoring)
+                try Self.checkVocabulary(categorical, column: column)
+                encoder = .categorical(categorical)
+            case let .numeric(column, representation):
+                let values = try FittedFeaturePipeline.numbers(column, of: table).compactMap { $0 }
+                guard !values.isEmpty else { throw .invalidColumn(column: column, reason: "every cell is empty: no number to fit") }
+                do {
+                    encoder = .numeric(try NumericEncoder(fittingOn: values, representation: representation))
+                } catch {
+                    throw .invalidColumn(column: column, reason: error.description)
+                }
+            case let .cross(categoryColumn, numericColumn, width, separator):
+                let tokens = try FittedFeaturePipeline.crossTokens(
+                    categoryColumn, numericColumn, width: width, separator: separator, of: table)
+                let categorical = CategoricalEncoder(fittingOn: tokens.compactMap { $0 }, separator: separator)
+                try Self.checkVocabulary(categorical, column: "\(categoryColumn)×\(numericColumn)")
+                encoder = .cross(categorical, width: width)
+            }
+            fitted.append(encoder)
+        }
+        return FittedFeaturePipeline(specification: self, encoders: fitted)
+    }
+
+    private static func checkVocabulary(_ encoder: CategoricalEncoder, column: String) throws(FusionError) {
+        guard encoder.dimension > 0 else { throw .invalidColumn(column: column, reason: "holds no category to fit") }
+        guard encoder.dimension <= maximumDimension else {
+            throw .invalidColumn(column: column,
+                                 reason: "\(encoder.dimension) categories, at most \(maximumDimension) are supported")
+        }
+    }
+}

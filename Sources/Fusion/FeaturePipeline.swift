@@ -1,0 +1,160 @@
+import FeatureEncoding
+
+/// A declarative description of how the raw columns of an attribute table become
+/// side-information blocks: which column, which encoder, what weight and preprocessing.
+///
+/// A pipeline is a plain value. ``fitted(on:encoders:)`` learns every encoder's state from
+/// a table (TF-IDF weights, vocabularies, bucket edges, means and deviations); the
+/// ``FittedFeaturePipeline`` it returns encodes any rows with exactly that state, rows
+/// the fit never saw included, and is saved with the joint model so that a loaded model
+/// places new items and users from their raw attributes.
+///
+/// ```swift
+/// let pipeline = FeaturePipeline([
+///     .text("title"),
+///     .categorical("genres", weight: 0.3),
+///     .numeric("year", .buckets(width: 1)),
+///     .cross("genres", "year", bucketWidth: 10, weight: 0.3),
+/// ])
+/// ```
+public struct FeaturePipeline: Sendable, Hashable {
+    /// The blocks, in the order they are built.
+    public var blocks: [Block]
+
+    /// A pipeline of `blocks`.
+    public init(_ blocks: [Block] = []) {
+        self.blocks = blocks
+    }
+
+    /// The largest dimension a text block may ask for, and the most columns any fitted
+    /// block may have (vocabulary, buckets): 2²⁰. Larger sizes throw instead of allocating.
+    public static let maximumDimension = 1 << 20
+
+    /// The most values (rows × columns) one encoded block may hold: 2³⁰, 4 GiB of `Float`.
+    /// Blocks are dense; a larger one throws before it is allocated.
+    public static let maximumBlockElements = 1 << 30
+
+    /// One block: its name, where its features come from, its weight and preprocessing.
+    public struct Block: Sendable, Hashable {
+        /// The block's name, unique on its side of a model.
+        public var name: String
+        /// The column(s) and the encoding.
+        public var source: Source
+        /// The block's weight in the joint objective.
+        public var weight: Double
+        /// Column and row transformations, fitted on the fitting table's present rows.
+        public var preprocessing: BlockPreprocessing
+
+        /// A block; `name` defaults to the column (or `CATEGORIES×NUMBER` for a cross).
+        public init(name: String? = nil, _ source: Source, weight: Double = 1, preprocessing: BlockPreprocessing = .none) {
+            self.name = name ?? source.defaultName
+            self.source = source
+            self.weight = weight
+            self.preprocessing = preprocessing
+        }
+
+        /// A text column through `encoder`.
+        public static func text(_ column: String, encoder: TextEncoding = .hashing(), weight: Double = 1) -> Block {
+            Block(.text(column: column, encoder: encoder), weight: weight)
+        }
+
+        /// A column of `separator`-separated categories, multi-hot encoded; categories in
+        /// `ignoring` (such as `"(no genres listed)"`) are left out of the vocabulary.
+        public static func categorical(
+            _ column: String, separator: Character = "|", ignoring: Set<String> = [], weight: Double = 1
+        ) -> Block {
+            Block(.categorical(column: column, separator: separator, ignoring: ignoring), weight: weight)
+        }
+
+        /// A numeric column: standardised, or one-hot buckets. Empty cells are missing.
+        public static func numeric(
+            _ column: String, _ representation: NumericEncoder.Representation = .standardized, weight: Double = 1
+        ) -> Block {
+            Block(.numeric(column: column, representation: representation), weight: weight)
+        }
+
+        /// The cross of a category column and a bucketed numeric column: one category per
+        /// (category, bucket) pair, such as a genre in a decade.
+        public static func cross(
+            _ categoryColumn: String, _ numericColumn: String, bucketWidth: Double, separator: Character = "|",
+            weight: Double = 1
+        ) -> Block {
+            Block(.cross(categoryColumn: categoryColumn, numericColumn: numericColumn, bucketWidth: bucketWidth,
+                         separator: separator), weight: weight)
+        }
+    }
+
+    /// Where a block's features come from.
+    public enum Source: Sendable, Hashable {
+        /// A text column through a text encoder.
+        case text(column: String, encoder: TextEncoding)
+        /// A multi-hot column of separated categories.
+        case categorical(column: String, separator: Character, ignoring: Set<String>)
+        /// A numeric column.
+        case numeric(column: String, representation: NumericEncoder.Representation)
+        /// Categories crossed with the buckets of a numeric column.
+        case cross(categoryColumn: String, numericColumn: String, bucketWidth: Double, separator: Character)
+
+        /// The columns the source reads.
+        public var columns: [String] {
+            switch self {
+            case let .text(column, _), let .categorical(column, _, _), let .numeric(column, _): [column]
+            case let .cross(categoryColumn, numericColumn, _, _): [categoryColumn, numericColumn]
+            }
+        }
+
+        var defaultName: String {
+            switch self {
+            case let .text(column, _), let .categorical(column, _, _), let .numeric(column, _): column
+            case let .cross(categoryColumn, numericColumn, _, _): "\(categoryColumn)×\(numericColumn)"
+            }
+        }
+    }
+
+    /// How a text column is encoded.
+    public enum TextEncoding: Sendable, Hashable {
+        /// ``HashingTextEncoder``: TF-IDF weighted, hashed word and character n-grams,
+        /// fitted on the table; its state is saved with the model.
+        case hashing(dimension: Int = 512, wordNGrams: ClosedRange<Int> = 1...2, characterNGrams: ClosedRange<Int>? = 3...5)
+        /// An encoder the host supplies under this name, at fit time and again after
+        /// loading a model (a MiniLM `SentenceEncoder`, a client of an embedding service).
+        /// Its weights are not saved; its ``FeatureEncoder/identifier`` is, and a different
+        /// encoder is refused.
+        case provided(String)
+    }
+
+    /// Checks names, weights and sizes before anything is read or allocated.
+    ///
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` naming the block.
+    public func validate() throws(FusionError) {
+        var names = Set<String>()
+        for block in blocks {
+            guard !block.name.isEmpty else { throw .invalidParameter(name: "block name", value: "\"\"", reason: "must not be empty") }
+            guard names.insert(block.name).inserted else { throw .duplicateBlockName(block.name) }
+            guard block.weight > 0, block.weight.isFinite else {
+                throw .invalidParameter(name: "weight of block '\(block.name)'", value: "\(block.weight)",
+                                        reason: "must be positive and finite")
+            }
+            switch block.source {
+            case let .text(_, .hashing(dimension, wordNGrams, characterNGrams)):
+                guard (1...Self.maximumDimension).contains(dimension) else {
+                    throw .invalidParameter(name: "hashing dimension of block '\(block.name)'", value: "\(dimension)",
+                                            reason: "must be in 1...\(Self.maximumDimension)")
+                }
+                guard wordNGrams.lowerBound >= 1, (characterNGrams?.lowerBound ?? 1) >= 1 else {
+                    throw .invalidParameter(name: "n-gram lengths of block '\(block.name)'", value: "\(wordNGrams)",
+                                            reason: "must start at 1 or more")
+                }
+            case .text(_, .provided), .categorical:
+                break
+            case let .numeric(_, .buckets(width)), let .cross(_, _, width, _):
+                guard width > 0, width.isFinite else {
+                    throw .invalidParameter(name: "bucket width of block '\(block.name)'", value: "\(width)",
+                                            reason: "must be positive and finite")
+                }
+            case .numeric(_, .standardized):
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import Factorization
+import FeatureEncoding
+import LinearAlgebra
+
+/// A ``FeaturePipeline`` with every encoder fitted: TF-IDF weights and n-gram settings,
+/// vocabularies, bucket edges, means and deviations, and the identifiers of the encoders
+/// the host supplies. It encodes any rows — the fitting table's, or rows it never saw —
+/// with exactly that state.
+///
+/// A joint model fitted through a pipeline keeps it (and saves it in its model file), so
+/// that after loading, new items and users are placed from their raw attributes.
+public struct FittedFeaturePipeline: Sendable {
+    /// The description the pipeline was fitted from.
+    public let specification: FeaturePipeline
+    /// Each block's fitted encoder, parallel to `specification.blocks`.
+    let encoders: [FittedEncoder]
+
+    /// A block's fitted encoder.
+    enum FittedEncoder: Sendable {
+        case hashing(HashingTextEncoder)
+        /// A host encoder, known by the name it is supplied under and its identifier.
+        case provided(name: String, identifier: String, dimension: Int)
+        case categorical(CategoricalEncoder)
+        case numeric(NumericEncoder)
+        /// The vocabulary of `category@bucket` tokens and the bucket width.
+        case cross(CategoricalEncoder, width: Double)
+
+        var identifier: String {
+            switch self {
+            case let .hashing(encoder): encoder.identifier
+            case let .provided(_, identifier, _): identifier
+            case let .categorical(encoder), let .cross(encoder, _): encoder.identifier
+            case let .numeric(encoder): encoder.identifier
+            }
+        }
+
+        var dimension: Int {
+            switch self {
+            case let .hashing(encoder): encoder.dimension
+            case let .provided(_, _, dimension): dimension
+            case let .categorical(encoder), let .cross(encoder, _): encoder.dimension
+            case let .numeric(encoder): encoder.dimension
+            }
+        }
+    }
+
+    init(specification: FeaturePipeline, encoders: [FittedEncoder]) {
+        precondition(specification.blocks.count == encoders.count, "one fitted encoder per block")
+        self.specification = specification
+        self.encoders = encoders
+    }
+
+    /// The identifier of the encoder behind each block, by block name, as recorded in the
+    /// blocks this pipeline builds.
+    public var encoderIdentifiers: [String: String] {
+        Dictionary(uniqueKeysWithValues: zip(specification.blocks, encoders).map { ($0.name, $1.identifier) })
+    }
+
+    /// Builds the blocks of the rows of `table`, encoded with the fitted state; each block's
+    /// preprocessing is fitted on these rows (as for training).
+    ///
+    /// - Parameters:
+    ///   - table: the rows; it must have every column the pipeline reads.
+    ///   - encoders: the host's text encoders for the ``FeaturePipeline/TextEncoding/provided(_:)`` blocks, by name.
+    ///   - cache: vectors the host's encoders computed before.
+    ///   - scalarType: the scalar of the blocks.
+    /// - Throws: ``FusionError/invalidColumn(column:reason:)`` for a missing column or an
+    ///   unreadable value (naming the row's id), ``FusionError/missingEncoder(block:name:)``,
+    ///   ``FusionError/encoderMismatch(block:expected:found:)`` when a supplied encoder is
+    ///   not the one the pipeline was fitted with, and what the encoders throw.
+    public func blocks<ID, Scalar: BLASScalar>(
+        for table: AttributeTable<ID>, encoders: [String: any TextEncoder] = [:], cache: EncodingCache<String>? = nil,
+        as scalarType: Scalar.Type = Scalar.self
+    ) async throws -> [SideInformationBlock<ID, Scalar>] {
+        var blocks: [SideInformationBlock<ID, Scalar>] = []
+        for encoded in try await encodedColumns(of: table, encoders: encoders, cache: cache) {
+            blocks.append(try SideInformationBlock(
+                name: encoded.block.name, ids: table.ids, features: encoded.features.converted(to: Scalar.self),
+                presence: encoded.presence, weight: Scalar(encoded.block.weight), preprocessing: encoded.block.preprocessing,
+                encoderIdentifier: encoded.identifier))
+        }
+        return blocks
+    }
+
+    /// One block's raw (not yet preprocessed) features for the rows of a table.
+    struct EncodedColumn {
+        var block: FeaturePipeline.Block
+        var features: Matrix<Float>
+        var presence: [Bool]
+        var identifier: String
+    }
+
+    /// Every block's raw features for the rows of `table`.
+    func encodedColumns<ID>(
+        of table: AttributeTable<ID>, encoders hostEncoders: [String: any TextEncoder], cache: EncodingCache<String>?
+    ) async throws -> [EncodedColumn] {
+        var result: [EncodedColumn] = []
+        for (block, encoder) in zip(specification.blocks, encoders) {
+            let (elements, overflow) = table.count.multipliedReportingOverflow(by: encoder.dimension)
+            guard !overflow, elements <= FeaturePipeline.maximumBlockElements else {
+                throw FusionError.invalidParameter(
+                    name: "size of block '\(block.name)'", value: "\(table.count) rows × \(encoder.dimension) columns",
+                    reason: "dense blocks hold at most \(FeaturePipeline.maximumBlockElements) values")
+            }
+            let features: Matrix<Float>, presence: [Bool]
+            switch (block.source, encoder) {
+            case let (.text(column, _), .hashing(hashing)):
+                let texts = try Self.column(column, of: table)
+                presence = texts.map { !$0.isEmpty }
+                features = try await Self.rows(texts, presence, hashing, cache: nil)
+            case let (.text(column, _), .provided(name, identifier, _)):
+                guard let host = hostEncoders[name] else { throw FusionError.missingEncoder(block: block.name, name: name) }
+                guard host.identifier == identifier else {
+                    throw FusionError.encoderMismatch(block: block.name, expected: identifier, found: host.identifier)
+                }
+                let texts = try Self.column(column, of: table)
+                presence = texts.map { !$0.isEmpty }
+                features = try await Self.rows(texts, presence, host, cache: cache)
+            case let (.categorical(column, _, _), .categorical(categorical)):
+                let values = try Self.column(column, of: table)
+                presence = values.map { !$0.isEmpty }
+                features = try await Self.rows(values, presence, categorical, cache: nil)
+            case let (.numeric(column, _), .numeric(numeric)):
+                let values = try Self.numbers(column, of: table)
+                presence = values.map { $0 != nil }
+                features = try await numeric.encode(values.map { $0 ?? 0 })
+            case let (.cross(categoryColumn, numericColumn, _, separator), .cross(categorical, width)):
+                let tokens = try Self.crossTokens(categoryColumn, numericColumn, width: width, separator: separator, of: table)
+                presence = tokens.map { $0 != nil }
+                features = try await Self.rows(tokens.map { $0 ?? "" }, presence, categorical, cache: nil)
+            default:
+                preconditionFailure("block '\(block.name)': the fitted encoder does not match its source")
+            }
+            result.append(EncodedColumn(block: block, features: features, presence: presence, identifier: encoder.identifier))
+        }
+        return result
+    }
+
+    /// Rows of `encoder` for the present texts, zero rows for the absent ones, each
+    /// distinct text encoded once and every batch validated.
+    private static func rows<Encoder: TextEncoder>(
+        _ texts: [String], _ presence: [Bool], _ encoder: Encoder, cache: EncodingCache<String>?
+    ) async throws -> Matrix<Float> {
+        let present = zip(texts, presence).compactMap { $1 ? $0 : nil }
+        let vectors = try await encoder.encodedVectors(for: present, cache: cache)
+        let dimension = encoder.dimension
+        var result = Matrix<Float>(rowCount: texts.count, columnCount: dimension)
+        result.withUnsafeMutableBufferPointer { x in
+            for (row, text) in texts.enumerated() where presence[row] {
+                for (column, value) in vectors[text]!.enumerated() { x[row * dimension + column] = value }
+            }
+        }
+        return result
+    }
+
+    /// The cells of `column`.
+    static func column<ID>(_ column: String, of table: AttributeTable<ID>) throws(FusionError) -> [String] {
+        guard let values = table.column(named: column) else {
+            throw .invalidColumn(
+                column: column, reason: "the table has no such column (columns: \(table.columnNames.joined(separator: ", ")))")
+        }
+        return values
+    }
+
+    /// The cells of `column` as numbers: `nil` for an empty cell, an error naming the row's
+    /// id for anything else that is not a finite decimal number.
+    static func numbers<ID>(_ column: String, of table: AttributeTable<ID>) throws(FusionError) -> [Double?] {
+        let cells = try Self.column(column, of: table)
+        var result: [Double?] = []
+        result.reserveCapacity(cells.count)
+        for (row, cell) in cells.enumerated() {
+            let text = cell.trimmingSpaces()
+            if text.isEmpty {
+                result.append(nil)
+                continue
+            }
+            guard let value = _decimalNumber(text) else {
+                throw .invalidColumn(column: column, reason: "id \(table.ids[row]): \"\(cell)\" is not a finite number")
+            }
+            result.append(value)
+        }
+        return result
+    }
+
+    /// `category@bucket` tokens joined by `separator`, `nil` where either column is missing.
+    static func crossTokens<ID>(
+        _ categoryColumn: String, _ numericColumn: String, width: Double, separator: Character, of table: AttributeTable<ID>
+    ) throws(FusionError) -> [String?] {
+        let categories = try column(categoryColumn, of: table)
+        let values = try numbers(numericColumn, of: table)
+        var result: [String?] = []
+        for (row, (text, value)) in zip(categories, values).enumerated() {
+            guard let value, !text.isEmpty else {
+                result.append(nil)
+                continue
+            }
+            let bucket = (value / width).rounded(.down)
+            guard abs(bucket) <= 0x1p53 else {
+                throw .invalidColumn(column: numericColumn,
+                                     reason: "id \(table.ids[row]): \(value) is too far from 0 for buckets of width \(width)")
+            }
+            result.append(text.split(separator: separator).map { "\($0)@\(Int64(bucket))" }.joined(separator: String(separator)))
+        }
+        return result
+    }
+}
+
+/// A decimal number (digits, an optional sign, point and exponent; no hexadecimal, no
+/// `nan` or `inf`), or `nil`.
+func _decimalNumber(_ text: String) -> Double? {
+    guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }),
+          let value = Double(text), value.isFinite
+    else { return nil }
+    return value
+}
+
+extension Matrix where Scalar == Float {
+    /// The matrix with every element converted to `Target`.
+    func converted<Target: BLASScalar>(to _: Target.Type) -> Matrix<Target> {
+        if let same = self as? Matrix<Target> { return same }
+        var result = Matrix<Target>(rowCount: rowCount, columnCount: columnCount)
+        withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { target in
+                for index in source.indices { target[index] = Target(source[index]) }
+            }
+        }
+        return result
+    }
+}
