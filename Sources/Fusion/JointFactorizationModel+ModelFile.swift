@@ -9,11 +9,14 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
 
     /// The sections `meta` (with the configuration as `config.*` keys), `user-ids`,
     /// `item-ids`, `user-factors`, `item-factors`, `user-side` and `item-side` (each
-    /// side's formulation, block summaries and loadings; see `Docs/ModelFormat.md`), and
-    /// for explicit fits `user-biases` and `item-biases`.
+    /// side's formulation, block summaries and loadings; see `Docs/ModelFormat.md`),
+    /// `user-pipeline` and `item-pipeline` for sides fitted through a feature pipeline
+    /// (format 1.1), and for explicit fits `user-biases` and `item-biases`.
     public func modelFileBytes() -> [UInt8] {
         let width = MemoryLayout<Scalar>.size
-        let sides = [("user-side", Self.encode(userSide, width: width)), ("item-side", Self.encode(itemSide, width: width))]
+        var sides = [("user-side", Self.encode(userSide, width: width)), ("item-side", Self.encode(itemSide, width: width))]
+        if let pipeline = userSide.pipeline { sides.append(("user-pipeline", pipeline.modelFileSection())) }
+        if let pipeline = itemSide.pipeline { sides.append(("item-pipeline", pipeline.modelFileSection())) }
         return _FactorModelSections.encode(self, kind: Self.modelKind, extraSections: sides) { meta in
             Self.write(configuration, to: &meta)
         }
@@ -48,8 +51,10 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         guard configuration.factorCount == k else {
             throw .invalidSection(section: "meta", reason: "config.factor-count \(configuration.factorCount), factors \(k)")
         }
-        let userSide = try Self.decodeSide(file.sections, "user-side", width: file.width, factorCount: k)
-        let itemSide = try Self.decodeSide(file.sections, "item-side", width: file.width, factorCount: k)
+        var userSide = try Self.decodeSide(file.sections, "user-side", width: file.width, factorCount: k)
+        var itemSide = try Self.decodeSide(file.sections, "item-side", width: file.width, factorCount: k)
+        try Self.attachPipeline(file.sections, "user-pipeline", to: &userSide)
+        try Self.attachPipeline(file.sections, "item-pipeline", to: &itemSide)
         do {
             self = try .restored(userIDs: file.userIDs, itemIDs: file.itemIDs, userFactors: file.userFactors,
                                  itemFactors: file.itemFactors, globalBias: file.globalBias, userBiases: file.userBiases,
@@ -57,6 +62,19 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
                                  itemSide: itemSide)
         } catch {
             throw .invalidSection(section: "meta", reason: error.description)
+        }
+    }
+
+    /// Reads the pipeline section `name`, when the file has one, onto `side`.
+    private static func attachPipeline(
+        _ sections: [String: ArraySlice<UInt8>], _ name: String, to side: inout SideInformationLoadings<Scalar>
+    ) throws(ModelFileError) {
+        guard let bytes = sections[name] else { return }
+        let pipeline = try FittedFeaturePipeline(modelFileSection: bytes, section: name)
+        do {
+            try side.attach(pipeline)
+        } catch {
+            throw .invalidSection(section: name, reason: error.description)
         }
     }
 

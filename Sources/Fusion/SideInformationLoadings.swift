@@ -17,6 +17,28 @@ public struct SideInformationLoadings<Scalar: BLASScalar>: Sendable {
     public let factorRegularization: Scalar
     /// λₒ on the offsets (offset model).
     public let offsetRegularization: Scalar
+    /// The fitted pipeline that built the side's blocks from raw attributes, when the
+    /// model was fitted through one; it places new rows from their attributes
+    /// (`JointFactorizationModel.placingItems(_:encoders:cache:)`).
+    public internal(set) var pipeline: FittedFeaturePipeline?
+
+    /// Attaches the pipeline that built this side's blocks, after checking that it builds
+    /// exactly them: one block per side block, same names, dimensions and encoders.
+    ///
+    /// - Throws: ``FusionError/blockShape(block:reason:)`` naming the first block that differs.
+    mutating func attach(_ pipeline: FittedFeaturePipeline) throws(FusionError) {
+        let built = zip(pipeline.specification.blocks, pipeline.encoders)
+        guard pipeline.encoders.count == blocks.count else {
+            throw .blockShape(block: "pipeline", reason: "\(pipeline.encoders.count) blocks for the side's \(blocks.count)")
+        }
+        for (block, encoder) in built {
+            guard let summary = self.block(named: block.name) else { throw .unknownBlock(block.name) }
+            guard summary.dimension == encoder.dimension, summary.encoderIdentifier == encoder.identifier else {
+                throw .blockShape(block: block.name, reason: "the pipeline builds \(encoder.dimension) columns with '\(encoder.identifier)', the side has \(summary.dimension) with '\(summary.encoderIdentifier ?? "none")'")
+            }
+        }
+        self.pipeline = pipeline
+    }
 
     /// The block named `name`, if the side has one.
     public func block(named name: String) -> BlockSummary<Scalar>? { blocks.first { $0.name == name } }

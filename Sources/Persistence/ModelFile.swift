@@ -18,7 +18,7 @@
 /// minor version of its major version (minor versions only add sections).
 public enum ModelFile {
     /// The format version this library writes.
-    public static let formatVersion = (major: 1, minor: 0)
+    public static let formatVersion = (major: 1, minor: 1)
     /// The first eight bytes of every model file.
     public static let magic: [UInt8] = Array("FRMODEL\0".utf8)
     /// The most sections a file may declare.
