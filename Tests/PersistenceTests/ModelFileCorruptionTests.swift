@@ -67,6 +67,26 @@ struct ModelFileCorruptionTests {
         }
     }
 
+    @Test("a flipped padding byte between sections is an inconsistent layout naming its offset")
+    func flippedPaddingBytes() throws {
+        var checked = 0
+        for (bytes, joint) in files {
+            let table = sectionTable(bytes)
+            var previousEnd = 40 + 40 * table.count
+            for section in table {
+                for offset in previousEnd..<section.offset {
+                    var damaged = bytes
+                    damaged[offset] ^= 0x01
+                    #expect(loadError(damaged, joint: joint) == .inconsistentLayout(
+                        reason: "padding byte at offset \(offset) before section '\(section.name)' is not zero"))
+                    checked += 1
+                }
+                previousEnd = section.offset + section.length
+            }
+        }
+        #expect(checked > 0, "the seeded files have padding to flip")
+    }
+
     @Test("a flipped byte anywhere in the header or table throws a typed error")
     func flippedHeaderBytes() throws {
         for (bytes, joint) in files {
