@@ -25,8 +25,9 @@ public struct AttributeTable<ID: Hashable & Sendable & LosslessStringConvertible
     /// Reads a comma-separated attribute file with a header row.
     ///
     /// Fields may be quoted (titles containing commas or quotes). Every row must have as
-    /// many fields as the header; a missing id column, an unparsable or repeated id, or a
-    /// short or long row throws unless `badRecords` is ``BadRecordPolicy/skip``.
+    /// many fields as the header; a missing id column, an empty, unparsable or repeated id,
+    /// or a short or long row throws unless `badRecords` is ``BadRecordPolicy/skip``. A
+    /// field that is not valid UTF-8 always throws, naming the line.
     ///
     /// - Parameters:
     ///   - path: the file.
@@ -43,18 +44,29 @@ public struct AttributeTable<ID: Hashable & Sendable & LosslessStringConvertible
         try self.init(_CSVFile(path: path), idColumn: idColumn, badRecords: badRecords)
     }
 
+    /// Reads a comma-separated attribute file whose id column is the first header name
+    /// among `candidates` (in the order given), or the first column when the header names
+    /// none of them. The file is read once, so a pipe works. See
+    /// ``init(csvPath:idColumn:badRecords:)``.
+    public init(csvPath path: String, idColumnAmong candidates: [String], badRecords: BadRecordPolicy = .fail)
+        throws(FactorizationError)
+    {
+        let file = try _CSVFile(path: path)
+        let idColumn = candidates.first { file.header.contains($0) }
+        try self.init(file, idColumn: idColumn, badRecords: badRecords)
+    }
+
     init(_ file: _CSVFile, idColumn: String?, badRecords: BadRecordPolicy) throws(FactorizationError) {
         let idIndex = try idColumn.map { name throws(FactorizationError) in try file.requireColumn(name) } ?? 0
         var ids = IDMap<ID>()
         var values: [[String]] = []
         for row in file.rows {
             do throws(FactorizationError) {
-                guard row.fields.count == file.header.count else {
-                    throw .malformedLine(
-                        file: file.path, line: row.line,
-                        reason: "\(row.fields.count) fields, the header has \(file.header.count)")
-                }
+                try file.checkFieldCount(row)
                 let text = row.fields[idIndex].trimmingSpaces()
+                guard !text.isEmpty else {
+                    throw .invalidField(file: file.path, line: row.line, column: file.header[idIndex], reason: "empty id")
+                }
                 guard let id = ID(text) else {
                     throw .invalidField(file: file.path, line: row.line, column: file.header[idIndex],
                                         reason: "cannot parse id \"\(text)\"")
