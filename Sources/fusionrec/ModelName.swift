@@ -27,8 +27,43 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     /// ``fitRanker(train:table:options:sideInformation:progress:persistence:as:)``, also returning the
     /// joint model, its item blocks and the seconds spent encoding them for `fusion` (`nil`
     /// for the other models). With `--load` the model is read instead of fitted, with
-    /// `--save` written.
+    /// `--save` written. A training error about one interaction names its user and item
+    /// ids instead of internal indices; a matrix that is not positive definite in a fusion
+    /// fit names the options that set its scale.
     func fit<Scalar: BLASScalar>(
+        train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
+        sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
+        persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
+    ) async throws -> (
+        ranker: Ranker<Scalar, String, String>,
+        joint: (model: JointFactorizationModel<Scalar, String, String>, blocks: [SideInformationBlock<String, Scalar>],
+                encodingSeconds: Double)?
+    ) {
+        func described(_ error: TrainingError) -> Error {
+            switch error {
+            case let .invalidValue(user, item, value, reason):
+                return FileOptionError(
+                    option: "--train", path: "(user \(train.userIDs.ids[user]), item \(train.itemIDs.ids[item]))",
+                    reason: "value \(value): \(reason)")
+            case .notPositiveDefinite where self == .fusion || self == .fusionExplicit:
+                return FileOptionError(
+                    option: "--model", path: rawValue,
+                    reason: "\(error); lower --block-weight or raise --regularization / --loading-regularization")
+            default:
+                return error
+            }
+        }
+        do {
+            return try await fitting(train: train, table: table, options: options, sideInformation: sideInformation,
+                                     progress: progress, persistence: persistence, as: scalarType)
+        } catch let error as TrainingError {
+            throw described(error)
+        } catch let FusionError.training(error) {
+            throw described(error)
+        }
+    }
+
+    private func fitting<Scalar: BLASScalar>(
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
         sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
         persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
@@ -40,27 +75,43 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
         let additionalItems = table?.ids.ids ?? []
         switch self {
         case .popularity:
-            let model = try await persistence.model { Popularity<Scalar, String, String>(fitting: train) }
+            let model = try await persistence.model(training: train) {
+                Popularity<Scalar, String, String>(fitting: train)
+            } foldingIn: { model, users in
+                var ids = model.userIDs
+                ids.append(contentsOf: users.map(\.id))
+                return try Popularity(userIDs: ids, itemIDs: model.itemIDs, itemCounts: model.itemFactors)
+            }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .als:
-            let model = try await persistence.model { try options.explicitALS.fit(train, as: Scalar.self, progress: progress) }
+            let model = try await persistence.model(training: train) {
+                try options.explicitALS.fit(train, as: Scalar.self, progress: progress)
+            } foldingIn: { try $0.foldingInUsers($1) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .implicitALS:
-            let model = try await persistence.model { try options.implicitALS.fit(train, as: Scalar.self, progress: progress) }
+            let model = try await persistence.model(training: train) {
+                try options.implicitALS.fit(train, as: Scalar.self, progress: progress)
+            } foldingIn: { try $0.foldingInUsers($1) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .sgd:
-            let model = try await persistence.model { try options.sgd.fit(train, as: Scalar.self, progress: progress) }
+            let model = try await persistence.model(training: train) {
+                try options.sgd.fit(train, as: Scalar.self, progress: progress)
+            } foldingIn: { try $0.foldingInUsers($1) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .bpr:
-            let model = try await persistence.model { try options.bpr.fit(train, as: Scalar.self, progress: progress) }
+            let model = try await persistence.model(training: train) {
+                try options.bpr.fit(train, as: Scalar.self, progress: progress)
+            } foldingIn: { try $0.foldingInUsers($1) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .fusion, .fusionExplicit:
             let encodingStart = ContinuousClock.now
             let blocks = try await sideInformation.blocks(table, as: Scalar.self)
             let encodingSeconds = seconds(since: encodingStart)
-            let model = try await persistence.model {
+            let model = try await persistence.model(training: train) {
                 try sideInformation.trainer(options, feedback: self == .fusion ? .implicit : .explicit)
                     .fit(train, itemBlocks: blocks, as: Scalar.self, progress: progress)
+            } foldingIn: { model, users in
+                try model.placingUsers(users.map(\.id), from: [], foldingIn: users.map(\.interactions))
             }
             let ranker = try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
             return (ranker, (model, blocks, encodingSeconds))
@@ -71,11 +122,6 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
 /// Reads an item attribute table, with the id column chosen by `--item-id-column`.
 func readItemTable(_ path: String?, idColumn: String?) throws -> AttributeTable<String>? {
     try path.map { try AttributeTable<String>(csvPath: $0, idColumn: idColumn) }
-}
-
-/// Reads an interactions file with string ids, detecting MovieLens columns.
-func readInteractions(_ path: String) throws -> Interactions<String, String> {
-    try Interactions<String, String>(csvPath: path)
 }
 
 /// Seconds elapsed since `start`.
@@ -90,11 +136,8 @@ func csvField(_ text: String) -> String {
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 
-/// Writes `text` to `path`, with an error that names the file.
-func writeText(_ text: String, to path: String) throws {
-    do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    } catch {
-        throw RankingError.invalidArgument("\(path): cannot write: \(error.localizedDescription)")
-    }
+/// Writes `text` to `path` (standard output for `-`), with an error that names the
+/// option and the file.
+func writeText(_ text: String, to path: String, option: String) throws {
+    try writeOutput(Array(text.utf8), to: path, option: option)
 }
