@@ -53,9 +53,11 @@ public struct NumericEncoder: FeatureEncoder {
             guard width > 0, width.isFinite else {
                 throw .invalidParameter(name: "bucket width", value: "\(width)", reason: "must be positive and finite")
             }
-            let origin = (low / width).rounded(.down) * width
+            // Rounding can put the edge above `low` when the width is tiny next to the
+            // values (1995 with width 1e-300); the edge never passes the lowest value.
+            let origin = min((low / width).rounded(.down) * width, low)
             let count = ((high - origin) / width).rounded(.down) + 1
-            guard origin.isFinite, count.isFinite, count <= Double(Self.maximumBucketCount) else {
+            guard origin.isFinite, count >= 1, count <= Double(Self.maximumBucketCount) else {
                 throw .invalidParameter(
                     name: "bucket width", value: "\(width)",
                     reason: "values from \(low) to \(high) need more than \(Self.maximumBucketCount) buckets")

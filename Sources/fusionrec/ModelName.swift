@@ -2,6 +2,15 @@ import ArgumentParser
 import Foundation
 import FusionRec
 
+/// What ``ModelName/fit(train:table:options:sideInformation:progress:persistence:as:)``
+/// returns: the ranker, and for the fusion models the joint model, its item blocks and
+/// the seconds spent encoding them.
+typealias FittedModel<Scalar: BLASScalar> = (
+    ranker: Ranker<Scalar, String, String>,
+    joint: (model: JointFactorizationModel<Scalar, String, String>, blocks: [SideInformationBlock<String, Scalar>],
+            encodingSeconds: Double)?
+)
+
 /// The models the command line can fit.
 enum ModelName: String, CaseIterable, ExpressibleByArgument {
     case popularity
@@ -34,11 +43,7 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
         sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
         persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
-    ) async throws -> (
-        ranker: Ranker<Scalar, String, String>,
-        joint: (model: JointFactorizationModel<Scalar, String, String>, blocks: [SideInformationBlock<String, Scalar>],
-                encodingSeconds: Double)?
-    ) {
+    ) async throws -> FittedModel<Scalar> {
         func described(_ error: TrainingError) -> Error {
             switch error {
             case let .invalidValue(user, item, value, reason):
@@ -67,11 +72,7 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
         sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
         persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
-    ) async throws -> (
-        ranker: Ranker<Scalar, String, String>,
-        joint: (model: JointFactorizationModel<Scalar, String, String>, blocks: [SideInformationBlock<String, Scalar>],
-                encodingSeconds: Double)?
-    ) {
+    ) async throws -> FittedModel<Scalar> {
         let additionalItems = table?.ids.ids ?? []
         switch self {
         case .popularity:

@@ -291,6 +291,10 @@ struct BadInputMatrixTests {
                 try NumericEncoder(fittingOn: corpus, representation: .buckets(width: width))
             }
         }
+        // Found by FuzzItemsPipeline: rounding put the first edge above the only value,
+        // and a negative bucket count trapped converting to Int.
+        let tiny = try NumericEncoder(fittingOn: [1995], representation: .buckets(width: 1e-300))
+        #expect(tiny.dimension == 1 && tiny.origin <= 1995)
         let atLimit = try NumericEncoder(
             fittingOn: [0, Double(NumericEncoder.maximumBucketCount - 1)], representation: .buckets(width: 1))
         #expect(atLimit.dimension == NumericEncoder.maximumBucketCount)
