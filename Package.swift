@@ -72,6 +72,9 @@ let package = Package(
         .testTarget(name: "ExamplesTests", dependencies: ["FusionRec"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Fusion", "FusionRecTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["FusionRec"]),
+        // Runs the built `fusionrec` executable as a process; the dependency only makes
+        // `swift test` build it first.
+        .testTarget(name: "CommandLineTests", dependencies: ["fusionrec"]),
     ],
     swiftLanguageModes: [.v6]
 )

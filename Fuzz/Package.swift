@@ -6,7 +6,9 @@
 //     .build/debug/FuzzNumPy Corpus/FuzzNumPy -max_total_time=600
 import PackageDescription
 
-let targets = ["FuzzModelFile", "FuzzNumPy", "FuzzInteractionsCSV", "FuzzAttributeTable", "FuzzSafeTensors"]
+let targets = [
+    "FuzzModelFile", "FuzzNumPy", "FuzzInteractionsCSV", "FuzzAttributeTable", "FuzzSafeTensors", "FuzzItemsPipeline",
+]
 
 let package = Package(
     name: "FusionRecFuzz",

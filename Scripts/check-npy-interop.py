@@ -11,6 +11,7 @@ and compares with FusionRec's recommendations: the share of users whose lists ar
 identical, and the largest score difference. Exits non-zero if any list differs.
 """
 import csv
+import json
 import os
 import sys
 
@@ -18,10 +19,11 @@ import numpy as np
 
 
 def main(folder, train_path, recommendations_path):
-    users = open(os.path.join(folder, "user-ids.txt")).read().split("\n")[:-1]
-    items = open(os.path.join(folder, "item-ids.txt")).read().split("\n")[:-1]
+    users = json.load(open(os.path.join(folder, "user-ids.json"), encoding="utf-8"))
+    items = json.load(open(os.path.join(folder, "item-ids.json"), encoding="utf-8"))
     u = np.load(os.path.join(folder, "user-factors.npy"))
     v = np.load(os.path.join(folder, "item-factors.npy"))
+    assert len(users) == u.shape[0] and len(items) == v.shape[0], "one id per factor row"
     scores_bias = 0.0
     user_bias = np.zeros(len(users))
     item_bias = np.zeros(len(items))

@@ -35,8 +35,9 @@ public struct AttributeTable<ID: Hashable & Sendable & LosslessStringConvertible
     /// Reads a comma-separated attribute file with a header row.
     ///
     /// Fields may be quoted (titles containing commas or quotes). Every row must have as
-    /// many fields as the header; a missing id column, an unparsable or repeated id, or a
-    /// short or long row throws unless `badRecords` is `BadRecordPolicy.skip`.
+    /// many fields as the header; a missing id column, an empty, unparsable or repeated id,
+    /// or a short or long row throws unless `badRecords` is `BadRecordPolicy.skip`. A
+    /// field that is not valid UTF-8 always throws, naming the line.
     ///
     /// - Parameters:
     ///   - path: the file.
@@ -52,6 +53,19 @@ public struct AttributeTable<ID: Hashable & Sendable & LosslessStringConvertible
     {
         let file = try _CSVFile(path: path)
         let idIndex = try idColumn.map { name throws(FactorizationError) in try file.requireColumn(name) } ?? 0
+        try self.init(source: path, header: file.header, rows: file.rows.map { ($0.line, $0.fields) }, idIndex: idIndex,
+                      badRecords: badRecords)
+    }
+
+    /// Reads a comma-separated attribute file whose id column is the first header name
+    /// among `candidates` (in the order given), or the first column when the header names
+    /// none of them. The file is read once, so a pipe works. See
+    /// ``init(csvPath:idColumn:badRecords:)``.
+    public init(csvPath path: String, idColumnAmong candidates: [String], badRecords: BadRecordPolicy = .fail)
+        throws(FactorizationError)
+    {
+        let file = try _CSVFile(path: path)
+        let idIndex = candidates.lazy.compactMap { file.header.firstIndex(of: $0) }.first ?? 0
         try self.init(source: path, header: file.header, rows: file.rows.map { ($0.line, $0.fields) }, idIndex: idIndex,
                       badRecords: badRecords)
     }

@@ -26,17 +26,22 @@ public struct HashingTextEncoder: TextEncoder {
     /// The inverse document frequency of each bucket, fitted on the corpus.
     public let inverseDocumentFrequencies: [Float]
 
+    /// The largest dimension, 16,777,216 (2²⁴): the fitted frequencies take 4 bytes per
+    /// dimension and every encoded row as many.
+    public static let maximumDimension = 1 << 24
+
     /// Fits the inverse document frequencies on `corpus`.
     ///
     /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for a dimension below 1
-    ///   or n-gram lengths below 1.
+    ///   or above ``maximumDimension``, or n-gram lengths below 1.
     /// - Complexity: O(total characters × n-gram lengths).
     public init(
         fittingOn corpus: [String], dimension: Int = 1_024, wordNGrams: ClosedRange<Int> = 1...2,
         characterNGrams: ClosedRange<Int>? = 3...5
     ) throws(FusionError) {
-        guard dimension > 0 else {
-            throw .invalidParameter(name: "hashing dimension", value: "\(dimension)", reason: "must be positive")
+        guard dimension > 0, dimension <= Self.maximumDimension else {
+            throw .invalidParameter(name: "hashing dimension", value: "\(dimension)",
+                                    reason: "must be from 1 to \(Self.maximumDimension)")
         }
         guard wordNGrams.lowerBound >= 1, (characterNGrams?.lowerBound ?? 1) >= 1 else {
             throw .invalidParameter(name: "n-gram lengths", value: "\(wordNGrams), \(String(describing: characterNGrams))",

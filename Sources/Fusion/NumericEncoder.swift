@@ -26,10 +26,16 @@ public struct NumericEncoder: FeatureEncoder {
     /// The number of output columns.
     public let dimension: Int
 
+    /// The most buckets a fitted encoder may have, 1,048,576 (2²⁰): the span of the corpus
+    /// divided by the bucket width must stay below it, so that a stray value (`1e19`) or a
+    /// tiny width cannot ask for terabytes of features.
+    public static let maximumBucketCount = 1 << 20
+
     /// Fits the encoder on the finite values of `corpus`.
     ///
     /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` when the corpus holds
-    ///   no finite value or a bucket width is not positive.
+    ///   no finite value, a bucket width is not positive and finite, or the corpus spans
+    ///   more than ``maximumBucketCount`` buckets.
     public init(fittingOn corpus: [Double], representation: Representation = .standardized) throws(FusionError) {
         let values = corpus.filter(\.isFinite)
         guard let low = values.min(), let high = values.max() else {
@@ -48,9 +54,18 @@ public struct NumericEncoder: FeatureEncoder {
             guard width > 0, width.isFinite else {
                 throw .invalidParameter(name: "bucket width", value: "\(width)", reason: "must be positive and finite")
             }
-            origin = (low / width).rounded(.down) * width
+            // Rounding can put the edge above `low` when the width is tiny next to the
+            // values (1995 with width 1e-300); the edge never passes the lowest value.
+            let origin = min((low / width).rounded(.down) * width, low)
+            let count = ((high - origin) / width).rounded(.down) + 1
+            guard origin.isFinite, count >= 1, count <= Double(Self.maximumBucketCount) else {
+                throw .invalidParameter(
+                    name: "bucket width", value: "\(width)",
+                    reason: "values from \(low) to \(high) need more than \(Self.maximumBucketCount) buckets")
+            }
+            self.origin = origin
             scale = width
-            dimension = Int(((high - origin) / width).rounded(.down)) + 1
+            dimension = Int(count)
         }
     }
 
@@ -109,10 +124,32 @@ public struct NumericEncoder: FeatureEncoder {
             case .standardized:
                 result[row, 0] = Float((value - origin) / scale)
             case .buckets:
-                let bucket = min(max(Int(((value - origin) / scale).rounded(.down)), 0), dimension - 1)
-                result[row, bucket] = 1
+                let position = min(max(((value - origin) / scale).rounded(.down), 0), Double(dimension - 1))
+                result[row, Int(position)] = 1
             }
         }
         return result
+    }
+}
+
+extension NumericEncoder {
+    /// The lower edge of the bucket of width `width` that holds `value`, as text: the
+    /// name of that bucket in a cross of categories and buckets (`Drama@1990`). Edges
+    /// that are whole numbers of magnitude below 2⁵³ are written without a fraction
+    /// (`1990`), others in Swift's shortest form (`1e+19`, `0.25`).
+    ///
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` when `value` or
+    ///   `width` is not finite, `width` is not positive, or `value / width` overflows.
+    public static func bucketName(of value: Double, width: Double) throws(FusionError) -> String {
+        guard width > 0, width.isFinite else {
+            throw .invalidParameter(name: "bucket width", value: "\(width)", reason: "must be positive and finite")
+        }
+        let edge = (value / width).rounded(.down) * width
+        guard value.isFinite, edge.isFinite else {
+            throw .invalidParameter(name: "numeric value", value: "\(value)",
+                                    reason: "has no bucket of width \(width) (not finite, or too large for that width)")
+        }
+        if edge == edge.rounded(), abs(edge) < 0x1p53 { return String(Int64(edge)) }
+        return "\(edge)"
     }
 }

@@ -2,6 +2,12 @@ import FeatureEncoding
 import LinearAlgebra
 
 extension SideInformationBlock {
+    /// The most elements (rows × features) a block built by
+    /// ``encoding(name:ids:inputs:using:cache:batchSize:weight:preprocessing:)`` may hold:
+    /// 2³¹, 8 GiB of `Float` features. Blocks are dense; a larger one is refused before
+    /// anything is allocated.
+    public static var maximumElementCount: Int { 1 << 31 }
+
     /// Builds a block by encoding one raw input per id with `encoder`.
     ///
     /// Ids whose input is `nil` lack the modality: their rows are marked absent. Inputs
@@ -17,7 +23,9 @@ extension SideInformationBlock {
     ///   - batchSize: the number of inputs per call to the encoder.
     ///   - weight: the block's weight in the joint objective.
     ///   - preprocessing: column and row transformations fitted on the encoded rows.
-    /// - Throws: `FeatureEncodingError/invalidBatch(encoder:reason:)` when a batch has the wrong
+    /// - Throws: ``FusionError/blockShape(block:reason:)`` when the encoder has no features
+    ///   or the block would exceed ``maximumElementCount``;
+    ///   `FeatureEncodingError.invalidBatch(encoder:reason:)` when a batch has the wrong
     ///   row count or dimension or holds non-finite values, whatever the encoder throws,
     ///   and the errors of ``init(name:ids:features:presence:weight:preprocessing:encoderIdentifier:)``.
     public static func encoding<Encoder: FeatureEncoder>(
@@ -27,6 +35,14 @@ extension SideInformationBlock {
     ) async throws -> SideInformationBlock {
         guard inputs.count == ids.count else {
             throw FusionError.blockShape(block: name, reason: "\(inputs.count) inputs for \(ids.count) ids")
+        }
+        let size = ids.count.multipliedReportingOverflow(by: encoder.dimension)
+        guard encoder.dimension > 0, !size.overflow, size.partialValue <= maximumElementCount else {
+            throw FusionError.blockShape(
+                block: name,
+                reason: encoder.dimension > 0
+                    ? "\(ids.count) rows × \(encoder.dimension) features exceed the limit of \(maximumElementCount) elements"
+                    : "the encoder '\(encoder.identifier)' has no features (dimension \(encoder.dimension)): an empty column?")
         }
         let vectors = try await encoder.encodedVectors(for: inputs.compactMap { $0 }, cache: cache, batchSize: batchSize)
         let dimension = encoder.dimension

@@ -26,6 +26,10 @@ package func _temporaryPath(for path: String) -> String { path + ".tmp-\(getpid(
 package func _readWholeFile(_ path: String) throws(_FileFailure) -> [UInt8] {
     guard let file = fopen(path, "rb") else { throw _FileFailure(path: path, reason: _systemErrorMessage()) }
     defer { fclose(file) }
+    var info = stat()
+    if fstat(fileno(file), &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+        throw _FileFailure(path: path, reason: "is a folder, not a file")
+    }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
@@ -38,15 +42,62 @@ package func _readWholeFile(_ path: String) throws(_FileFailure) -> [UInt8] {
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder is written,
-/// flushed to disk with `fsync` and renamed over `path`, then the folder is synced. If
-/// any step fails the temporary file is removed and `path` is left as it was.
+/// The file that writing `path` must replace: `path` itself, or the file a symbolic link
+/// at `path` points at (links followed to the end; a relative link is read from its own
+/// folder). The result need not exist yet.
+///
+/// - Throws: a `_FileFailure` when the path or a link's target is a folder, a device, a
+///   FIFO or a socket — anything an atomic write would destroy instead of updating — or
+///   when links loop.
+package func _writeTarget(_ path: String) throws(_FileFailure) -> String {
+    var current = path
+    for _ in 0..<40 {
+        var info = stat()
+        guard lstat(current, &info) == 0 else {
+            if errno == ENOENT { return current }
+            throw _FileFailure(path: path, reason: _systemErrorMessage())
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            return current
+        case S_IFLNK:
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let length = readlink(current, &buffer, buffer.count - 1)
+            guard length >= 0 else { throw _FileFailure(path: path, reason: _systemErrorMessage()) }
+            let link = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = link.hasPrefix("/") ? link : _folder(of: current) + "/" + link
+        case S_IFDIR:
+            throw _FileFailure(path: path, reason: "is a folder; refusing to replace it with a file")
+        default:
+            throw _FileFailure(path: path, reason: "is not a regular file (a device, FIFO or socket); refusing to replace it")
+        }
+    }
+    throw _FileFailure(path: path, reason: "too many levels of symbolic links")
+}
+
+/// The folder part of `path` (`.` for a bare name, `/` for a file in the root).
+func _folder(of path: String) -> String {
+    let slash = path.lastIndex(of: "/")
+    return slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the folder of the file being
+/// replaced is written, flushed to disk with `fsync` and renamed over it, then the folder
+/// is synced. If any step fails the temporary file is removed and `path` is left as it
+/// was. A symbolic link is written through (its target is replaced and the link kept);
+/// an existing file keeps its permissions; a folder, device, FIFO or socket is refused
+/// (see ``_writeTarget(_:)``).
 package func _writeWholeFileAtomically(_ path: String, _ bytes: [UInt8]) throws(_FileFailure) {
-    let temporary = _temporaryPath(for: path)
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let target = try _writeTarget(path)
+    var existing = stat()
+    let replacing = lstat(target, &existing) == 0
+    let mode = replacing ? existing.st_mode & 0o7777 : 0o644
+    let temporary = _temporaryPath(for: target)
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
     guard descriptor >= 0 else {
         throw _FileFailure(path: path, reason: "cannot create \(temporary): " + _systemErrorMessage())
     }
+    if replacing { _ = fchmod(descriptor, mode) }
     var written = 0
     var failure: String?
     bytes.withUnsafeBytes { raw in
@@ -66,14 +117,12 @@ package func _writeWholeFileAtomically(_ path: String, _ bytes: [UInt8]) throws(
         unlink(temporary)
         throw _FileFailure(path: path, reason: failure)
     }
-    guard rename(temporary, path) == 0 else {
+    guard rename(temporary, target) == 0 else {
         let reason = _systemErrorMessage()
         unlink(temporary)
         throw _FileFailure(path: path, reason: "cannot rename \(temporary): " + reason)
     }
-    let slash = path.lastIndex(of: "/")
-    let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-    let folderDescriptor = open(folder, O_RDONLY)
+    let folderDescriptor = open(_folder(of: target), O_RDONLY)
     if folderDescriptor >= 0 {
         _ = fsync(folderDescriptor)
         close(folderDescriptor)

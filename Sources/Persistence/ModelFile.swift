@@ -14,7 +14,8 @@
 /// | 32 | 8 | FNV-1a 64 checksum of bytes 0..<32 and the section table |
 /// | 40 | 40·n | section table: name (16 bytes, NUL-padded ASCII), offset, length, FNV-1a 64 checksum (u64 each) |
 ///
-/// Integers are little-endian; payloads start on 8-byte boundaries. A reader accepts any
+/// Integers are little-endian; payloads start on 8-byte boundaries, preceded by the fewest
+/// zero bytes that align them, and the last payload ends the file. A reader accepts any
 /// minor version of its major version (minor versions only add sections).
 public enum ModelFile {
     /// The format version this library writes.
@@ -134,13 +135,32 @@ public enum ModelFile {
                 throw .inconsistentLayout(
                     reason: "section '\(text)' at offset \(offset), length \(size) overlaps another or ends past the file's \(length) bytes")
             }
+            try checkPadding(bytes, from: previousEnd, to: Int(offset), before: text)
             guard result[text] == nil else { throw .inconsistentLayout(reason: "section '\(text)' appears twice") }
             let payload = bytes[Int(offset)..<Int(offset + size)]
             guard payload.withUnsafeBytes({ _fnv1a64($0) }) == sectionChecksum else { throw .checksumMismatch(section: text) }
             result[text] = payload
             previousEnd = Int(offset + size)
         }
+        guard previousEnd == length else {
+            throw .inconsistentLayout(reason: "\(length - previousEnd) bytes after the last section belong to none")
+        }
         return result
+    }
+
+    /// Checks the bytes `start..<end` in front of section `name`: the padding that aligns
+    /// it to 8 bytes, so fewer than 8, all zero, and ending on an 8-byte boundary. No
+    /// checksum covers padding, so this is what makes a flipped padding byte an error.
+    private static func checkPadding(_ bytes: [UInt8], from start: Int, to end: Int, before name: String)
+        throws(ModelFileError)
+    {
+        guard end % 8 == 0, end - start < 8 else {
+            throw .inconsistentLayout(
+                reason: "section '\(name)' starts at offset \(end), not at the first 8-byte boundary after offset \(start)")
+        }
+        if let position = bytes[start..<end].firstIndex(where: { $0 != 0 }) {
+            throw .inconsistentLayout(reason: "padding byte at offset \(position) before section '\(name)' is not zero")
+        }
     }
 }
 

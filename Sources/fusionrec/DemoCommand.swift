@@ -19,8 +19,10 @@ struct DemoCommand: AsyncParsableCommand {
     var newItemTitle = "Space Cowboys on Mars"
     @Option(help: "Its |-separated genres.")
     var newItemGenres = "Sci-Fi|Western"
-    @Option(help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
+    @Option(parsing: .unconditional, help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
     var threads: Int?
+
+    func validate() throws { try checkThreads(threads) }
 
     /// The cut-off of every metric.
     static let k = 10
@@ -38,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
             var interactions: [String: Interactions<String, String>] = [:]
             func read(_ path: String) throws -> Interactions<String, String> {
                 if let cached = interactions[path] { return cached }
-                let loaded = try readInteractions(path)
+                let loaded = try readInteractions(path, option: "--data")
                 interactions[path] = loaded
                 return loaded
             }

@@ -27,13 +27,13 @@ struct EvaluateCommand: AsyncParsableCommand {
     var items: String?
     @Option(help: "The model: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: ModelName
-    @Option(help: "The cut-off K.")
+    @Option(parsing: .unconditional, help: "The cut-off K.")
     var k: Int = 10
     @Option(help: "Output format: table or json.")
     var format: Format = .table
     @Option(help: "Also write per-user values to this CSV file (report,user,test_items,hits,precision,recall,ndcg,ap,hit_rate,rr,auc).")
     var perUser: String?
-    @Option(help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
+    @Option(parsing: .unconditional, help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
     var threads: Int?
     @OptionGroup(title: "Factorisation models")
     var factorization: FactorizationOptions
@@ -44,13 +44,17 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
+        try checkThreads(threads)
+        try sideInformation.checkApplies(to: model)
     }
 
     func run() async throws {
         try await reportingErrors {
+            if let perUser { try checkOutputFile(perUser, option: "--per-user", allowsStandardOutput: true) }
+            try persistence.checkOutputs()
             if let threads { Parallel.threadCount = threads }
-            let trainData = try readInteractions(train)
-            let testData = try readInteractions(test)
+            let trainData = try readInteractions(train, option: "--train")
+            let testData = try readInteractions(test, option: "--test")
             let itemTable = try readItemTable(items, idColumn: sideInformation.itemIdColumn)
             switch factorization.precision {
             case .float: try await evaluate(trainData, testData, itemTable, as: Float.self)
@@ -73,12 +77,14 @@ struct EvaluateCommand: AsyncParsableCommand {
         let evaluateStart = ContinuousClock.now
         let report = try ranker.evaluate(test: testData, k: k, includingPerUser: perUser != nil)
         let evaluateSeconds = seconds(since: evaluateStart)
+        guard report.metrics.usersEvaluated > 0 || (report.coldItems?.usersEvaluated ?? 0) > 0 else {
+            throw FileOptionError(
+                option: "--test", path: test,
+                reason: "no test user could be evaluated (\(report.skippedUsers) test users are not in --train or the model)")
+        }
         if let perUser { try writePerUser(report, to: perUser) }
         var ablation: ModalityReport?
-        if sideInformation.ablateBlocks {
-            guard let joint = fitted.joint else {
-                throw ValidationError("--ablate-blocks needs --model fusion or fusion-explicit")
-            }
+        if sideInformation.ablateBlocks, let joint = fitted.joint {
             ablation = try sideInformation.trainer(
                 factorization, feedback: model == .fusion ? .implicit : .explicit
             ).modalityReport(
@@ -110,7 +116,7 @@ struct EvaluateCommand: AsyncParsableCommand {
                 text += fields.joined(separator: ",") + "\n"
             }
         }
-        try writeText(text, to: path)
+        try writeText(text, to: path, option: "--per-user")
     }
 
     func ablationTable(_ report: ModalityReport) -> String {

@@ -12,19 +12,19 @@ struct FactorizationOptions: ParsableArguments {
         case float, double
     }
 
-    @Option(help: "Latent factors k (default: 40 for als and sgd, 64 for implicit-als and bpr).")
+    @Option(parsing: .unconditional, help: "Latent factors k (default: 40 for als and sgd, 64 for implicit-als and bpr).")
     var factors: Int?
-    @Option(help: "ALS sweeps, or SGD/BPR epochs (default: 10 als, 15 implicit-als, 30 sgd, 50 bpr).")
+    @Option(parsing: .unconditional, help: "ALS sweeps, or SGD/BPR epochs (default: 10 als, 15 implicit-als, 30 sgd, 50 bpr).")
     var iterations: Int?
-    @Option(help: "λ on the factors (default: 10 als, 0.05 implicit-als, 0.05 sgd, 0.01 bpr).")
+    @Option(parsing: .unconditional, help: "λ on the factors (default: 10 als, 0.05 implicit-als, 0.05 sgd, 0.01 bpr).")
     var regularization: Double?
-    @Option(help: "Implicit ALS: α in the confidence 1 + α·value (default 40).")
+    @Option(parsing: .unconditional, help: "Implicit ALS: α in the confidence 1 + α·value (default 40).")
     var alpha: Double?
     @Option(help: "Implicit ALS row solver: cg or cholesky (default cg).")
     var solver: SolverName = .cg
-    @Option(help: "Implicit ALS: conjugate-gradient steps per row (default 3).")
+    @Option(parsing: .unconditional, help: "Implicit ALS: conjugate-gradient steps per row (default 3).")
     var cgSteps: Int = 3
-    @Option(help: "SGD/BPR learning rate (default: 0.01 sgd, 0.05 bpr).")
+    @Option(parsing: .unconditional, help: "SGD/BPR learning rate (default: 0.01 sgd, 0.05 bpr).")
     var learningRate: Double?
     @Option(help: "Seed of the initial factors and of the sampling (default 42).")
     var seed: UInt64 = 42
@@ -39,6 +39,9 @@ struct FactorizationOptions: ParsableArguments {
         if let factors, factors < 1 { throw ValidationError("--factors must be at least 1, got \(factors)") }
         if let iterations, iterations < 0 { throw ValidationError("--iterations must not be negative, got \(iterations)") }
         if cgSteps < 1 { throw ValidationError("--cg-steps must be at least 1, got \(cgSteps)") }
+        try checkPositive(regularization, "--regularization")
+        try checkNonNegative(alpha, "--alpha")
+        try checkPositive(learningRate, "--learning-rate")
     }
 
     var implicitALS: ImplicitAlternatingLeastSquares {

@@ -2,6 +2,15 @@ import ArgumentParser
 import Foundation
 import FusionRec
 
+/// What ``ModelName/fit(train:table:options:sideInformation:progress:persistence:as:)``
+/// returns: the ranker, and for the fusion models the joint model, its item blocks and
+/// the seconds spent encoding them.
+typealias FittedModel<Scalar: BLASScalar> = (
+    ranker: Ranker<Scalar, String, String>,
+    joint: (model: JointFactorizationModel<Scalar, String, String>, blocks: [SideInformationBlock<String, Scalar>],
+            encodingSeconds: Double)?
+)
+
 /// The models the command line can fit.
 enum ModelName: String, CaseIterable, ExpressibleByArgument {
     case popularity
@@ -27,40 +36,83 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     /// ``fitRanker(train:table:options:sideInformation:progress:persistence:as:)``, also returning the
     /// joint model, its item blocks and the seconds spent encoding them for `fusion` (`nil`
     /// for the other models). With `--load` the model is read instead of fitted, with
-    /// `--save` written.
+    /// `--save` written. A training error about one interaction names its user and item
+    /// ids instead of internal indices; a matrix that is not positive definite in a fusion
+    /// fit names the options that set its scale.
     func fit<Scalar: BLASScalar>(
         train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
         sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
         persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
-    ) async throws -> (
-        ranker: Ranker<Scalar, String, String>,
-        joint: (model: JointFactorizationModel<Scalar, String, String>, blocks: [SideInformationBlock<String, Scalar>],
-                encodingSeconds: Double)?
-    ) {
+    ) async throws -> FittedModel<Scalar> {
+        func described(_ error: TrainingError) -> Error {
+            switch error {
+            case let .invalidValue(user, item, value, reason):
+                return FileOptionError(
+                    option: "--train", path: "(user \(train.userIDs.ids[user]), item \(train.itemIDs.ids[item]))",
+                    reason: "value \(value): \(reason)")
+            case .notPositiveDefinite where self == .fusion || self == .fusionExplicit:
+                return FileOptionError(
+                    option: "--model", path: rawValue,
+                    reason: "\(error); lower --block-weight or raise --regularization / --loading-regularization")
+            default:
+                return error
+            }
+        }
+        do {
+            return try await fitting(train: train, table: table, options: options, sideInformation: sideInformation,
+                                     progress: progress, persistence: persistence, as: scalarType)
+        } catch let error as TrainingError {
+            throw described(error)
+        } catch let FusionError.training(error) {
+            throw described(error)
+        }
+    }
+
+    private func fitting<Scalar: BLASScalar>(
+        train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
+        sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
+        persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
+    ) async throws -> FittedModel<Scalar> {
         let additionalItems = table?.ids ?? []
         switch self {
         case .popularity:
-            let model = try await persistence.model { Popularity<Scalar, String, String>(fitting: train) }
+            let model = try await persistence.model(training: train) {
+                Popularity<Scalar, String, String>(fitting: train)
+            } foldingIn: { model, users in
+                var ids = model.userIDs
+                ids.append(contentsOf: users.map(\.id))
+                return try Popularity(userIDs: ids, itemIDs: model.itemIDs, itemCounts: model.itemFactors)
+            }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .als:
-            let model = try await persistence.model { try options.explicitALS.fit(train, as: Scalar.self, progress: progress) }
+            let model = try await persistence.model(training: train) {
+                try options.explicitALS.fit(train, as: Scalar.self, progress: progress)
+            } foldingIn: { try $0.foldingInUsers($1) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .implicitALS:
-            let model = try await persistence.model { try options.implicitALS.fit(train, as: Scalar.self, progress: progress) }
+            let model = try await persistence.model(training: train) {
+                try options.implicitALS.fit(train, as: Scalar.self, progress: progress)
+            } foldingIn: { try $0.foldingInUsers($1) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .sgd:
-            let model = try await persistence.model { try options.sgd.fit(train, as: Scalar.self, progress: progress) }
+            let model = try await persistence.model(training: train) {
+                try options.sgd.fit(train, as: Scalar.self, progress: progress)
+            } foldingIn: { try $0.foldingInUsers($1) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .bpr:
-            let model = try await persistence.model { try options.bpr.fit(train, as: Scalar.self, progress: progress) }
+            let model = try await persistence.model(training: train) {
+                try options.bpr.fit(train, as: Scalar.self, progress: progress)
+            } foldingIn: { try $0.foldingInUsers($1) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .fusion, .fusionExplicit:
             let encodingStart = ContinuousClock.now
             let blocks = try await sideInformation.blocks(table, as: Scalar.self)
             let encodingSeconds = seconds(since: encodingStart)
-            let model = try await persistence.model {
+            let model = try await persistence.model(training: train) {
                 try sideInformation.trainer(options, feedback: self == .fusion ? .implicit : .explicit)
                     .fit(train, itemBlocks: blocks, as: Scalar.self, progress: progress)
+            } foldingIn: { model, users in
+                try model.placingUsers(users.map(\.id), from: [], foldingIn: users.map(\.interactions))
             }
             let ranker = try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
             return (ranker, (model, blocks, encodingSeconds))
@@ -73,22 +125,14 @@ func readItemTable(_ path: String?, idColumn: String?) throws -> AttributeTable<
     try path.map { try AttributeTable<String>(csvPath: $0, idColumn: idColumn) }
 }
 
-/// Reads an interactions file with string ids, detecting MovieLens columns.
-func readInteractions(_ path: String) throws -> Interactions<String, String> {
-    try Interactions<String, String>(csvPath: path)
-}
-
 /// Seconds elapsed since `start`.
 func seconds(since start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }
 
-/// Writes `text` to `path`, with an error that names the file.
-func writeText(_ text: String, to path: String) throws {
-    do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    } catch {
-        throw FactorizationError.cannotWriteFile(file: path, reason: error.localizedDescription)
-    }
+/// Writes `text` to `path` (standard output for `-`), with an error that names the
+/// option and the file.
+func writeText(_ text: String, to path: String, option: String) throws {
+    try writeOutput(Array(text.utf8), to: path, option: option)
 }

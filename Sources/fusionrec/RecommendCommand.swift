@@ -20,11 +20,11 @@ struct RecommendCommand: AsyncParsableCommand {
     var users: String?
     @Option(help: "Item attribute table (CSV, first column the item id) whose items join the catalogue.")
     var items: String?
-    @Option(help: "The number of items per user.")
+    @Option(parsing: .unconditional, help: "The number of items per user.")
     var k: Int = 10
-    @Option(help: "The output CSV file.")
+    @Option(help: "The output CSV file, or - for standard output.")
     var output: String
-    @Option(help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
+    @Option(parsing: .unconditional, help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
     var threads: Int?
     @OptionGroup(title: "Factorisation models")
     var factorization: FactorizationOptions
@@ -35,37 +35,40 @@ struct RecommendCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
+        try checkThreads(threads)
+        try sideInformation.checkApplies(to: model)
     }
 
     func run() async throws {
         try await reportingErrors {
+            try checkOutputFile(output, option: "--output", allowsStandardOutput: true)
+            try persistence.checkOutputs()
             if let threads { Parallel.threadCount = threads }
-            let trainData = try readInteractions(train)
+            let userIDs = try users.map { try readUserIDs($0) }
+            let trainData = try readInteractions(train, option: "--train")
             let itemTable = try readItemTable(items, idColumn: sideInformation.itemIdColumn)
             switch factorization.precision {
-            case .float: try await recommend(trainData, itemTable, as: Float.self)
-            case .double: try await recommend(trainData, itemTable, as: Double.self)
+            case .float: try await recommend(trainData, itemTable, userIDs, as: Float.self)
+            case .double: try await recommend(trainData, itemTable, userIDs, as: Double.self)
             }
         }
     }
 
     /// Fits with factors of type `Scalar` and writes the recommendations.
     private func recommend<Scalar: BLASScalar>(
-        _ trainData: Interactions<String, String>, _ itemTable: AttributeTable<String>?, as scalarType: Scalar.Type
+        _ trainData: Interactions<String, String>, _ itemTable: AttributeTable<String>?, _ requested: [String]?,
+        as scalarType: Scalar.Type
     ) async throws {
         let ranker = try await model.fitRanker(
             train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation,
             persistence: persistence, as: scalarType)
-        let userIDs: [String]
+        let userIDs = requested ?? ranker.users.ids
         if let users {
-            let header = try AttributeTable<String>(csvPath: users).columnNames
-            let column = InteractionColumns.userCandidates.first { header.contains($0) }
-            userIDs = try AttributeTable<String>(csvPath: users, idColumn: column).ids
             for user in userIDs where ranker.users.index(of: user) == nil {
-                throw RankingError.invalidArgument("\(users): user \(user) has no training interactions")
+                let known = persistence.load == nil ? "" : " nor in the model \(persistence.load!)"
+                throw FileOptionError(option: "--users", path: users,
+                                      reason: "user \(user) is not in --train \(train)\(known), so there is nothing to recommend from")
             }
-        } else {
-            userIDs = ranker.users.ids
         }
         let rankings = try ranker.recommend(users: userIDs, count: k)
         var text = "user,item,rank,score\n"
@@ -74,6 +77,12 @@ struct RecommendCommand: AsyncParsableCommand {
                 text += "\(user.csvEscaped()),\(entry.id.csvEscaped()),\(offset + 1),\(entry.score)\n"
             }
         }
-        try writeText(text, to: output)
+        try writeText(text, to: output, option: "--output")
     }
+}
+
+/// The user ids of a `--users` file, read once (so a FIFO or `<(…)` works): the
+/// `userId`/`user_id`/`user`/`userID` column, else the first.
+func readUserIDs(_ path: String) throws -> [String] {
+    try AttributeTable<String>(csvPath: path, idColumnAmong: InteractionColumns.userCandidates).ids
 }

@@ -27,7 +27,7 @@ struct SideInformationOptions: ParsableArguments {
     var textEncoder: TextEncoderName = .hashing
     @Option(help: "The MiniLM model folder (config.json, vocab.txt, model.safetensors) for --text-encoder minilm (default: FUSIONREC_MODEL_DIR or ~/.cache/fusionrec/all-MiniLM-L6-v2).")
     var modelDir: String?
-    @Option(help: "The dimension of the hashing text encoder.")
+    @Option(parsing: .unconditional, help: "The dimension of the hashing text encoder (1 to 16,777,216).")
     var hashingDimension: Int = 512
     @Option(help: "Word n-gram lengths of the hashing text encoder, FROM-TO (default 1-2).")
     var hashingWordNgrams: String = "1-2"
@@ -37,24 +37,59 @@ struct SideInformationOptions: ParsableArguments {
     var itemIdColumn: String?
     @Option(help: "How item blocks enter the item factors: offset (default) or collective.")
     var itemSideModel: SideInformationModel = .offset
-    @Option(help: "λ on the block loadings or the offset map (default 10).")
+    @Option(parsing: .unconditional, help: "λ on the block loadings or the offset map (default 10).")
     var loadingRegularization: Double?
-    @Option(help: "λ on the item offsets of the offset model (default: the factors' λ).")
+    @Option(parsing: .unconditional, help: "λ on the item offsets of the offset model (default: the factors' λ).")
     var offsetRegularization: Double?
     @Flag(help: "Also refit with each block removed in turn and report the change of every metric.")
     var ablateBlocks = false
 
     var isEmpty: Bool { textColumns.isEmpty && categoricalColumns.isEmpty && numericColumns.isEmpty && crossColumns.isEmpty }
 
+    /// The largest block weight, 10⁶: a weight is relative to the interactions' term, and
+    /// far larger ones overflow the normal equations (`--block-weight title=1e308`).
+    static let maximumBlockWeight = 1e6
+
+    /// The side-information options given on the command line that only the fusion
+    /// models use, for the usage error when another model is chosen.
+    var fusionOnlyOptionsGiven: [String] {
+        var given: [String] = []
+        if !textColumns.isEmpty { given.append("--text-column") }
+        if !categoricalColumns.isEmpty { given.append("--categorical-column") }
+        if !numericColumns.isEmpty { given.append("--numeric-column") }
+        if !crossColumns.isEmpty { given.append("--cross-column") }
+        if !blockWeights.isEmpty { given.append("--block-weight") }
+        if loadingRegularization != nil { given.append("--loading-regularization") }
+        if offsetRegularization != nil { given.append("--offset-regularization") }
+        if ablateBlocks { given.append("--ablate-blocks") }
+        return given
+    }
+
+    /// Throws a usage error when `model` takes no side information but an option that
+    /// only the fusion models use was given.
+    func checkApplies(to model: ModelName) throws {
+        guard model != .fusion, model != .fusionExplicit, let first = fusionOnlyOptionsGiven.first else { return }
+        throw ValidationError("\(first) needs --model fusion or fusion-explicit; --model \(model.rawValue) takes no side information")
+    }
+
     func validate() throws {
-        if hashingDimension < 1 { throw ValidationError("--hashing-dimension must be at least 1, got \(hashingDimension)") }
+        guard (1...HashingTextEncoder.maximumDimension).contains(hashingDimension) else {
+            throw ValidationError(
+                "--hashing-dimension must be from 1 to \(HashingTextEncoder.maximumDimension), got \(hashingDimension)")
+        }
         _ = try nGramRange(hashingWordNgrams, option: "--hashing-word-ngrams")
         if hashingCharacterNgrams != "none" { _ = try nGramRange(hashingCharacterNgrams, option: "--hashing-character-ngrams") }
         for entry in blockWeights {
-            guard let (_, weight) = split(entry), let value = Double(weight), value > 0, value.isFinite else {
-                throw ValidationError("--block-weight expects NAME=W with W > 0, got \(entry)")
+            guard let (_, weight) = split(entry), let value = _decimalNumber(weight), value > 0,
+                  value <= Self.maximumBlockWeight
+            else {
+                throw ValidationError("--block-weight expects NAME=W with 0 < W ≤ \(Self.maximumBlockWeight), got \(entry)")
             }
         }
+        for entry in numericColumns { _ = try numericSpecification(entry, option: "--numeric-column") }
+        for entry in crossColumns { _ = try crossSpecification(entry) }
+        try checkPositive(loadingRegularization, "--loading-regularization")
+        try checkPositive(offsetRegularization, "--offset-regularization")
     }
 
     /// The joint-factorization trainer for these options and the factorisation options:
@@ -132,28 +167,38 @@ struct SideInformationOptions: ParsableArguments {
         for name in categoricalColumns {
             let values = try column(name, of: table)
             let encoder = CategoricalEncoder(fittingOn: values, ignoring: ["(no genres listed)"])
+            guard encoder.dimension > 0 else {
+                throw ValidationError("--categorical-column \(name): --items column \(name) has no categories (every cell is empty)")
+            }
             blocks.append(try await .encoding(
                 name: name, ids: ids, inputs: (values + extra(name)).map { $0.isEmpty ? nil : $0 }, using: encoder,
                 weight: Scalar(weights[name] ?? 1)))
         }
         for entry in numericColumns {
-            let (name, width) = try numericSpecification(entry)
+            let (name, width) = try numericSpecification(entry, option: "--numeric-column")
             let values = try numbers(name, of: table)
-            let encoder = try NumericEncoder(
-                fittingOn: values.compactMap { $0 }, representation: width.map { .buckets(width: $0) } ?? .standardized)
+            let present = values.compactMap { $0 }
+            guard !present.isEmpty else { throw ValidationError("--items column \(name) has no numbers (every cell is empty)") }
+            let encoder: NumericEncoder
+            do {
+                encoder = try NumericEncoder(
+                    fittingOn: present, representation: width.map { .buckets(width: $0) } ?? .standardized)
+            } catch {
+                throw ValidationError("--numeric-column \(entry): --items column \(name) spans \(present.min()!) to \(present.max()!), "
+                                      + "more than \(NumericEncoder.maximumBucketCount) buckets of width \(width ?? 0); choose a wider bucket")
+            }
             let inputs = try values + numbers(extra(name), column: name, ids: extraItems.map(\.id))
             blocks.append(try await .encoding(name: name, ids: ids, inputs: inputs, using: encoder, weight: Scalar(weights[name] ?? 1)))
         }
         for entry in crossColumns {
-            guard let (categoryColumn, numeric) = split(entry, separator: ",") else {
-                throw ValidationError("--cross-column expects CATEGORIES,NUMBER=WIDTH, got \(entry)")
-            }
-            let (numberColumn, width) = try numericSpecification(numeric)
-            guard let width else { throw ValidationError("--cross-column needs a bucket width, got \(entry)") }
-            func cross(_ categories: [String], _ values: [Double?]) -> [String?] {
-                zip(categories, values).map { text, value -> String? in
+            let (categoryColumn, numberColumn, width) = try crossSpecification(entry)
+            func cross(_ categories: [String], _ values: [Double?]) throws -> [String?] {
+                try zip(categories, values).map { text, value -> String? in
                     guard let value, !text.isEmpty else { return nil }
-                    let bucket = Int((value / width).rounded(.down) * width)
+                    let bucket: String
+                    do { bucket = try NumericEncoder.bucketName(of: value, width: width) } catch {
+                        throw ValidationError("--cross-column \(entry): --items column \(numberColumn) value \(value) has no bucket of width \(width)")
+                    }
                     return text.split(separator: "|").map { "\($0)@\(bucket)" }.joined(separator: "|")
                 }
             }
@@ -198,19 +243,30 @@ struct SideInformationOptions: ParsableArguments {
         try zip(texts, ids).map { text, id in
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { return nil }
-            guard let value = Double(trimmed), value.isFinite else {
-                throw ValidationError("--items column \(name), item \(id): \"\(text)\" is not a finite number")
+            guard let value = _decimalNumber(trimmed), value.isFinite else {
+                throw ValidationError("--items column \(name), item \(id): \"\(text)\" is not a finite decimal number")
             }
             return value
         }
     }
 
-    private func numericSpecification(_ entry: String) throws -> (String, Double?) {
+    /// `NAME` or `NAME=WIDTH` with a positive finite decimal width.
+    private func numericSpecification(_ entry: String, option: String) throws -> (String, Double?) {
         guard let (name, width) = split(entry) else { return (entry, nil) }
-        guard let value = Double(width), value > 0, value.isFinite else {
-            throw ValidationError("a bucket width must be a positive number, got \(entry)")
+        guard !name.isEmpty, let value = _decimalNumber(width), value > 0, value.isFinite else {
+            throw ValidationError("\(option) expects NAME or NAME=WIDTH with a positive finite WIDTH, got \(entry)")
         }
         return (name, value)
+    }
+
+    /// `CATEGORIES,NUMBER=WIDTH`.
+    private func crossSpecification(_ entry: String) throws -> (String, String, Double) {
+        guard let (categoryColumn, numeric) = split(entry, separator: ","), !categoryColumn.isEmpty,
+              case let (numberColumn, width?) = try numericSpecification(numeric, option: "--cross-column")
+        else {
+            throw ValidationError("--cross-column expects CATEGORIES,NUMBER=WIDTH with a positive finite WIDTH, got \(entry)")
+        }
+        return (categoryColumn, numberColumn, width)
     }
 
     private func split(_ entry: String, separator: Character = "=") -> (String, String)? {

@@ -13,7 +13,10 @@ struct SplitCommand: ParsableCommand {
             temporal (per user, the latest --fraction by time stamp), leave-k-out (--count per user, \
             random), cold-items / cold-users (--fraction of the items or users, with all their \
             interactions, go to test; --held-out writes their ids). Output files have the header \
-            userId,itemId,rating[,timestamp]. The same input, strategy and --seed give the same files.
+            userId,itemId,rating[,timestamp]. The same input, strategy and --seed give the same files. \
+            Repeated (user, item) rows are merged first: ratings keep the last row, counts and other \
+            values are summed (the command says how many). Every output must differ from the others \
+            and from the input.
             """)
 
     enum Strategy: String, ExpressibleByArgument, CaseIterable {
@@ -27,9 +30,9 @@ struct SplitCommand: ParsableCommand {
     var input: String
     @Option(help: "The strategy: \(Strategy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var strategy: Strategy
-    @Option(help: "The held-out fraction (random, temporal, cold-items, cold-users).")
+    @Option(parsing: .unconditional, help: "The held-out fraction (random, temporal, cold-items, cold-users).")
     var fraction: Double = 0.2
-    @Option(help: "Interactions held out per user (leave-k-out).")
+    @Option(parsing: .unconditional, help: "Interactions held out per user (leave-k-out).")
     var count: Int = 1
     @Option(help: "The seed of the random draws.")
     var seed: UInt64 = 42
@@ -41,6 +44,12 @@ struct SplitCommand: ParsableCommand {
     var heldOut: String?
 
     func validate() throws {
+        try checkDistinctFiles([("--input", input), ("--train-output", trainOutput), ("--test-output", testOutput)]
+                               + (heldOut.map { [("--held-out", $0)] } ?? []))
+        guard fraction.isFinite, (0...1).contains(fraction) else {
+            throw ValidationError("--fraction must be a number from 0 to 1, got \(fraction)")
+        }
+        guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
         if heldOut != nil, strategy != .coldItems, strategy != .coldUsers {
             throw ValidationError("--held-out needs --strategy cold-items or cold-users; \(strategy.rawValue) holds out no ids")
         }
@@ -48,7 +57,10 @@ struct SplitCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let data = try readInteractions(input)
+            try checkOutputFile(trainOutput, option: "--train-output")
+            try checkOutputFile(testOutput, option: "--test-output")
+            if let heldOut { try checkOutputFile(heldOut, option: "--held-out") }
+            let data = try readInteractions(input, option: "--input")
             var generator = SplitMix64(seed: seed)
             let split: Split<String, String> = switch strategy {
             case .random: try .randomHoldout(of: data, testFraction: fraction, using: &generator)

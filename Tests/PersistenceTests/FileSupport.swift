@@ -15,3 +15,19 @@ func listFolder(_ path: String) -> [String]? {
 }
 
 func mkdirForTest(_ path: String) -> Bool { mkdir(path, 0o755) == 0 }
+
+func symlinkForTest(_ target: String, at path: String) -> Bool { symlink(target, path) == 0 }
+
+/// Whether `path` itself (not what a link there points at) is a symbolic link.
+func isSymbolicLink(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+}
+
+/// The permission bits of the file at `path`.
+func permissions(_ path: String) -> UInt32 {
+    var info = stat()
+    return stat(path, &info) == 0 ? UInt32(info.st_mode & 0o7777) : 0
+}
+
+func chmodForTest(_ path: String, _ mode: UInt32) -> Bool { chmod(path, mode_t(mode)) == 0 }

@@ -67,6 +67,26 @@ struct ModelFileCorruptionTests {
         }
     }
 
+    @Test("a flipped padding byte between sections is an inconsistent layout naming its offset")
+    func flippedPaddingBytes() throws {
+        var checked = 0
+        for (bytes, joint) in files {
+            let table = sectionTable(bytes)
+            var previousEnd = 40 + 40 * table.count
+            for section in table {
+                for offset in previousEnd..<section.offset {
+                    var damaged = bytes
+                    damaged[offset] ^= 0x01
+                    #expect(loadError(damaged, joint: joint) == .inconsistentLayout(
+                        reason: "padding byte at offset \(offset) before section '\(section.name)' is not zero"))
+                    checked += 1
+                }
+                previousEnd = section.offset + section.length
+            }
+        }
+        #expect(checked > 0, "the seeded files have padding to flip")
+    }
+
     @Test("a flipped byte anywhere in the header or table throws a typed error")
     func flippedHeaderBytes() throws {
         for (bytes, joint) in files {
@@ -103,7 +123,7 @@ struct ModelFileCorruptionTests {
         magic[0] = UInt8(ascii: "G")
         #expect(loadError(magic, joint: false) == .badMagic)
         #expect(loadError(Array("GIF89a".utf8), joint: false) == .badMagic)
-        #expect(loadError(patched(bytes, at: 8, 2, size: 2), joint: false) == .unsupportedVersion(major: 2, minor: 0))
+        #expect(loadError(patched(bytes, at: 8, 2, size: 2), joint: false) == .unsupportedVersion(major: 2, minor: ModelFile.formatVersion.minor))
         #expect(loadError(patched(bytes, at: 12, 0x0403_0201, size: 4), joint: false) == .unsupportedByteOrder(marker: 0x0403_0201))
         // A newer minor version of the same major version loads.
         #expect(loadError(patched(bytes, at: 10, 7, size: 2), joint: false) == nil)

@@ -179,6 +179,37 @@ struct ModelFileTests {
         #expect(throws: ModelFileError.self) { try models[1].model.write(toFile: folder.path + "/none/model.frm") }
     }
 
+    @Test("a save writes through a symbolic link, keeps permissions, and refuses folders and devices")
+    func saveThroughLinks() throws {
+        let folder = ScratchFolder("links")
+        defer { folder.remove() }
+        let models = try trainedModels(try seededRatings(), Double.self)
+        let target = folder.path + "/real.frm", link = folder.path + "/link.frm"
+        try models[0].model.write(toFile: target)
+        #expect(chmodForTest(target, 0o600))
+        #expect(symlinkForTest("real.frm", at: link))
+        try models[1].model.write(toFile: link)
+        #expect(isSymbolicLink(link))
+        expectSame(models[1].model, try MatrixFactorizationModel<Double, Int, Int>(contentsOfFile: target))
+        #expect(permissions(target) == 0o600)
+        #expect(listFolder(folder.path) == ["link.frm", "real.frm"])
+        // A dangling link creates its target.
+        #expect(symlinkForTest("new.frm", at: folder.path + "/dangling.frm"))
+        try models[0].model.write(toFile: folder.path + "/dangling.frm")
+        expectSame(models[0].model, try MatrixFactorizationModel<Double, Int, Int>(contentsOfFile: folder.path + "/new.frm"))
+        #expect(mkdirForTest(folder.path + "/sub"))
+        #expect(throws: ModelFileError.fileSystem(path: folder.path + "/sub", reason: "is a folder; refusing to replace it with a file")) {
+            try models[0].model.write(toFile: folder.path + "/sub")
+        }
+        #expect(throws: ModelFileError.fileSystem(
+            path: "/dev/null", reason: "is not a regular file (a device, FIFO or socket); refusing to replace it")) {
+            try models[0].model.write(toFile: "/dev/null")
+        }
+        #expect(symlinkForTest("/dev/null", at: folder.path + "/device-link"))
+        #expect(throws: ModelFileError.self) { try models[0].model.write(toFile: folder.path + "/device-link") }
+        #expect(isSymbolicLink(folder.path + "/device-link"))
+    }
+
     @Test("the wrong kind is refused")
     func wrongKind() throws {
         let data = try seededRatings()

@@ -279,4 +279,53 @@ struct BadInputMatrixTests {
         let empty = try await text.encode(["", "   "])
         #expect(empty.shape == (2, 16) && empty.firstNonFiniteIndex() == nil)
     }
+
+    @Test("Sizes from data are checked before allocation: buckets, hashing dimension, block elements")
+    func sizeLimits() async throws {
+        // Each of these trapped converting Double to Int or asked for terabytes.
+        let spans: [([Double], Double)] = [
+            ([1990, 1e19], 10), ([-1e308, 1e308], 10), ([0, 1e11], 1), ([1, 2], 1e-300), ([-1e308, 0], 1e-300),
+        ]
+        for (corpus, width) in spans {
+            #expect(throws: FusionError.self, "\(corpus) width \(width)") {
+                try NumericEncoder(fittingOn: corpus, representation: .buckets(width: width))
+            }
+        }
+        // Found by FuzzItemsPipeline: rounding put the first edge above the only value,
+        // and a negative bucket count trapped converting to Int.
+        let tiny = try NumericEncoder(fittingOn: [1995], representation: .buckets(width: 1e-300))
+        #expect(tiny.dimension == 1 && tiny.origin <= 1995)
+        let atLimit = try NumericEncoder(
+            fittingOn: [0, Double(NumericEncoder.maximumBucketCount - 1)], representation: .buckets(width: 1))
+        #expect(atLimit.dimension == NumericEncoder.maximumBucketCount)
+        // Values far outside the fitted span clamp to the edge buckets instead of trapping.
+        let decades = try NumericEncoder(fittingOn: [1990, 2010], representation: .buckets(width: 10))
+        let clamped = try await decades.encode([-1e308, 1e308, 1e19])
+        #expect(clamped.row(0) == [1, 0, 0] && clamped.row(1) == [0, 0, 1] && clamped.row(2) == [0, 0, 1])
+        #expect(try NumericEncoder.bucketName(of: 1994, width: 10) == "1990")
+        #expect(try NumericEncoder.bucketName(of: -5, width: 10) == "-10")
+        #expect(try NumericEncoder.bucketName(of: 1e19, width: 10) == "1e+19")
+        #expect(throws: FusionError.self) { try NumericEncoder.bucketName(of: 1e308, width: 1e-300) }
+        #expect(throws: FusionError.self) { try NumericEncoder.bucketName(of: 1, width: 0) }
+        #expect(throws: FusionError.invalidParameter(
+            name: "hashing dimension", value: "100000000000", reason: "must be from 1 to \(HashingTextEncoder.maximumDimension)")) {
+            try HashingTextEncoder(fittingOn: ["a"], dimension: 100_000_000_000)
+        }
+        // A block whose rows × features pass the limit is refused before encoding.
+        let wide = try HashingTextEncoder(fittingOn: ["a"], dimension: HashingTextEncoder.maximumDimension)
+        let ids = (0..<200).map { "item\($0)" }
+        await #expect(throws: FusionError.blockShape(
+            block: "title",
+            reason: "200 rows × 16777216 features exceed the limit of \(SideInformationBlock<String, Float>.maximumElementCount) elements")) {
+            try await SideInformationBlock<String, Float>.encoding(
+                name: "title", ids: ids, inputs: ids.map { Optional($0) }, using: wide)
+        }
+        // An encoder without features (an empty categories column) names the block.
+        let none = CategoricalEncoder(fittingOn: ["", ""])
+        await #expect(throws: FusionError.blockShape(
+            block: "genres", reason: "the encoder '\(none.identifier)' has no features (dimension 0): an empty column?")) {
+            try await SideInformationBlock<String, Float>.encoding(
+                name: "genres", ids: ["a", "b"], inputs: [nil, nil], using: none)
+        }
+    }
 }

@@ -5,13 +5,18 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
         public var records: [Record]
         /// One error per skipped record (empty unless the policy is ``BadRecordPolicy/skip``).
         public var skipped: [FactorizationError]
+        /// The header name of the value column, `nil` when the file has none (every record
+        /// then has the value 1).
+        public var valueColumn: String?
     }
 
     /// Reads the records of a comma-separated interactions file with a header row.
     ///
-    /// Ids are parsed with `UserID(_:)` and `ItemID(_:)` (so `Int` ids must be integers);
-    /// values must parse as finite numbers and time stamps as integers (`1260759144.0`
-    /// is accepted, `1.5` is not). Fields may be
+    /// Ids are parsed with `UserID(_:)` and `ItemID(_:)` (so `Int` ids must be integers)
+    /// and must not be empty; values must be finite decimal numbers (hexadecimal such as
+    /// `0x10` is an error) and time stamps integers (`1260759144.0` is accepted, `1.5` is
+    /// not). Every row has as many fields as the header, and every field is valid UTF-8
+    /// (ids are never decoded lossily, so distinct ids never merge). Fields may be
     /// quoted; see ``InteractionColumns`` for the column detection.
     ///
     /// - Parameters:
@@ -71,21 +76,26 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
                 func bad(_ column: Int, _ reason: String) -> FactorizationError {
                     .invalidField(file: file.path, line: row.line, column: file.header[column], reason: reason)
                 }
+                try file.checkFieldCount(row)
                 let userText = try file.field(row, userColumn).trimmingSpaces()
+                guard !userText.isEmpty else { throw bad(userColumn, "empty user id") }
                 guard let user = UserID(userText) else { throw bad(userColumn, "cannot parse user id \"\(userText)\"") }
                 let itemText = try file.field(row, itemColumn).trimmingSpaces()
+                guard !itemText.isEmpty else { throw bad(itemColumn, "empty item id") }
                 guard let item = ItemID(itemText) else { throw bad(itemColumn, "cannot parse item id \"\(itemText)\"") }
                 var value = 1.0
                 if let valueColumn {
                     let text = try file.field(row, valueColumn).trimmingSpaces()
-                    guard let parsed = Double(text) else { throw bad(valueColumn, "cannot parse value \"\(text)\"") }
+                    guard let parsed = _decimalNumber(text) else {
+                        throw bad(valueColumn, "cannot parse value \"\(text)\" as a decimal number")
+                    }
                     guard parsed.isFinite else { throw bad(valueColumn, "value \(text) is not finite") }
                     value = parsed
                 }
                 var timestamp: Int?
                 if let timeColumn {
                     let text = try file.field(row, timeColumn).trimmingSpaces()
-                    guard let parsed = Int(text) ?? Double(text).flatMap({ Int(exactly: $0) }) else {
+                    guard let parsed = Int(text) ?? _decimalNumber(text).flatMap({ Int(exactly: $0) }) else {
                         throw bad(timeColumn, "cannot parse time stamp \"\(text)\" as an integer")
                     }
                     timestamp = parsed
@@ -96,7 +106,7 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
                 skipped.append(error)
             }
         }
-        return CSVRecords(records: records, skipped: skipped)
+        return CSVRecords(records: records, skipped: skipped, valueColumn: valueColumn.map { file.header[$0] })
     }
 
     /// Writes the interactions as a comma-separated file with a header row, one record per

@@ -44,8 +44,11 @@ package struct _CSVFile {
         var start = 0
         if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         index = start
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
+        func endField() throws(FactorizationError) {
+            guard let text = String(validating: field, as: UTF8.self) else {
+                throw .malformedLine(file: path, line: line, reason: "field \(fields.count + 1) is not valid UTF-8")
+            }
+            fields.append(text)
             field.removeAll(keepingCapacity: true)
             wasQuoted = false
         }
@@ -64,11 +67,11 @@ package struct _CSVFile {
                     field.append(byte)
                 }
             } else if byte == UInt8(ascii: ",") {
-                endField()
+                try endField()
             } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
                 if byte == UInt8(ascii: "\r"), index + 1 < count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
                 if !(fields.isEmpty && field.isEmpty && !wasQuoted) {
-                    endField()
+                    try endField()
                     rows.append(Row(line: rowLine, fields: fields))
                     fields.removeAll(keepingCapacity: true)
                 }
@@ -92,7 +95,7 @@ package struct _CSVFile {
         }
         if inQuotes { throw .malformedLine(file: path, line: rowLine, reason: "unterminated quoted field") }
         if !(fields.isEmpty && field.isEmpty && !wasQuoted) {
-            endField()
+            try endField()
             rows.append(Row(line: rowLine, fields: fields))
         }
         guard let first = rows.first else { throw .emptyFile(file: path) }
@@ -116,6 +119,15 @@ package struct _CSVFile {
         return index
     }
 
+    /// Throws ``FactorizationError/malformedLine(file:line:reason:)`` unless `row` has as
+    /// many fields as the header.
+    func checkFieldCount(_ row: Row) throws(FactorizationError) {
+        guard row.fields.count == header.count else {
+            throw .malformedLine(file: path, line: row.line,
+                                 reason: "\(row.fields.count) fields, the header has \(header.count)")
+        }
+    }
+
     /// The field of `row` in column `column`, or an error naming the line and column.
     package func field(_ row: Row, _ column: Int) throws(FactorizationError) -> String {
         guard column < row.fields.count else {
@@ -124,6 +136,18 @@ package struct _CSVFile {
         }
         return row.fields[column]
     }
+}
+
+/// `text` as a number when it is written in decimal (`4`, `-0.5`, `1e3`, `.5`), or one of
+/// the words `inf`, `infinity`, `nan` (with an optional sign, any case) so that callers
+/// can say the value is not finite; `nil` for anything else, hexadecimal forms such as
+/// `0x10` and `0x1p3` included (which `Double(_:)` would accept).
+package func _decimalNumber(_ text: String) -> Double? {
+    let unsigned = text.first == "+" || text.first == "-" ? text.dropFirst() : Substring(text)
+    if ["inf", "infinity", "nan"].contains(unsigned.lowercased()) { return Double(text) }
+    guard unsigned.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x65 || $0 == 0x45 || $0 == 0x2B || $0 == 0x2D })
+    else { return nil }
+    return Double(text)
 }
 
 extension String {
