@@ -26,13 +26,11 @@ public struct FeaturePipeline: Sendable, Hashable {
         self.blocks = blocks
     }
 
-    /// The largest dimension a text block may ask for, and the most columns any fitted
-    /// block may have (vocabulary, buckets): 2²⁰. Larger sizes throw instead of allocating.
-    public static let maximumDimension = 1 << 20
-
-    /// The most values (rows × columns) one encoded block may hold: 2³⁰, 4 GiB of `Float`.
-    /// Blocks are dense; a larger one throws before it is allocated.
-    public static let maximumBlockElements = 1 << 30
+    /// The most columns a block of a pipeline may have (a vocabulary, a host encoder's
+    /// dimension): 2²⁴, as `HashingTextEncoder.maximumDimension`. Larger sizes throw
+    /// instead of allocating; so does a block of more than
+    /// `SideInformationBlock.maximumElementCount` values.
+    public static let maximumDimension = HashingTextEncoder.maximumDimension
 
     /// One block: its name, where its features come from, its weight and preprocessing.
     public struct Block: Sendable, Hashable {

@@ -97,10 +97,10 @@ public struct FittedFeaturePipeline: Sendable {
         var result: [EncodedColumn] = []
         for (block, encoder) in zip(specification.blocks, encoders) {
             let (elements, overflow) = table.count.multipliedReportingOverflow(by: encoder.dimension)
-            guard !overflow, elements <= FeaturePipeline.maximumBlockElements else {
+            guard !overflow, elements <= SideInformationBlock<ID, Float>.maximumElementCount else {
                 throw FusionError.invalidParameter(
                     name: "size of block '\(block.name)'", value: "\(table.count) rows × \(encoder.dimension) columns",
-                    reason: "dense blocks hold at most \(FeaturePipeline.maximumBlockElements) values")
+                    reason: "dense blocks hold at most \(SideInformationBlock<ID, Float>.maximumElementCount) values")
             }
             let features: Matrix<Float>, presence: [Bool]
             switch (block.source, encoder) {

@@ -73,14 +73,14 @@ public struct HashingTextEncoder: TextEncoder {
     /// An encoder with fitted state read back (from a model file, for example).
     ///
     /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for a dimension outside
-    ///   `1...FeaturePipeline.maximumDimension`, n-gram lengths below 1, or frequencies that
+    ///   `1...maximumDimension`, n-gram lengths below 1, or frequencies that
     ///   are not `dimension` finite positive values.
     public init(
         dimension: Int, wordNGrams: ClosedRange<Int>, characterNGrams: ClosedRange<Int>?, inverseDocumentFrequencies: [Float]
     ) throws(FusionError) {
-        guard (1...FeaturePipeline.maximumDimension).contains(dimension) else {
+        guard (1...Self.maximumDimension).contains(dimension) else {
             throw .invalidParameter(name: "hashing dimension", value: "\(dimension)",
-                                    reason: "must be in 1...\(FeaturePipeline.maximumDimension)")
+                                    reason: "must be from 1 to \(Self.maximumDimension)")
         }
         guard wordNGrams.lowerBound >= 1, (characterNGrams?.lowerBound ?? 1) >= 1 else {
             throw .invalidParameter(name: "n-gram lengths", value: "\(wordNGrams), \(String(describing: characterNGrams))",

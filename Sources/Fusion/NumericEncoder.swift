@@ -78,7 +78,7 @@ public struct NumericEncoder: FeatureEncoder {
     ///   - dimension: 1 when standardised, else the number of buckets.
     /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for values that no
     ///   fit produces: non-finite or non-positive scales, a bucket width that differs from
-    ///   `scale`, or a dimension outside `1...FeaturePipeline.maximumDimension`.
+    ///   `scale`, or a bucket count outside `1...maximumBucketCount`.
     public init(representation: Representation, origin: Double, scale: Double, dimension: Int) throws(FusionError) {
         guard origin.isFinite, scale.isFinite, scale > 0 else {
             throw .invalidParameter(name: "numeric state", value: "origin \(origin), scale \(scale)",
@@ -90,9 +90,9 @@ public struct NumericEncoder: FeatureEncoder {
                 throw .invalidParameter(name: "numeric dimension", value: "\(dimension)", reason: "a standardised column has 1")
             }
         case .buckets(let width):
-            guard width == scale, (1...FeaturePipeline.maximumDimension).contains(dimension) else {
+            guard width == scale, (1...Self.maximumBucketCount).contains(dimension) else {
                 throw .invalidParameter(name: "bucket state", value: "width \(width), scale \(scale), \(dimension) buckets",
-                                        reason: "width must equal scale and the count lie in 1...\(FeaturePipeline.maximumDimension)")
+                                        reason: "width must equal scale and the count lie in 1...\(Self.maximumBucketCount)")
             }
         }
         self.representation = representation
