@@ -1,0 +1,171 @@
+import Factorization
+import FeatureEncoding
+import LinearAlgebra
+
+/// Side information given as raw attributes: a table and the pipeline that turns its
+/// columns into blocks.
+public struct Attributes<ID: Hashable & Sendable & LosslessStringConvertible>: Sendable {
+    /// The rows, one per user or item (ids the interactions lack are allowed: they are
+    /// the cold ones).
+    public var table: AttributeTable<ID>
+    /// How the columns become blocks.
+    public var pipeline: FeaturePipeline
+
+    /// Attributes from `table` through `pipeline`.
+    public init(_ table: AttributeTable<ID>, pipeline: FeaturePipeline) {
+        self.table = table
+        self.pipeline = pipeline
+    }
+}
+
+extension JointFactorization {
+    /// Fits the pipelines on the attribute tables, builds the blocks, fits the joint model
+    /// and keeps the fitted pipelines in it, so that the model — in this process or loaded
+    /// from its file — places new users and items from their raw attributes
+    /// (``JointFactorizationModel/placingItems(_:encoders:cache:)``).
+    ///
+    /// - Parameters:
+    ///   - interactions: the training interactions.
+    ///   - users: user attributes and their pipeline, if any.
+    ///   - items: item attributes and their pipeline, if any.
+    ///   - encoders: the host's text encoders, by the names the pipelines' provided blocks use.
+    ///   - cache: vectors the host's encoders computed before.
+    ///   - scalarType: the scalar of the model.
+    ///   - progress: called after each sweep.
+    /// - Throws: the errors of ``FeaturePipeline/fitted(on:encoders:)``, of encoding, and of
+    ///   ``fit(_:userBlocks:itemBlocks:as:progress:)``.
+    public func fit<Scalar: BLASScalar, UserID, ItemID>(
+        _ interactions: Interactions<UserID, ItemID>, users: Attributes<UserID>? = nil, items: Attributes<ItemID>? = nil,
+        encoders: [String: any TextEncoder] = [:], cache: EncodingCache<String>? = nil,
+        as scalarType: Scalar.Type = Scalar.self, progress: TrainingProgressHandler? = nil
+    ) async throws -> JointFactorizationModel<Scalar, UserID, ItemID> {
+        var userPipeline: FittedFeaturePipeline?, itemPipeline: FittedFeaturePipeline?
+        var userBlocks: [SideInformationBlock<UserID, Scalar>] = [], itemBlocks: [SideInformationBlock<ItemID, Scalar>] = []
+        if let users {
+            let fitted = try users.pipeline.fitted(on: users.table, encoders: encoders)
+            userBlocks = try await fitted.blocks(for: users.table, encoders: encoders, cache: cache)
+            userPipeline = fitted
+        }
+        if let items {
+            let fitted = try items.pipeline.fitted(on: items.table, encoders: encoders)
+            itemBlocks = try await fitted.blocks(for: items.table, encoders: encoders, cache: cache)
+            itemPipeline = fitted
+        }
+        var model = try fit(interactions, userBlocks: userBlocks, itemBlocks: itemBlocks, as: scalarType, progress: progress)
+        try model.attach(userPipeline: userPipeline, itemPipeline: itemPipeline)
+        return model
+    }
+}
+
+extension JointFactorizationModel where ItemID: LosslessStringConvertible {
+    /// The pipeline that builds the item blocks from raw attributes, when the model was
+    /// fitted (or saved) with one.
+    public var itemPipeline: FittedFeaturePipeline? { itemSide.pipeline }
+
+    /// A model in which every item of `attributes` the model does not know is placed from
+    /// its raw attributes through the model's own item pipeline — the fitted encoders and
+    /// the training blocks' preprocessing — and appended; known items keep their factors.
+    /// Nothing of the training data is needed and the catalogue is not encoded again.
+    ///
+    /// Items with none of the blocks' attributes (every cell empty) cannot be placed and
+    /// are left out; ``placeableItems(in:)`` says which rows those are.
+    ///
+    /// - Parameters:
+    ///   - attributes: rows with the columns the pipeline reads (other columns are ignored).
+    ///   - encoders: the host's text encoders, by the names the pipeline's provided blocks use.
+    ///   - cache: vectors the host's encoders computed before.
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` when the model has no
+    ///   item pipeline; the pipeline's errors (``FusionError/invalidColumn(column:reason:)``,
+    ///   ``FusionError/missingEncoder(block:name:)``,
+    ///   ``FusionError/encoderMismatch(block:expected:found:)``); and those of
+    ///   ``placingItems(_:from:foldingIn:)``.
+    /// - Complexity: encoding the new rows, then one k×k solve per new item (offset side:
+    ///   a product with the map).
+    public func placingItems(
+        _ attributes: AttributeTable<ItemID>, encoders: [String: any TextEncoder] = [:], cache: EncodingCache<String>? = nil
+    ) async throws -> Self {
+        guard let pipeline = itemSide.pipeline else {
+            throw FusionError.invalidParameter(name: "item pipeline", value: "none",
+                                               reason: "the model was not fitted through a feature pipeline")
+        }
+        let (ids, blocks) = try await Self.placementBlocks(
+            attributes, known: itemIDs, pipeline: pipeline, side: itemSide, encoders: encoders, cache: cache)
+        return ids.isEmpty ? self : try placingItems(ids, from: blocks)
+    }
+
+    /// The ids of `attributes` that ``placingItems(_:encoders:cache:)`` would place: new to
+    /// the model, with at least one cell the item pipeline reads.
+    ///
+    /// - Throws: ``FusionError/invalidColumn(column:reason:)`` for a column the pipeline needs.
+    public func placeableItems(in attributes: AttributeTable<ItemID>) throws(FusionError) -> [ItemID] {
+        guard let pipeline = itemSide.pipeline else { return [] }
+        return try Self.placeable(attributes, known: itemIDs, pipeline: pipeline)
+    }
+}
+
+extension JointFactorizationModel where UserID: LosslessStringConvertible {
+    /// The pipeline that builds the user blocks from raw attributes, if any.
+    public var userPipeline: FittedFeaturePipeline? { userSide.pipeline }
+
+    /// A model in which every user of `attributes` the model does not know (a sign-up form:
+    /// an age bracket, a country, stated interests) is placed from its raw attributes
+    /// through the model's user pipeline; see ``placingItems(_:encoders:cache:)``.
+    public func placingUsers(
+        _ attributes: AttributeTable<UserID>, encoders: [String: any TextEncoder] = [:], cache: EncodingCache<String>? = nil
+    ) async throws -> Self {
+        guard let pipeline = userSide.pipeline else {
+            throw FusionError.invalidParameter(name: "user pipeline", value: "none",
+                                               reason: "the model was not fitted through a feature pipeline")
+        }
+        let (ids, blocks) = try await Self.placementBlocks(
+            attributes, known: userIDs, pipeline: pipeline, side: userSide, encoders: encoders, cache: cache)
+        return ids.isEmpty ? self : try placingUsers(ids, from: blocks)
+    }
+}
+
+extension JointFactorizationModel {
+    /// Keeps the pipelines that built the blocks of each side.
+    mutating func attach(userPipeline: FittedFeaturePipeline?, itemPipeline: FittedFeaturePipeline?) throws(FusionError) {
+        var users = userSide, items = itemSide
+        if let userPipeline { try users.attach(userPipeline) }
+        if let itemPipeline { try items.attach(itemPipeline) }
+        self = Self(userIDs: userIDs, itemIDs: itemIDs, userFactors: userFactors, itemFactors: itemFactors,
+                    globalBias: globalBias, userBiases: userBiases, itemBiases: itemBiases, configuration: configuration,
+                    userSide: users, itemSide: items)
+    }
+
+    /// Rows of `attributes` new to `known` with at least one cell the pipeline reads.
+    static func placeable<ID: LosslessStringConvertible>(
+        _ attributes: AttributeTable<ID>, known: IDMap<ID>, pipeline: FittedFeaturePipeline
+    ) throws(FusionError) -> [ID] {
+        var columns: [[String]] = []
+        for column in Set(pipeline.specification.blocks.flatMap(\.source.columns)).sorted() {
+            columns.append(try FittedFeaturePipeline.column(column, of: attributes))
+        }
+        return attributes.ids.enumerated().compactMap { row, id in
+            !known.contains(id) && columns.contains { !$0[row].trimmingSpaces().isEmpty } ? id : nil
+        }
+    }
+
+    /// The new rows of `attributes`, encoded by `pipeline` and preprocessed as the trained
+    /// blocks of `side` were, as blocks the cold-start update reads.
+    static func placementBlocks<ID: LosslessStringConvertible>(
+        _ attributes: AttributeTable<ID>, known: IDMap<ID>, pipeline: FittedFeaturePipeline,
+        side: SideInformationLoadings<Scalar>, encoders: [String: any TextEncoder], cache: EncodingCache<String>?
+    ) async throws -> (ids: [ID], blocks: [SideInformationBlock<ID, Scalar>]) {
+        let ids = try placeable(attributes, known: known, pipeline: pipeline)
+        guard !ids.isEmpty else { return ([], []) }
+        let rows = ids.map { attributes.values[attributes.rowIndex(of: $0)!] }
+        let table = try AttributeTable<ID>(columnNames: attributes.columnNames, rows: rows, idColumn: attributes.idColumn)
+        var blocks: [SideInformationBlock<ID, Scalar>] = []
+        for encoded in try await pipeline.encodedColumns(of: table, encoders: encoders, cache: cache) {
+            guard let summary = side.block(named: encoded.block.name) else { throw FusionError.unknownBlock(encoded.block.name) }
+            let features = try summary.normalization.validatedApply(
+                to: encoded.features.converted(to: Scalar.self), block: summary.name)
+            blocks.append(try SideInformationBlock(
+                name: summary.name, ids: ids, features: features, presence: encoded.presence, weight: summary.weight,
+                encoderIdentifier: encoded.identifier))
+        }
+        return (ids, blocks)
+    }
+}
