@@ -42,17 +42,9 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
         case .popularity:
             let model = try await persistence.model { Popularity<Scalar, String, String>(fitting: train) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
-        case .als:
-            let model = try await persistence.model { try options.explicitALS.fit(train, as: Scalar.self, progress: progress) }
-            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
-        case .implicitALS:
-            let model = try await persistence.model { try options.implicitALS.fit(train, as: Scalar.self, progress: progress) }
-            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
-        case .sgd:
-            let model = try await persistence.model { try options.sgd.fit(train, as: Scalar.self, progress: progress) }
-            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
-        case .bpr:
-            let model = try await persistence.model { try options.bpr.fit(train, as: Scalar.self, progress: progress) }
+        case .als, .implicitALS, .sgd, .bpr:
+            let trainer = options.trainer(self)
+            let model = try await persistence.model { try trainer.fit(train, as: Scalar.self, progress: progress) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .fusion, .fusionExplicit:
             let encodingStart = ContinuousClock.now
