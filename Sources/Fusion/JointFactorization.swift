@@ -14,8 +14,9 @@ import LinearAlgebra
 /// by alternating closed-form updates: user factors (the implicit-ALS row update with the
 /// blocks' k×k terms computed once per half-step), user loadings, item factors, item
 /// loadings. Rows are solved in parallel on `Parallel.threadCount` threads with the
-/// Cholesky or conjugate-gradient solver of `ImplicitAlternatingLeastSquares`; results
-/// do not depend on the thread count. With no blocks it is exactly implicit ALS.
+/// Cholesky or conjugate-gradient `ImplicitSolver`; results do not depend on the thread
+/// count. With no blocks it is exactly implicit ALS (or, for ``Feedback/explicit(_:)``,
+/// explicit ALS), and it shares their setup and training loop.
 ///
 /// ```swift
 /// let model = try JointFactorization(.init(factorCount: 64))
@@ -30,35 +31,58 @@ import LinearAlgebra
 ///
 /// [Singh 2008]: https://doi.org/10.1145/1401890.1401969
 /// [Agarwal 2009]: https://doi.org/10.1145/1557019.1557029
-public struct JointFactorization: Sendable {
-    /// The kind of interaction data.
-    public enum Feedback: String, Sendable, Hashable, CaseIterable {
+public struct JointFactorization: Trainer {
+    /// The kind of interaction data, with the hyper-parameters that only it has.
+    public enum Feedback: Sendable, Hashable {
         /// Implicit feedback (Hu, Koren and Volinsky 2008): every stored interaction is a
         /// preference held with confidence 1 + α·r, every other pair a preference 0.
-        case implicit
+        case implicit(ImplicitFeedback = ImplicitFeedback())
         /// Explicit ratings with global, user and item biases (Koren 2009): the squared
         /// error over the stored ratings of μ + bᵤ + cᵢ + uᵤᵀvᵢ.
-        case explicit
+        case explicit(ExplicitFeedback = ExplicitFeedback())
     }
 
-    /// The hyper-parameters of a fit.
-    public struct Configuration: Sendable, Hashable {
-        /// Implicit or explicit interactions. Default ``Feedback/implicit``.
-        public var feedback: Feedback
-        /// λ_b on the user and item biases of an explicit fit; `nil` uses ``regularization``.
+    /// The hyper-parameters of implicit feedback, as in `ImplicitAlternatingLeastSquares`.
+    public struct ImplicitFeedback: Sendable, Hashable {
+        /// α in the confidence 1 + α·r. Must be non-negative. Default 40.
+        public var alpha: Double
+        /// How interaction values become r. Default `ImplicitValues.raw`.
+        public var values: ImplicitValues
+        /// The row solver. Default conjugate gradient with 3 steps.
+        public var solver: ImplicitSolver
+
+        /// Creates the implicit-feedback settings; every parameter has the documented default.
+        public init(alpha: Double = 40, values: ImplicitValues = .raw, solver: ImplicitSolver = .conjugateGradient(steps: 3)) {
+            self.alpha = alpha
+            self.values = values
+            self.solver = solver
+        }
+    }
+
+    /// The hyper-parameters of explicit feedback, as in `AlternatingLeastSquares`.
+    public struct ExplicitFeedback: Sendable, Hashable {
+        /// λ_b on the user and item biases; `nil` (the default) uses the configuration's
+        /// ``Configuration/regularization``. Must be positive when given.
         public var biasRegularization: Double?
+
+        /// Creates the explicit-feedback settings; every parameter has the documented default.
+        public init(biasRegularization: Double? = nil) {
+            self.biasRegularization = biasRegularization
+        }
+    }
+
+    /// The hyper-parameters of a fit: the interaction part's (``feedback``) and the side
+    /// information's.
+    public struct Configuration: TrainerConfiguration {
+        /// Implicit or explicit interactions, with their own settings. Default
+        /// ``Feedback/implicit(_:)`` with ``ImplicitFeedback``'s defaults.
+        public var feedback: Feedback
         /// The number of latent factors k. Default 64.
         public var factorCount: Int
         /// λ on the factors of a collective side (and of a side without blocks). Default 0.05.
         public var regularization: Double
-        /// α in the confidence 1 + α·r. Default 40.
-        public var alpha: Double
-        /// How interaction values become r. Default `ImplicitAlternatingLeastSquares.Values.raw`.
-        public var values: ImplicitAlternatingLeastSquares.Values
         /// The number of sweeps. Default 15.
         public var iterationCount: Int
-        /// The row solver. Default conjugate gradient with 3 steps.
-        public var solver: ImplicitAlternatingLeastSquares.Solver
         /// How user blocks enter the user factors. Default ``SideInformationModel/collective``.
         public var userModel: SideInformationModel
         /// How item blocks enter the item factors. Default ``SideInformationModel/offset``,
@@ -74,26 +98,21 @@ public struct JointFactorization: Sendable {
         public var offsetRegularization: Double?
         /// The seed of the random initial factors. Default 42.
         public var seed: UInt64
-        /// Initial factors are drawn uniformly from [0, initialScale). Default 0.01.
+        /// Initial factors are drawn uniformly from [0, initialScale) for implicit
+        /// feedback, from N(0, initialScale²) for explicit. Default 0.01.
         public var initialScale: Double
 
         /// Creates a configuration; every parameter has the documented default.
         public init(
-            feedback: Feedback = .implicit, biasRegularization: Double? = nil, factorCount: Int = 64, regularization: Double = 0.05, alpha: Double = 40,
-            values: ImplicitAlternatingLeastSquares.Values = .raw, iterationCount: Int = 15,
-            solver: ImplicitAlternatingLeastSquares.Solver = .conjugateGradient(steps: 3),
-            userModel: SideInformationModel = .collective, itemModel: SideInformationModel = .offset,
-            loadingRegularization: Double = 10, offsetRegularization: Double? = nil, seed: UInt64 = 42,
-            initialScale: Double = 0.01
+            feedback: Feedback = .implicit(), factorCount: Int = 64, regularization: Double = 0.05,
+            iterationCount: Int = 15, userModel: SideInformationModel = .collective,
+            itemModel: SideInformationModel = .offset, loadingRegularization: Double = 10,
+            offsetRegularization: Double? = nil, seed: UInt64 = 42, initialScale: Double = 0.01
         ) {
             self.feedback = feedback
-            self.biasRegularization = biasRegularization
             self.factorCount = factorCount
             self.regularization = regularization
-            self.alpha = alpha
-            self.values = values
             self.iterationCount = iterationCount
-            self.solver = solver
             self.userModel = userModel
             self.itemModel = itemModel
             self.loadingRegularization = loadingRegularization
@@ -102,18 +121,30 @@ public struct JointFactorization: Sendable {
             self.initialScale = initialScale
         }
 
-        /// The implicit-ALS configuration of the interaction part.
-        var interactionConfiguration: ImplicitAlternatingLeastSquares.Configuration {
-            .init(factorCount: factorCount, regularization: regularization, alpha: alpha, values: values,
-                  iterationCount: iterationCount, solver: solver, seed: seed, initialScale: initialScale)
+        /// The implicit-feedback settings, or `nil` for explicit feedback.
+        var implicitFeedback: ImplicitFeedback? {
+            if case .implicit(let settings) = feedback { settings } else { nil }
+        }
+
+        /// λ_b of an explicit fit (its ``ExplicitFeedback/biasRegularization`` or λ), `nil`
+        /// for implicit feedback.
+        var biasRegularization: Double? {
+            if case .explicit(let settings) = feedback { settings.biasRegularization ?? regularization } else { nil }
         }
 
         /// Throws ``FusionError/training(_:)`` wrapping
         /// `TrainingError.invalidConfiguration(parameter:value:reason:)` for the first
         /// parameter out of range.
         public func validate() throws(FusionError) {
+            // The shared and implicit parameters are implicit ALS's, checked by its rules
+            // (an explicit configuration has implicit ALS's valid defaults there).
+            let implicit = implicitFeedback ?? ImplicitFeedback()
+            let interaction = ImplicitAlternatingLeastSquares.Configuration(
+                factorCount: factorCount, regularization: regularization, alpha: implicit.alpha,
+                values: implicit.values, iterationCount: iterationCount, solver: implicit.solver, seed: seed,
+                initialScale: initialScale)
             do {
-                try interactionConfiguration.validate()
+                try interaction.validate()
             } catch {
                 throw .training(error)
             }
@@ -163,98 +194,98 @@ public struct JointFactorization: Sendable {
     ) throws(FusionError) -> JointFactorizationModel<Scalar, UserID, ItemID> {
         let configuration = self.configuration
         try configuration.validate()
-        let (m, n, k) = (interactions.userCount, interactions.itemCount, configuration.factorCount)
-        guard interactions.count > 0 else { throw .training(.noInteractions) }
-        guard k <= m && k <= n else { throw .training(.tooManyFactors(factors: k, users: m, items: n)) }
-        if configuration.values == .raw && configuration.feedback == .implicit {
-            for u in 0..<m {
-                for index in interactions.byUser.entryRange(ofRow: u) where interactions.byUser.values[index] < 0 {
-                    throw .training(.invalidValue(
-                        user: u, item: Int(interactions.byUser.columnIndices[index]),
-                        value: interactions.byUser.values[index], reason: "implicit-feedback values must not be negative"))
-                }
-            }
+        let k = configuration.factorCount
+        func sides() throws(FusionError) -> (users: _SideTerms<Scalar>, items: _SideTerms<Scalar>) {
+            let lambda = Scalar(configuration.regularization)
+            let loadingLambda = Scalar(configuration.loadingRegularization)
+            let offsetLambda = Scalar(configuration.offsetRegularization ?? configuration.regularization)
+            return (
+                try _SideTerms(userBlocks, ids: interactions.userIDs, factorCount: k, model: configuration.userModel,
+                               factorRegularization: lambda, loadingRegularization: loadingLambda,
+                               offsetRegularization: offsetLambda),
+                try _SideTerms(itemBlocks, ids: interactions.itemIDs, factorCount: k, model: configuration.itemModel,
+                               factorRegularization: lambda, loadingRegularization: loadingLambda,
+                               offsetRegularization: offsetLambda))
         }
-        let lambda = Scalar(configuration.regularization)
-        var userSide = try _SideTerms(
-            userBlocks, ids: interactions.userIDs, factorCount: k, model: configuration.userModel,
-            factorRegularization: lambda, loadingRegularization: Scalar(configuration.loadingRegularization),
-            offsetRegularization: Scalar(configuration.offsetRegularization ?? configuration.regularization))
-        var itemSide = try _SideTerms(
-            itemBlocks, ids: interactions.itemIDs, factorCount: k, model: configuration.itemModel,
-            factorRegularization: lambda, loadingRegularization: Scalar(configuration.loadingRegularization),
-            offsetRegularization: Scalar(configuration.offsetRegularization ?? configuration.regularization))
-
-        if configuration.feedback == .explicit {
+        switch configuration.feedback {
+        case .implicit(let feedback):
+            let start: _ImplicitStart<Scalar>
+            do {
+                start = try _ImplicitStart(
+                    byUser: interactions.byUser, byItem: interactions.byItem, factorCount: k, values: feedback.values,
+                    seed: configuration.seed, initialScale: configuration.initialScale)
+            } catch {
+                throw .training(error)
+            }
+            var (userSide, itemSide) = try sides()
+            let (users, items) = try Self.alternate(
+                start, feedback: feedback, userSide: &userSide, itemSide: &itemSide,
+                iterationCount: configuration.iterationCount, progress: progress)
+            return JointFactorizationModel(
+                userIDs: interactions.userIDs, itemIDs: interactions.itemIDs, userFactors: users, itemFactors: items,
+                configuration: configuration, userSide: userSide.trained, itemSide: itemSide.trained)
+        case .explicit:
+            let start: _ExplicitStart<Scalar>
+            do {
+                start = try _ExplicitStart(
+                    byUser: interactions.byUser, byItem: interactions.byItem, factorCount: k, seed: configuration.seed,
+                    initialScale: configuration.initialScale)
+            } catch {
+                throw .training(error)
+            }
+            var (userSide, itemSide) = try sides()
             let fitted = try Self.alternateExplicit(
-                byUser: interactions.byUser, byItem: interactions.byItem, userSide: &userSide, itemSide: &itemSide,
-                configuration: configuration, progress: progress)
+                start, biasRegularization: configuration.biasRegularization ?? configuration.regularization,
+                userSide: &userSide, itemSide: &itemSide, iterationCount: configuration.iterationCount,
+                progress: progress)
             return JointFactorizationModel(
                 userIDs: interactions.userIDs, itemIDs: interactions.itemIDs, userFactors: fitted.users.droppingLastColumn(),
                 itemFactors: fitted.items.droppingLastColumn(), globalBias: fitted.globalBias,
                 userBiases: fitted.users.column(k), itemBiases: fitted.items.column(k),
                 configuration: configuration, userSide: userSide.trained, itemSide: itemSide.trained)
         }
-        let (users, items) = try Self.alternate(
-            byUser: interactions.byUser, byItem: interactions.byItem, userSide: &userSide, itemSide: &itemSide,
-            configuration: configuration, progress: progress)
-        return JointFactorizationModel(
-            userIDs: interactions.userIDs, itemIDs: interactions.itemIDs, userFactors: users, itemFactors: items,
-            configuration: configuration, userSide: userSide.trained, itemSide: itemSide.trained)
     }
 
-    /// The alternating updates, generic over the scalar only so that they are specialised
-    /// for `Float` and `Double`.
+    /// The implicit alternation: implicit ALS's half-steps with each side's block terms
+    /// added, and each side's loadings refitted after its half-step. Generic over the
+    /// scalar only, so that it is specialised for `Float` and `Double`.
     @_specialize(exported: false, where Scalar == Float)
     @_specialize(exported: false, where Scalar == Double)
     static func alternate<Scalar: BLASScalar>(
-        byUser: SparseMatrix<Double>, byItem: SparseMatrix<Double>, userSide: inout _SideTerms<Scalar>,
-        itemSide: inout _SideTerms<Scalar>, configuration: Configuration, progress: TrainingProgressHandler?
+        _ start: _ImplicitStart<Scalar>, feedback: ImplicitFeedback, userSide: inout _SideTerms<Scalar>,
+        itemSide: inout _SideTerms<Scalar>, iterationCount: Int, progress: TrainingProgressHandler?
     ) throws(FusionError) -> (users: Matrix<Scalar>, items: Matrix<Scalar>) {
-        let (m, n, k) = (byUser.rowCount, byUser.columnCount, configuration.factorCount)
-        let binary = configuration.values == .binary
-        let userRows = _CompressedRows<Scalar>(byUser, binary: binary)
-        let itemRows = _CompressedRows<Scalar>(byItem, binary: binary)
-        var generator = SplitMix64(seed: configuration.seed)
-        var users: Matrix<Scalar> = _RandomFactors.uniform(
-            rowCount: m, columnCount: k, scale: configuration.initialScale, using: &generator)
-        var items: Matrix<Scalar> = _RandomFactors.uniform(
-            rowCount: n, columnCount: k, scale: configuration.initialScale, using: &generator)
-        let alpha = Scalar(configuration.alpha)
-        let solver: _ImplicitSolverKind = switch configuration.solver {
-        case .cholesky: .cholesky
-        case .conjugateGradient(let steps): .conjugateGradient(steps: steps)
-        }
+        var (users, items) = (start.users, start.items)
+        let alpha = Scalar(feedback.alpha)
         try userSide.updateLoadings(users)
         try itemSide.updateLoadings(items)
-        var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
-        for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
-            if Task.isCancelled { throw .training(.cancelled(completedIterations: iteration - 1)) }
+        try _TrainingMonitor.run(iterationCount: iterationCount, progress: progress, wrapping: FusionError.training) {
+            (iteration, wantsLoss) throws(FusionError) in
             var regularizedSolves = 0
             do {
                 let userExtra = userSide.extraTerms(current: users)
                 regularizedSolves += try _implicitHalfStep(
-                    userRows, fixed: items, solving: &users, alpha: alpha,
-                    regularization: userSide.halfStepRegularization, solver: solver,
+                    start.userRows, fixed: items, solving: &users, alpha: alpha,
+                    regularization: userSide.halfStepRegularization, solver: feedback.solver,
                     extraGram: userExtra.gram, extraRightHandSide: userExtra.rightHandSide)
                 try userSide.updateLoadings(users)
                 let itemExtra = itemSide.extraTerms(current: items)
                 regularizedSolves += try _implicitHalfStep(
-                    itemRows, fixed: users, solving: &items, alpha: alpha,
-                    regularization: itemSide.halfStepRegularization, solver: solver,
+                    start.itemRows, fixed: users, solving: &items, alpha: alpha,
+                    regularization: itemSide.halfStepRegularization, solver: feedback.solver,
                     extraGram: itemExtra.gram, extraRightHandSide: itemExtra.rightHandSide)
                 try itemSide.updateLoadings(items)
             } catch {
                 throw Self.sweepError(error, iteration: iteration)
             }
             try Self.checkFinite(users, items, userSide, itemSide, iteration: iteration)
-            if monitor.wantsLoss {
-                let interactionLoss = _implicitObjective(userRows, users: users, items: items, alpha: alpha,
-                                                         regularization: 0)
-                let terms = [LossTerm(name: "interactions", value: interactionLoss)]
-                    + userSide.loss(users, side: "user") + itemSide.loss(items, side: "item")
-                try Self.report(terms, iteration: iteration, regularizedSolves: regularizedSolves, to: &monitor)
-            }
+            guard wantsLoss else { return nil }
+            let interactionLoss = _implicitObjective(start.userRows, users: users, items: items, alpha: alpha,
+                                                     regularization: 0)
+            return _IterationReport(
+                terms: [LossTerm(name: "interactions", value: interactionLoss)]
+                    + userSide.loss(users, side: "user") + itemSide.loss(items, side: "item"),
+                regularizedSolves: regularizedSolves)
         }
         return (users, items)
     }
@@ -265,37 +296,24 @@ public struct JointFactorization: Sendable {
     @_specialize(exported: false, where Scalar == Float)
     @_specialize(exported: false, where Scalar == Double)
     static func alternateExplicit<Scalar: BLASScalar>(
-        byUser: SparseMatrix<Double>, byItem: SparseMatrix<Double>, userSide: inout _SideTerms<Scalar>,
-        itemSide: inout _SideTerms<Scalar>, configuration: Configuration, progress: TrainingProgressHandler?
+        _ start: _ExplicitStart<Scalar>, biasRegularization biasLambda: Double, userSide: inout _SideTerms<Scalar>,
+        itemSide: inout _SideTerms<Scalar>, iterationCount: Int, progress: TrainingProgressHandler?
     ) throws(FusionError) -> (users: Matrix<Scalar>, items: Matrix<Scalar>, globalBias: Scalar) {
-        let (m, n, k) = (byUser.rowCount, byUser.columnCount, configuration.factorCount)
-        let userRows = _CompressedRows<Scalar>(byUser)
-        let itemRows = _CompressedRows<Scalar>(byItem)
-        let itemCounts = (0..<n).map { byItem.nonZeroCount(inRow: $0) }
-        var globalBias = Scalar(byUser.values.reduce(0, +) / Double(byUser.nonZeroCount))
-        var generator = SplitMix64(seed: configuration.seed)
-        var users = Matrix<Scalar>(rowCount: m, columnCount: k + 1)
-        var items: Matrix<Scalar> = _RandomFactors.normal(
-            rowCount: n, columnCount: k + 1, standardDeviation: configuration.initialScale, using: &generator)
-        items.withUnsafeMutableBufferPointer { p in
-            for i in 0..<n { p[i * (k + 1) + k] = 0 }
-        }
-        let biasLambda = configuration.biasRegularization ?? configuration.regularization
+        var (users, items, globalBias) = (start.users, start.items, start.globalBias)
         try userSide.updateLoadings(users.droppingLastColumn())
         try itemSide.updateLoadings(items.droppingLastColumn())
-        var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
-        for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
-            if Task.isCancelled { throw .training(.cancelled(completedIterations: iteration - 1)) }
+        try _TrainingMonitor.run(iterationCount: iterationCount, progress: progress, wrapping: FusionError.training) {
+            (iteration, wantsLoss) throws(FusionError) in
             do {
                 let userExtra = userSide.extraTerms(current: users.droppingLastColumn())
                 try _explicitHalfStep(
-                    userRows, fixed: items, solving: &users, globalBias: globalBias,
+                    start.userRows, fixed: items, solving: &users, globalBias: globalBias,
                     regularization: userSide.halfStepRegularization, biasRegularization: Scalar(biasLambda),
                     weighted: false, extraGram: userExtra.gram, extraRightHandSide: userExtra.rightHandSide)
                 try userSide.updateLoadings(users.droppingLastColumn())
                 let itemExtra = itemSide.extraTerms(current: items.droppingLastColumn())
                 try _explicitHalfStep(
-                    itemRows, fixed: users, solving: &items, globalBias: globalBias,
+                    start.itemRows, fixed: users, solving: &items, globalBias: globalBias,
                     regularization: itemSide.halfStepRegularization, biasRegularization: Scalar(biasLambda),
                     weighted: false, extraGram: itemExtra.gram, extraRightHandSide: itemExtra.rightHandSide)
                 try itemSide.updateLoadings(items.droppingLastColumn())
@@ -303,19 +321,18 @@ public struct JointFactorization: Sendable {
                 throw Self.sweepError(error, iteration: iteration)
             }
             try Self.checkFinite(users, items, userSide, itemSide, iteration: iteration)
-            let (_, meanResidual) = _explicitObjective(
-                userRows, columnCounts: itemCounts, users: users, items: items, globalBias: globalBias,
-                regularization: 0, biasRegularization: biasLambda, weighted: false)
-            globalBias = Scalar(meanResidual)
-            guard globalBias.isFinite else { throw .training(.nonFinite(iteration: iteration, quantity: "the global bias")) }
-            if monitor.wantsLoss {
-                let (ratings, _) = _explicitObjective(
-                    userRows, columnCounts: itemCounts, users: users, items: items, globalBias: globalBias,
+            func objective() -> (objective: Double, meanResidual: Double) {
+                _explicitObjective(
+                    start.userRows, columnCounts: start.itemCounts, users: users, items: items, globalBias: globalBias,
                     regularization: 0, biasRegularization: biasLambda, weighted: false)
-                let terms = [LossTerm(name: "ratings and bias penalty", value: ratings)]
-                    + userSide.loss(users.droppingLastColumn(), side: "user") + itemSide.loss(items.droppingLastColumn(), side: "item")
-                try Self.report(terms, iteration: iteration, to: &monitor)
             }
+            globalBias = Scalar(objective().meanResidual)
+            guard globalBias.isFinite else { throw .training(.nonFinite(iteration: iteration, quantity: "the global bias")) }
+            guard wantsLoss else { return nil }
+            return _IterationReport(
+                terms: [LossTerm(name: "ratings and bias penalty", value: objective().objective)]
+                    + userSide.loss(users.droppingLastColumn(), side: "user")
+                    + itemSide.loss(items.droppingLastColumn(), side: "item"))
         }
         return (users, items, globalBias)
     }
@@ -325,8 +342,7 @@ public struct JointFactorization: Sendable {
     private static func sweepError(_ error: any Error, iteration: Int) -> FusionError {
         switch error {
         case let error as FusionError: return error
-        case LinearAlgebraError.notPositiveDefinite(let minor):
-            return .training(.notPositiveDefinite(iteration: iteration, minor: minor))
+        case let error as LinearAlgebraError: return .training(TrainingError(error, iteration: iteration))
         default: return .training(.nonFinite(iteration: iteration, quantity: "a row solve (\(error))"))
         }
     }
@@ -336,25 +352,15 @@ public struct JointFactorization: Sendable {
         _ users: Matrix<Scalar>, _ items: Matrix<Scalar>, _ userSide: _SideTerms<Scalar>, _ itemSide: _SideTerms<Scalar>,
         iteration: Int
     ) throws(FusionError) {
-        guard users._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the user factors")) }
-        guard items._isFinite() else { throw .training(.nonFinite(iteration: iteration, quantity: "the item factors")) }
+        do {
+            try _Check.finite(users, items, iteration: iteration)
+        } catch {
+            throw .training(error)
+        }
         for (side, terms) in [("user", userSide), ("item", itemSide)] {
             for loading in terms.loadings where !loading._isFinite() {
                 throw .training(.nonFinite(iteration: iteration, quantity: "the \(side) loadings"))
             }
-        }
-    }
-
-    /// Checks the objective for NaN and divergence and hands it, with its terms, to the
-    /// progress handler.
-    private static func report(
-        _ terms: [LossTerm], iteration: Int, regularizedSolves: Int = 0, to monitor: inout _TrainingMonitor
-    ) throws(FusionError) {
-        do {
-            try monitor.finish(iteration: iteration, loss: terms.reduce(0) { $0 + $1.value }, terms: terms,
-                               regularizedSolves: regularizedSolves)
-        } catch {
-            throw .training(error)
         }
     }
 }

@@ -1,6 +1,9 @@
 import Factorization
 import LinearAlgebra
 
+/// Growing a joint model uses the verbs of every FusionRec model: `foldingIn…` computes
+/// new rows from interactions, `placing…` from side information (and optionally a few
+/// interactions), `adding…` takes the rows as given.
 extension JointFactorizationModel {
     /// Factors for items from their side information, optionally with a few interactions
     /// each — the item row update of the joint fit with the user factors fixed.
@@ -64,6 +67,21 @@ extension JointFactorizationModel {
         return try addingUsers(ids, factors: placed.factors, biases: placed.biases)
     }
 
+    /// A model with the given items folded in from their interactions alone — known items
+    /// replaced, new ones appended — as ``placingItems(_:from:foldingIn:)`` places items
+    /// with no blocks. The same call as `MatrixFactorizationModel.foldingInItems(_:)`.
+    ///
+    /// - Throws: as ``itemFactors(for:from:foldingIn:)``.
+    public func foldingInItems(_ items: [(id: ItemID, interactions: [(user: UserID, value: Double)])]) throws(FusionError) -> Self {
+        try placingItems(items.map(\.id), from: [], foldingIn: items.map(\.interactions))
+    }
+
+    /// A model with the given users folded in from their interactions alone; see
+    /// ``foldingInItems(_:)``. The same call as `MatrixFactorizationModel.foldingInUsers(_:)`.
+    public func foldingInUsers(_ users: [(id: UserID, interactions: [(item: ItemID, value: Double)])]) throws(FusionError) -> Self {
+        try placingUsers(users.map(\.id), from: [], foldingIn: users.map(\.interactions))
+    }
+
     /// A model in which `ids` have the given factors (and, for an explicit model, biases;
     /// 0 when `nil`): known items' rows are replaced, new items are appended, so they are
     /// ranked and retrievable by id.
@@ -95,7 +113,8 @@ extension JointFactorizationModel {
         foldingIn interactions: [[(user: UserID, value: Double)]]?
     ) throws(FusionError) -> (factors: Matrix<Scalar>, biases: [Scalar]?) {
         try Self.placeRows(
-            ids, blocks: blocks, interactions: interactions, side: itemSide, otherIDs: userIDs, otherKind: "user",
+            ids, blocks: blocks, interactions: interactions?.map { $0.map { (id: $0.user, value: $0.value) } },
+            side: itemSide, otherIDs: userIDs, otherKind: "user",
             fixed: userFactors, fixedBiases: userBiases, globalBias: globalBias, configuration: configuration)
     }
 
@@ -104,7 +123,7 @@ extension JointFactorizationModel {
         foldingIn interactions: [[(item: ItemID, value: Double)]]?
     ) throws(FusionError) -> (factors: Matrix<Scalar>, biases: [Scalar]?) {
         try Self.placeRows(
-            ids, blocks: blocks, interactions: interactions?.map { $0.map { (user: $0.item, value: $0.value) } },
+            ids, blocks: blocks, interactions: interactions?.map { $0.map { (id: $0.item, value: $0.value) } },
             side: userSide, otherIDs: itemIDs, otherKind: "item", fixed: itemFactors, fixedBiases: itemBiases,
             globalBias: globalBias, configuration: configuration)
     }
@@ -112,29 +131,23 @@ extension JointFactorizationModel {
     /// Throws when new factors are not `count × k`, biases not `count` long, or either
     /// holds NaN or infinity.
     private static func validate(_ factors: Matrix<Scalar>, _ biases: [Scalar]?, count: Int, k: Int) throws(FusionError) {
-        guard factors.rowCount == count, factors.columnCount == k else {
-            throw .blockShape(block: "factors", reason: "\(factors.rowCount)×\(factors.columnCount) for \(count) ids and k = \(k)")
-        }
-        if let (row, column) = factors.firstNonFiniteIndex() {
-            throw .nonFiniteFeature(block: "factors", row: row, column: column)
-        }
-        guard let biases else { return }
-        guard biases.count == count else {
-            throw .blockShape(block: "biases", reason: "\(biases.count) biases for \(count) ids")
-        }
-        if let row = biases.firstIndex(where: { !$0.isFinite }) {
-            throw .nonFiniteFeature(block: "biases", row: row, column: 0)
+        switch _GrowthProblem(factors, biases, count: count, k: k) {
+        case .shape(let what, let reason): throw .blockShape(block: what, reason: reason)
+        case .nonFinite(let what, let row, let column): throw .nonFiniteFeature(block: what, row: row, column: column)
+        case nil: return
         }
     }
 
-    /// The row update shared by cold start and warm fold-in on either side.
+    /// The row update shared by cold start and warm fold-in on either side; `interactions`
+    /// hold ids of the other side (`otherIDs`).
     private static func placeRows<ID, OtherID>(
-        _ ids: [ID], blocks: [SideInformationBlock<ID, Scalar>], interactions: [[(user: OtherID, value: Double)]]?,
+        _ ids: [ID], blocks: [SideInformationBlock<ID, Scalar>], interactions: [[(id: OtherID, value: Double)]]?,
         side: SideInformationLoadings<Scalar>, otherIDs: IDMap<OtherID>, otherKind: String, fixed: Matrix<Scalar>,
         fixedBiases: [Scalar]?, globalBias: Scalar, configuration: JointFactorization.Configuration
     ) throws(FusionError) -> (factors: Matrix<Scalar>, biases: [Scalar]?) {
         let k = fixed.columnCount
-        let explicit = configuration.feedback == .explicit
+        let implicit = configuration.implicitFeedback
+        let explicit = implicit == nil
         if let interactions, interactions.count != ids.count {
             throw .blockShape(block: "interactions", reason: "\(interactions.count) interaction lists for \(ids.count) ids")
         }
@@ -163,8 +176,8 @@ extension JointFactorizationModel {
         }
         var result = Matrix<Scalar>(rowCount: ids.count, columnCount: k)
         var resultBiases: [Scalar]? = explicit ? [Scalar](repeating: 0, count: ids.count) : nil
-        let alpha = Scalar(configuration.alpha)
-        let binary = !explicit && configuration.values == .binary
+        let alpha = Scalar(implicit?.alpha ?? 0)
+        let binary = implicit?.values == .binary
         // An explicit fold-in solves for factors and bias together, against the other
         // side's factors with its biases in a last column, as the explicit fit does
         // (built when the first such row comes).
@@ -181,7 +194,7 @@ extension JointFactorizationModel {
             let mapped: [[(index: Int, value: Double)]]
             do {
                 mapped = try _foldInRows(
-                    members.map { member in (interactions?[member] ?? []).map { (item: $0.user, value: $0.value) } },
+                    members.map { interactions?[$0] ?? [] },
                     ids: otherIDs, kind: otherKind, binary: binary)
             } catch {
                 if case .unknownID(_, let id) = error { throw .unknownID(id) }

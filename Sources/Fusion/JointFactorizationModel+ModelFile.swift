@@ -17,20 +17,27 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         var sides = [("user-side", Self.encode(userSide, width: width)), ("item-side", Self.encode(itemSide, width: width))]
         if let pipeline = userSide.pipeline { sides.append(("user-pipeline", pipeline.modelFileSection())) }
         if let pipeline = itemSide.pipeline { sides.append(("item-pipeline", pipeline.modelFileSection())) }
-        return _FactorModelSections.encode(self, kind: Self.modelKind, extraSections: sides) { meta in
-            Self.write(configuration, to: &meta)
+        // Pipeline sections are what format 1.1 added; a file without them stays 1.0.
+        let minorVersion = userSide.pipeline == nil && itemSide.pipeline == nil ? 0 : 1
+        return _FactorModelSections.encode(self, kind: Self.modelKind, minorVersion: minorVersion, extraSections: sides) {
+            meta in Self.write(configuration, to: &meta)
         }
     }
 
     private static func write(_ c: JointFactorization.Configuration, to meta: inout _Metadata) {
-        meta.set("config.feedback", c.feedback.rawValue)
-        meta.set("config.bias-regularization", c.biasRegularization.map { "\($0)" } ?? "none")
+        // Every key is written for either feedback (the settings of the other feedback at
+        // their defaults), so files keep the layout older builds read.
+        let implicit = c.implicitFeedback ?? JointFactorization.ImplicitFeedback()
+        meta.set("config.feedback", c.implicitFeedback == nil ? "explicit" : "implicit")
+        var biasRegularization: Double? = nil
+        if case .explicit(let explicit) = c.feedback { biasRegularization = explicit.biasRegularization }
+        meta.set("config.bias-regularization", biasRegularization.map { "\($0)" } ?? "none")
         meta.set("config.factor-count", c.factorCount)
         meta.set("config.regularization", c.regularization)
-        meta.set("config.alpha", c.alpha)
-        meta.set("config.values", c.values.rawValue)
+        meta.set("config.alpha", implicit.alpha)
+        meta.set("config.values", implicit.values.rawValue)
         meta.set("config.iteration-count", c.iterationCount)
-        switch c.solver {
+        switch implicit.solver {
         case .cholesky: meta.set("config.solver", "cholesky")
         case .conjugateGradient(let steps): meta.set("config.solver", "conjugate-gradient:\(steps)")
         }
@@ -79,25 +86,34 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
     }
 
     private static func configuration(_ meta: _Metadata) throws(ModelFileError) -> JointFactorization.Configuration {
-        let solverText = try meta.string("config.solver")
-        let solver: ImplicitAlternatingLeastSquares.Solver
-        if solverText == "cholesky" {
-            solver = .cholesky
-        } else if solverText.hasPrefix("conjugate-gradient:"), let steps = Int(solverText.dropFirst(19)) {
-            solver = .conjugateGradient(steps: steps)
-        } else {
-            throw .invalidSection(section: "meta", reason: "unknown solver '\(solverText)'")
-        }
         func optionalNumber(_ key: String) throws(ModelFileError) -> Double? {
             try meta.string(key) == "none" ? nil : meta.number(key)
         }
+        let feedback: JointFactorization.Feedback
+        switch try meta.string("config.feedback") {
+        case "implicit":
+            let solverText = try meta.string("config.solver")
+            let solver: ImplicitSolver
+            if solverText == "cholesky" {
+                solver = .cholesky
+            } else if solverText.hasPrefix("conjugate-gradient:"), let steps = Int(solverText.dropFirst(19)) {
+                solver = .conjugateGradient(steps: steps)
+            } else {
+                throw .invalidSection(section: "meta", reason: "unknown solver '\(solverText)'")
+            }
+            feedback = .implicit(.init(
+                alpha: try meta.number("config.alpha"),
+                values: try meta.parse("config.values", "binary or raw") { ImplicitValues(rawValue: $0) },
+                solver: solver))
+        case "explicit":
+            feedback = .explicit(.init(biasRegularization: try optionalNumber("config.bias-regularization")))
+        case let other:
+            throw .invalidSection(section: "meta", reason: "config.feedback '\(other)' is not implicit or explicit")
+        }
         let configuration = JointFactorization.Configuration(
-            feedback: try meta.parse("config.feedback", "implicit or explicit") { JointFactorization.Feedback(rawValue: $0) },
-            biasRegularization: try optionalNumber("config.bias-regularization"),
-            factorCount: try meta.count("config.factor-count", limit: 1 << 20),
-            regularization: try meta.number("config.regularization"), alpha: try meta.number("config.alpha"),
-            values: try meta.parse("config.values", "binary or raw") { ImplicitAlternatingLeastSquares.Values(rawValue: $0) },
-            iterationCount: try meta.count("config.iteration-count"), solver: solver,
+            feedback: feedback, factorCount: try meta.count("config.factor-count", limit: 1 << 20),
+            regularization: try meta.number("config.regularization"),
+            iterationCount: try meta.count("config.iteration-count"),
             userModel: try meta.parse("config.user-model", "collective or offset") { SideInformationModel(rawValue: $0) },
             itemModel: try meta.parse("config.item-model", "collective or offset") { SideInformationModel(rawValue: $0) },
             loadingRegularization: try meta.number("config.loading-regularization"),

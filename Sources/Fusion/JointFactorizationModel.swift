@@ -31,7 +31,7 @@ public struct JointFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sen
     public let itemSide: SideInformationLoadings<Scalar>
 
     /// Whether scores estimate ratings (explicit feedback), so RMSE and MAE apply.
-    public var predictsValues: Bool { configuration.feedback == .explicit }
+    public var predictsValues: Bool { configuration.implicitFeedback == nil }
 
     init(
         userIDs: IDMap<UserID>, itemIDs: IDMap<ItemID>, userFactors: Matrix<Scalar>, itemFactors: Matrix<Scalar>,

@@ -48,7 +48,12 @@ public enum ModelFile {
     }
 
     /// The bytes of a file holding `sections`, in order.
-    package static func encode(_ sections: [(name: String, payload: [UInt8])]) -> [UInt8] {
+    ///
+    /// A file is written with the lowest minor version whose sections it holds (`minorVersion`,
+    /// at most ``formatVersion``'s), so readers of an older minor version still read files
+    /// that use nothing newer.
+    package static func encode(_ sections: [(name: String, payload: [UInt8])], minorVersion: Int = 0) -> [UInt8] {
+        precondition((0...formatVersion.minor).contains(minorVersion), "minor version \(minorVersion)")
         precondition(sections.count <= maximumSectionCount, "\(sections.count) sections")
         var offset = headerSize + tableEntrySize * sections.count
         var table = _ByteWriter()
@@ -70,7 +75,7 @@ public enum ModelFile {
         var header = _ByteWriter()
         header.bytes.append(contentsOf: magic)
         header.append(UInt16(formatVersion.major))
-        header.append(UInt16(formatVersion.minor))
+        header.append(UInt16(minorVersion))
         header.append(UInt32(0x0102_0304))
         header.append(UInt32(sections.count))
         header.append(UInt32(0))

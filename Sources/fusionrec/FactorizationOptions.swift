@@ -29,7 +29,7 @@ struct FactorizationOptions: ParsableArguments {
     @Option(help: "Seed of the initial factors and of the sampling (default 42).")
     var seed: UInt64 = 42
     @Option(help: "How ratings become implicit values for implicit-als: binary (1 for every interaction) or raw (the rating).")
-    var implicitValues: ImplicitAlternatingLeastSquares.Values = .binary
+    var implicitValues: ImplicitValues = .binary
     @Flag(help: "Explicit ALS: weighted-λ regularisation (ALS-WR), λ multiplied by each row's count.")
     var weightedRegularization = false
     @Option(help: "The scalar of the fitted factors: float (half the memory of the factors; implicit ALS on MovieLens fits in about 0.6× the time) or double.")
@@ -42,6 +42,17 @@ struct FactorizationOptions: ParsableArguments {
         try checkPositive(regularization, "--regularization")
         try checkNonNegative(alpha, "--alpha")
         try checkPositive(learningRate, "--learning-rate")
+    }
+
+    /// The trainer of `model` (`als`, `implicit-als`, `sgd` or `bpr`) with these options.
+    func trainer(_ model: ModelName) -> any MatrixFactorizationTrainer {
+        switch model {
+        case .als: explicitALS
+        case .implicitALS: implicitALS
+        case .sgd: sgd
+        case .bpr: bpr
+        case .popularity, .fusion, .fusionExplicit: preconditionFailure("--model \(model.rawValue) is not a matrix factorization")
+        }
     }
 
     var implicitALS: ImplicitAlternatingLeastSquares {
@@ -82,4 +93,4 @@ struct FactorizationOptions: ParsableArguments {
     }
 }
 
-extension ImplicitAlternatingLeastSquares.Values: ExpressibleByArgument {}
+extension ImplicitValues: ExpressibleByArgument {}

@@ -84,24 +84,10 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
                 return try Popularity(userIDs: ids, itemIDs: model.itemIDs, itemCounts: model.itemFactors)
             }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
-        case .als:
+        case .als, .implicitALS, .sgd, .bpr:
+            let trainer = options.trainer(self)
             let model = try await persistence.model(training: train) {
-                try options.explicitALS.fit(train, as: Scalar.self, progress: progress)
-            } foldingIn: { try $0.foldingInUsers($1) }
-            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
-        case .implicitALS:
-            let model = try await persistence.model(training: train) {
-                try options.implicitALS.fit(train, as: Scalar.self, progress: progress)
-            } foldingIn: { try $0.foldingInUsers($1) }
-            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
-        case .sgd:
-            let model = try await persistence.model(training: train) {
-                try options.sgd.fit(train, as: Scalar.self, progress: progress)
-            } foldingIn: { try $0.foldingInUsers($1) }
-            return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
-        case .bpr:
-            let model = try await persistence.model(training: train) {
-                try options.bpr.fit(train, as: Scalar.self, progress: progress)
+                try trainer.fit(train, as: Scalar.self, progress: progress)
             } foldingIn: { try $0.foldingInUsers($1) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .fusion, .fusionExplicit:

@@ -92,24 +92,27 @@ struct SideInformationOptions: ParsableArguments {
         try checkPositive(offsetRegularization, "--offset-regularization")
     }
 
+    /// The interaction part of the joint model: implicit (`fusion`) or explicit (`fusion-explicit`).
+    enum Feedback {
+        case implicit, explicit
+    }
+
     /// The joint-factorization trainer for these options and the factorisation options:
     /// the interaction part takes implicit ALS's settings (`fusion`) or explicit ALS's
     /// (`fusion-explicit`).
-    func trainer(_ factorization: FactorizationOptions, feedback: JointFactorization.Feedback = .implicit)
-        -> JointFactorization
-    {
+    func trainer(_ factorization: FactorizationOptions, feedback: Feedback = .implicit) -> JointFactorization {
         var configuration: JointFactorization.Configuration
         switch feedback {
         case .implicit:
             let interaction = factorization.implicitALS.configuration
             configuration = .init(
+                feedback: .implicit(.init(alpha: interaction.alpha, values: interaction.values, solver: interaction.solver)),
                 factorCount: interaction.factorCount, regularization: interaction.regularization,
-                alpha: interaction.alpha, values: interaction.values, iterationCount: interaction.iterationCount,
-                solver: interaction.solver, itemModel: itemSideModel, seed: interaction.seed)
+                iterationCount: interaction.iterationCount, itemModel: itemSideModel, seed: interaction.seed)
         case .explicit:
             let interaction = factorization.explicitALS.configuration
             configuration = .init(
-                feedback: .explicit, biasRegularization: interaction.biasRegularization,
+                feedback: .explicit(.init(biasRegularization: interaction.biasRegularization)),
                 factorCount: interaction.factorCount, regularization: interaction.regularization,
                 iterationCount: interaction.iterationCount, itemModel: itemSideModel, seed: interaction.seed)
         }

@@ -47,10 +47,10 @@ struct ModalityReportTests {
     }
 
     @Test("A joint model, and its ranker with cold items placed, pass the FactorModel conformance suite",
-          arguments: [JointFactorization.Feedback.implicit, .explicit])
+          arguments: [JointFactorization.Feedback.implicit(), .explicit()])
     func conformance(_ feedback: JointFactorization.Feedback) throws {
         let data = Self.data
-        let training = feedback == .explicit
+        let training = feedback == .explicit()
             ? try Interactions(data.interactions.records.map { .init(user: $0.user, item: $0.item, value: Double(1 + ($0.user + $0.item) % 5)) })
             : data.interactions
         let model = try JointFactorization(.init(feedback: feedback, factorCount: 6, iterationCount: 5))

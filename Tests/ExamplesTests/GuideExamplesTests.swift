@@ -94,7 +94,8 @@ struct GuideExamplesTests {
             try await .encoding(name: "year", ids: ids, inputs: years,
                                 using: try NumericEncoder(fittingOn: years.compactMap { $0 }, representation: .buckets(width: 1))),
         ]
-        let model = try JointFactorization(.init(factorCount: 64, alpha: 5)).fit(train, itemBlocks: blocks)
+        let model = try JointFactorization(.init(feedback: .implicit(.init(alpha: 5)), factorCount: 64))
+            .fit(train, itemBlocks: blocks)
         // Every movie of the table is rankable: the ones without interactions are placed from their blocks.
         let ranker = try model.ranker(training: train, additionalItems: ids, itemBlocks: blocks)
         let top = try ranker.recommend(user: "1", count: 10)

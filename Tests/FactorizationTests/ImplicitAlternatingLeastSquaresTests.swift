@@ -100,30 +100,6 @@ struct ImplicitAlternatingLeastSquaresTests {
         }
     }
 
-    @Test("factors are identical for 1 and 2 threads", arguments: scalarTypes, [
-        ImplicitAlternatingLeastSquares.Solver.cholesky, .conjugateGradient(steps: 3),
-    ])
-    func threadCountDoesNotChangeResults(_ type: any BLASScalar.Type, _ solver: ImplicitAlternatingLeastSquares.Solver) throws {
-        try Self.compareThreadCounts(type, solver)
-    }
-
-    static func compareThreadCounts<S: BLASScalar>(_: S.Type, _ solver: ImplicitAlternatingLeastSquares.Solver) throws {
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        let trainer = ImplicitAlternatingLeastSquares(.init(factorCount: 16, iterationCount: 4, solver: solver))
-        for data in [data, dense] {
-            Parallel.threadCount = 1
-            var oneLoss = 0.0
-            let one = try trainer.fit(data, as: S.self) { oneLoss = $0.loss }
-            Parallel.threadCount = 2
-            var twoLoss = 0.0
-            let two = try trainer.fit(data, as: S.self) { twoLoss = $0.loss }
-            #expect(one.userFactors == two.userFactors)
-            #expect(one.itemFactors == two.itemFactors)
-            #expect(oneLoss == twoLoss)
-        }
-    }
-
     @Test("planted clusters are ranked first")
     func recoversClusters() throws {
         let model = try ImplicitAlternatingLeastSquares(.init(factorCount: 3, regularization: 0.1, alpha: 10,
@@ -201,5 +177,34 @@ struct ImplicitAlternatingLeastSquaresTests {
         }
         let second = await during.value
         #expect(throws: TrainingError.cancelled(completedIterations: 3)) { try second.get() }
+    }
+}
+
+/// Serialized, and holding the thread-count lock, because its cases change the
+/// process-wide `Parallel.threadCount` between two fits.
+@Suite("Implicit ALS across thread counts", .serialized)
+struct ImplicitAlternatingLeastSquaresThreadCountTests {
+    @Test("factors are identical for 1 and 2 threads", arguments: scalarTypes, [
+        ImplicitAlternatingLeastSquares.Solver.cholesky, .conjugateGradient(steps: 3),
+    ])
+    func threadCountDoesNotChangeResults(_ type: any BLASScalar.Type, _ solver: ImplicitAlternatingLeastSquares.Solver) throws {
+        try Self.compareThreadCounts(type, solver)
+    }
+
+    static func compareThreadCounts<S: BLASScalar>(_: S.Type, _ solver: ImplicitAlternatingLeastSquares.Solver) throws {
+        let trainer = ImplicitAlternatingLeastSquares(.init(factorCount: 16, iterationCount: 4, solver: solver))
+        for data in [ImplicitAlternatingLeastSquaresTests.data, ImplicitAlternatingLeastSquaresTests.dense] {
+            try withThreadCountLocked {
+                Parallel.threadCount = 1
+                var oneLoss = 0.0
+                let one = try trainer.fit(data, as: S.self) { oneLoss = $0.loss }
+                Parallel.threadCount = 2
+                var twoLoss = 0.0
+                let two = try trainer.fit(data, as: S.self) { twoLoss = $0.loss }
+                #expect(one.userFactors == two.userFactors)
+                #expect(one.itemFactors == two.itemFactors)
+                #expect(oneLoss == twoLoss)
+            }
+        }
     }
 }

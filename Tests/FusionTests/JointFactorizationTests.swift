@@ -14,7 +14,8 @@ struct JointFactorizationTests {
     func coldStartRecoversPlantedScores(_ sideModel: SideInformationModel) throws {
         let data = Self.data
         let model = try JointFactorization(.init(
-            factorCount: 6, iterationCount: 15, solver: .cholesky, itemModel: sideModel, loadingRegularization: 0.1))
+            feedback: .implicit(.init(solver: .cholesky)), factorCount: 6, iterationCount: 15, itemModel: sideModel,
+            loadingRegularization: 0.1))
             .fit(data.interactions, itemBlocks: [data.features], as: Double.self)
         let cold = try model.itemFactors(for: data.coldItems, from: [data.features])
         var predicted: [Double] = [], planted: [Double] = []
@@ -49,7 +50,8 @@ struct JointFactorizationTests {
         var losses: [Double] = []
         var termNames: Set<String> = []
         _ = try JointFactorization(.init(
-            factorCount: 6, iterationCount: 12, solver: .cholesky, userModel: sideModel, itemModel: sideModel))
+            feedback: .implicit(.init(solver: .cholesky)), factorCount: 6, iterationCount: 12, userModel: sideModel,
+            itemModel: sideModel))
             .fit(data.interactions, userBlocks: [userBlock], itemBlocks: [itemBlock], as: Double.self) { progress in
                 losses.append(progress.loss)
                 termNames.formUnion(progress.terms.map(\.name))
@@ -108,7 +110,7 @@ struct JointFactorizationTests {
     @Test("Without blocks the joint fit is exactly implicit ALS")
     func reducesToImplicitALS() throws {
         let data = Self.data
-        let joint = try JointFactorization(.init(factorCount: 6, iterationCount: 4, solver: .cholesky))
+        let joint = try JointFactorization(.init(feedback: .implicit(.init(solver: .cholesky)), factorCount: 6, iterationCount: 4))
             .fit(data.interactions, as: Double.self)
         let plain = try ImplicitAlternatingLeastSquares(.init(factorCount: 6, iterationCount: 4, solver: .cholesky))
             .fit(data.interactions, as: Double.self)
@@ -138,6 +140,21 @@ struct JointFactorizationTests {
             }
         }
         #expect(fanScore(warmed.row(0)) > fanScore(cold.row(0)))
+    }
+
+    @Test("Folding in from interactions alone is placing with no blocks, the call the factorization models make")
+    func foldingInWithoutBlocks() throws {
+        let data = Self.data
+        let model = try JointFactorization(.init(factorCount: 6, iterationCount: 5))
+            .fit(data.interactions, itemBlocks: [data.features], as: Double.self)
+        let fans = (0..<20).map { (user: $0, value: 1.0) }
+        let folded = try model.foldingInItems([(id: data.coldItems[0], interactions: fans)])
+        let placed = try model.placingItems([data.coldItems[0]], from: [], foldingIn: [fans])
+        #expect(folded.itemIDs == placed.itemIDs && folded.itemFactors == placed.itemFactors)
+        let likes = [(item: 1, value: 1.0), (item: 2, value: 1.0)]
+        let user = try model.foldingInUsers([(id: 99_999, interactions: likes)])
+        #expect(try user.userFactors == model.placingUsers([99_999], from: [], foldingIn: [likes]).userFactors)
+        #expect(user.userIDs.count == model.userIDs.count + 1)
     }
 
     @Test("A cancelled task stops the fit with the number of completed iterations")
@@ -201,7 +218,7 @@ struct ExplicitJointFactorizationTests {
     @Test("Without blocks the explicit joint fit is exactly explicit ALS with biases")
     func reducesToExplicitALS() throws {
         let joint = try JointFactorization(.init(
-            feedback: .explicit, factorCount: 6, regularization: 2, iterationCount: 4, initialScale: 0.1))
+            feedback: .explicit(), factorCount: 6, regularization: 2, iterationCount: 4, initialScale: 0.1))
             .fit(Self.ratings, as: Double.self)
         let plain = try AlternatingLeastSquares(.init(
             factorCount: 6, regularization: 2, iterationCount: 4, initialScale: 0.1))
@@ -219,7 +236,7 @@ struct ExplicitJointFactorizationTests {
         let data = JointFactorizationTests.data
         var losses: [Double] = []
         let model = try JointFactorization(.init(
-            feedback: .explicit, factorCount: 6, regularization: 2, iterationCount: 8, itemModel: sideModel))
+            feedback: .explicit(), factorCount: 6, regularization: 2, iterationCount: 8, itemModel: sideModel))
             .fit(Self.ratings, itemBlocks: [data.features], as: Double.self) { losses.append($0.loss) }
         for (before, after) in zip(losses, losses.dropFirst()) {
             #expect(after <= before * (1 + 1e-9), "objective rose from \(before) to \(after)")
@@ -236,7 +253,7 @@ struct ExplicitJointFactorizationTests {
     func explicitFoldIn(_ sideModel: SideInformationModel) throws {
         let data = JointFactorizationTests.data
         let model = try JointFactorization(.init(
-            feedback: .explicit, factorCount: 6, regularization: 2, iterationCount: 150, itemModel: sideModel))
+            feedback: .explicit(), factorCount: 6, regularization: 2, iterationCount: 150, itemModel: sideModel))
             .fit(Self.ratings, itemBlocks: [data.features], as: Double.self)
         // A trained item, folded in again from its own ratings and blocks: with the fit
         // converged, the row update returns (nearly) the row the fit ended with. (The

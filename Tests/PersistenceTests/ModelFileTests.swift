@@ -23,17 +23,17 @@ func trainedModels<T: BLASScalar, U, I>(_ data: Interactions<U, I>, _: T.Type) t
 func trainedJoint<T: BLASScalar, U, I>(
     _ data: Interactions<U, I>, _: T.Type, userModel: SideInformationModel = .collective,
     itemModel: SideInformationModel = .offset, userBlocks: Bool = true,
-    feedback: JointFactorization.Feedback = .implicit
+    explicit: Bool = false
 ) throws -> JointFactorizationModel<T, U, I> {
     let items: SideInformationBlock<I, T> = try itemBlock(data)
     var generator = SplitMix64(seed: 5)
     let users = try SideInformationBlock<U, T>(
         name: "age", ids: data.userIDs.ids,
         features: .random(rowCount: data.userCount, columnCount: 2, in: 0...1, using: &generator))
-    return try JointFactorization(.init(feedback: feedback, biasRegularization: feedback == .explicit ? 2 : nil,
-                                        factorCount: 4, regularization: feedback == .explicit ? 1 : 0.05,
-                                        iterationCount: 2, solver: .conjugateGradient(steps: 2),
-                                        userModel: userModel, itemModel: itemModel, seed: 3))
+    let feedback: JointFactorization.Feedback = explicit
+        ? .explicit(.init(biasRegularization: 2)) : .implicit(.init(solver: .conjugateGradient(steps: 2)))
+    return try JointFactorization(.init(feedback: feedback, factorCount: 4, regularization: explicit ? 1 : 0.05,
+                                        iterationCount: 2, userModel: userModel, itemModel: itemModel, seed: 3))
         .fit(data, userBlocks: userBlocks ? [users] : [], itemBlocks: [items], as: T.self)
 }
 
@@ -128,7 +128,7 @@ struct ModelFileTests {
             let strings = try trainedJoint(try withStringIDs(data), T.self)
             expectSame(strings, try JointFactorizationModel<T, String, String>(modelFileBytes: strings.modelFileBytes()))
             // Explicit feedback: biases, the bias regularisation and the feedback kind survive.
-            let explicit = try trainedJoint(data, T.self, feedback: .explicit)
+            let explicit = try trainedJoint(data, T.self, explicit: true)
             #expect(explicit.userBiases != nil && explicit.globalBias != 0)
             let reloaded = try JointFactorizationModel<T, Int, Int>(modelFileBytes: explicit.modelFileBytes())
             expectSame(explicit, reloaded)

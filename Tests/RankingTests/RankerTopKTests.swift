@@ -26,21 +26,6 @@ struct RankerTopKTests {
         }
     }
 
-    @Test("a batch equals one user at a time, for any block size and thread count", arguments: [1, 3, 64])
-    func batchEqualsSingle(blockSize: Int) throws {
-        let model = FixedModel<Double>.random(users: 41, items: 29, factors: 4, biases: true, seed: 11)
-        let training = try randomTraining(for: model, perUser: 3, seed: 12)
-        let ranker = try Ranker(model: model, training: training)
-        let users = model.userIDs.ids.reversed() + [5]
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 2
-        let batch = try ranker.recommend(users: Array(users), count: 6, blockSize: blockSize)
-        Parallel.threadCount = 1
-        let single = try users.map { try ranker.recommend(user: $0, count: 6) }
-        #expect(batch == single)
-    }
-
     @Test("exclusions, deny list and allow list")
     func filters() throws {
         let model = FixedModel<Float>.random(users: 5, items: 30, factors: 2, biases: false, seed: 3)
@@ -100,5 +85,25 @@ struct RankerTopKTests {
         var short = FixedModel<Double>.random(users: 2, items: 3, factors: 2, biases: false, seed: 1)
         short.itemBiases = [1]
         #expect(throws: RankingError.invalidModel("1 item biases for 3 items")) { try Ranker(model: short) }
+    }
+}
+
+/// Serialized, and holding the thread-count lock, because its cases change the
+/// process-wide `Parallel.threadCount` between the batch and the single rankings.
+@Suite("Ranker top-K across thread counts", .serialized)
+struct RankerTopKThreadCountTests {
+    @Test("a batch equals one user at a time, for any block size and thread count", arguments: [1, 3, 64])
+    func batchEqualsSingle(blockSize: Int) throws {
+        let model = FixedModel<Double>.random(users: 41, items: 29, factors: 4, biases: true, seed: 11)
+        let training = try randomTraining(for: model, perUser: 3, seed: 12)
+        let ranker = try Ranker(model: model, training: training)
+        let users = model.userIDs.ids.reversed() + [5]
+        try withThreadCountLocked {
+            Parallel.threadCount = 2
+            let batch = try ranker.recommend(users: Array(users), count: 6, blockSize: blockSize)
+            Parallel.threadCount = 1
+            let single = try users.map { try ranker.recommend(user: $0, count: 6) }
+            #expect(batch == single)
+        }
     }
 }

@@ -20,7 +20,8 @@ let benchmarks: @Sendable () -> Void = {
         let label = "\(users / 1_000)k×\(items / 1_000)k×\(count / 1_000)k k=64"
         for sweeps in [0, 1] {
             Benchmark("joint fit, offset, \(sweeps) sweeps \(label)", configuration: configuration) { benchmark, data in
-                let trainer = JointFactorization(.init(factorCount: 64, values: .binary, iterationCount: sweeps))
+                let trainer = JointFactorization(.init(feedback: .implicit(.init(values: .binary)), factorCount: 64,
+                                                       iterationCount: sweeps))
                 for _ in benchmark.scaledIterations {
                     blackHole(try trainer.fit(data.interactions, itemBlocks: data.blocks, as: Float.self))
                 }

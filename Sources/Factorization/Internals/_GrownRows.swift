@@ -28,3 +28,25 @@ package func _grown<ID, Scalar: BLASScalar>(
     }
     return (map, try! Matrix(rowCount: map.count, columnCount: k, elements: elements), grownBiases)
 }
+
+/// What is wrong with factors (and biases) given for `count` new ids of a model with k
+/// factors, for the models' `adding…` methods: `what` is `"factors"` or `"biases"`.
+package enum _GrowthProblem: Sendable {
+    case shape(what: String, reason: String)
+    case nonFinite(what: String, row: Int, column: Int)
+
+    /// The first problem of `factors` and `biases`, or `nil` when they can be added.
+    package init?<Scalar: BLASScalar>(_ factors: Matrix<Scalar>, _ biases: [Scalar]?, count: Int, k: Int) {
+        if factors.rowCount != count || factors.columnCount != k {
+            self = .shape(what: "factors", reason: "\(factors.rowCount)×\(factors.columnCount) for \(count) ids and k = \(k)")
+        } else if let (row, column) = factors.firstNonFiniteIndex() {
+            self = .nonFinite(what: "factors", row: row, column: column)
+        } else if let biases, biases.count != count {
+            self = .shape(what: "biases", reason: "\(biases.count) biases for \(count) ids")
+        } else if let row = biases?.firstIndex(where: { !$0.isFinite }) {
+            self = .nonFinite(what: "biases", row: row, column: 0)
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,11 +1,5 @@
 import LinearAlgebra
 
-/// How the implicit-feedback row systems are solved (internal mirror of the public solver).
-package enum _ImplicitSolverKind: Sendable, Equatable {
-    case cholesky
-    case conjugateGradient(steps: Int)
-}
-
 /// Rows with at most this many interactions per factor are solved through the Woodbury
 /// identity instead of forming and factoring the `k×k` matrix (see `_implicitHalfStep`).
 let _woodburyFraction = 4
@@ -43,7 +37,7 @@ let _rowGrain = 64
 @discardableResult
 package func _implicitHalfStep<Scalar: BLASScalar>(
     _ rows: _CompressedRows<Scalar>, fixed: Matrix<Scalar>, solving: inout Matrix<Scalar>,
-    alpha: Scalar, regularization: Scalar, solver: _ImplicitSolverKind,
+    alpha: Scalar, regularization: Scalar, solver: ImplicitSolver,
     extraGram: Matrix<Scalar>? = nil, extraRightHandSide: Matrix<Scalar>? = nil
 ) throws(LinearAlgebraError) -> Int {
     let k = fixed.columnCount

@@ -1,5 +1,9 @@
 import LinearAlgebra
 
+/// Growing a model uses the verbs of every FusionRec model: `foldingIn…` computes new
+/// rows from interactions (by the model's ``MatrixFactorizationModel/foldInRule``),
+/// `adding…` takes them as given. (Fusion's joint model adds `placing…`: from side
+/// information.)
 extension MatrixFactorizationModel {
     /// Factors (and a bias, for models with biases) for a user with the given
     /// interactions, computed with the item factors fixed by the model's ``foldInRule`` —
@@ -16,7 +20,8 @@ extension MatrixFactorizationModel {
     public func userFactors(
         foldingIn interactions: some Sequence<(item: ItemID, value: Double)>
     ) throws(FactorizationError) -> (factors: [Scalar], bias: Scalar?) {
-        let rows = try _foldInRows([Array(interactions)], ids: itemIDs, kind: "item", binary: foldInRule._binary)
+        let rows = try _foldInRows(
+            [interactions.map { (id: $0.item, value: $0.value) }], ids: itemIDs, kind: "item", binary: foldInRule._binary)
         let (factors, biases) = try Self._foldIn(
             rows, fixed: itemFactors, fixedBiases: itemBiases, columnCount: itemIDs.count, globalBias: globalBias,
             rule: foldInRule, hasBiases: userBiases != nil)
@@ -31,7 +36,7 @@ extension MatrixFactorizationModel {
         foldingIn interactions: some Sequence<(user: UserID, value: Double)>
     ) throws(FactorizationError) -> (factors: [Scalar], bias: Scalar?) {
         let rows = try _foldInRows(
-            [interactions.map { (item: $0.user, value: $0.value) }], ids: userIDs, kind: "user",
+            [interactions.map { (id: $0.user, value: $0.value) }], ids: userIDs, kind: "user",
             binary: foldInRule._binary)
         let (factors, biases) = try Self._foldIn(
             rows, fixed: userFactors, fixedBiases: userBiases, columnCount: userIDs.count, globalBias: globalBias,
@@ -48,16 +53,13 @@ extension MatrixFactorizationModel {
     public func foldingInUsers(
         _ users: [(id: UserID, interactions: [(item: ItemID, value: Double)])]
     ) throws(FactorizationError) -> MatrixFactorizationModel {
-        let rows = try _foldInRows(users.map(\.interactions), ids: itemIDs, kind: "item", binary: foldInRule._binary)
+        let rows = try _foldInRows(
+            users.map { $0.interactions.map { (id: $0.item, value: $0.value) } }, ids: itemIDs, kind: "item",
+            binary: foldInRule._binary)
         let (factors, biases) = try Self._foldIn(
             rows, fixed: itemFactors, fixedBiases: itemBiases, columnCount: itemIDs.count, globalBias: globalBias,
             rule: foldInRule, hasBiases: userBiases != nil)
-        let grown = _grown(ids: userIDs, factors: userFactors, biases: userBiases, newIDs: users.map(\.id),
-                           newFactors: factors, newBiases: biases)
-        return MatrixFactorizationModel(
-            userIDs: grown.ids, itemIDs: itemIDs, userFactors: grown.factors, itemFactors: itemFactors,
-            globalBias: globalBias, userBiases: grown.biases, itemBiases: itemBiases,
-            predictsValues: predictsValues, foldInRule: foldInRule)
+        return grownUsers(users.map(\.id), factors, biases)
     }
 
     /// A model with the given items folded in (replaced when known, appended when new),
@@ -68,19 +70,63 @@ extension MatrixFactorizationModel {
         _ items: [(id: ItemID, interactions: [(user: UserID, value: Double)])]
     ) throws(FactorizationError) -> MatrixFactorizationModel {
         let rows = try _foldInRows(
-            items.map { $0.interactions.map { (item: $0.user, value: $0.value) } }, ids: userIDs, kind: "user",
+            items.map { $0.interactions.map { (id: $0.user, value: $0.value) } }, ids: userIDs, kind: "user",
             binary: foldInRule._binary)
         let (factors, biases) = try Self._foldIn(
             rows, fixed: userFactors, fixedBiases: userBiases, columnCount: userIDs.count, globalBias: globalBias,
             rule: foldInRule, hasBiases: itemBiases != nil)
-        let grown = _grown(ids: itemIDs, factors: itemFactors, biases: itemBiases, newIDs: items.map(\.id),
-                           newFactors: factors, newBiases: biases)
+        return grownItems(items.map(\.id), factors, biases)
+    }
+
+
+    /// A model in which `ids` have the given factors (and biases, for a model with biases;
+    /// 0 when `nil`): known users' rows are replaced, new users appended.
+    ///
+    /// - Throws: ``FactorizationError/inconsistentData(_:)`` when `factors` is not
+    ///   `ids.count × k`, `biases` not `ids.count` long, or either holds NaN or infinity.
+    public func addingUsers(
+        _ ids: [UserID], factors: Matrix<Scalar>, biases: [Scalar]? = nil
+    ) throws(FactorizationError) -> MatrixFactorizationModel {
+        try Self.validate(factors, biases, count: ids.count, k: factorCount)
+        return grownUsers(ids, factors, biases)
+    }
+
+    /// A model in which `ids` have the given factors (and biases); see ``addingUsers(_:factors:biases:)``.
+    public func addingItems(
+        _ ids: [ItemID], factors: Matrix<Scalar>, biases: [Scalar]? = nil
+    ) throws(FactorizationError) -> MatrixFactorizationModel {
+        try Self.validate(factors, biases, count: ids.count, k: factorCount)
+        return grownItems(ids, factors, biases)
+    }
+
+    /// This model with the rows of `ids` set to `factors` and `biases` (checked by the caller).
+    private func grownUsers(_ ids: [UserID], _ factors: Matrix<Scalar>, _ biases: [Scalar]?) -> MatrixFactorizationModel {
+        let grown = _grown(ids: userIDs, factors: userFactors, biases: userBiases, newIDs: ids, newFactors: factors,
+                           newBiases: biases)
+        return MatrixFactorizationModel(
+            userIDs: grown.ids, itemIDs: itemIDs, userFactors: grown.factors, itemFactors: itemFactors,
+            globalBias: globalBias, userBiases: grown.biases, itemBiases: itemBiases,
+            predictsValues: predictsValues, foldInRule: foldInRule)
+    }
+
+    /// This model with the rows of `ids` set to `factors` and `biases` (checked by the caller).
+    private func grownItems(_ ids: [ItemID], _ factors: Matrix<Scalar>, _ biases: [Scalar]?) -> MatrixFactorizationModel {
+        let grown = _grown(ids: itemIDs, factors: itemFactors, biases: itemBiases, newIDs: ids, newFactors: factors,
+                           newBiases: biases)
         return MatrixFactorizationModel(
             userIDs: userIDs, itemIDs: grown.ids, userFactors: userFactors, itemFactors: grown.factors,
             globalBias: globalBias, userBiases: userBiases, itemBiases: grown.biases,
             predictsValues: predictsValues, foldInRule: foldInRule)
     }
 
+    private static func validate(_ factors: Matrix<Scalar>, _ biases: [Scalar]?, count: Int, k: Int) throws(FactorizationError) {
+        switch _GrowthProblem(factors, biases, count: count, k: k) {
+        case .shape(let what, let reason): throw .inconsistentData("\(what): \(reason)")
+        case .nonFinite(let what, let row, let column):
+            throw .inconsistentData("\(what): row \(row), column \(column) is NaN or infinite")
+        case nil: return
+        }
+    }
 
     /// Solves the fold-in rows against `fixed` by the model's rule.
     private static func _foldIn(
@@ -135,13 +181,14 @@ extension FoldInRule {
     }
 }
 
-/// Maps each new row's (id, value) pairs to sorted, summed (index, value) pairs, for
-/// every fold-in (the factorization models here, the joint models of Fusion).
+/// Maps each new row's (id, value) pairs — ids of the other side: items for a new user,
+/// users for a new item — to sorted, summed (index, value) pairs, for every fold-in (the
+/// factorization models here, the joint models of Fusion).
 ///
 /// - Throws: ``FactorizationError/nonFiniteValue(record:user:item:value:)`` and
 ///   ``FactorizationError/unknownID(kind:id:)``; `kind` names what the ids are.
 package func _foldInRows<ID>(
-    _ rows: [[(item: ID, value: Double)]], ids: IDMap<ID>, kind: String, binary: Bool
+    _ rows: [[(id: ID, value: Double)]], ids: IDMap<ID>, kind: String, binary: Bool
 ) throws(FactorizationError) -> [[(index: Int, value: Double)]] {
     var result: [[(index: Int, value: Double)]] = []
     for row in rows {
@@ -149,10 +196,10 @@ package func _foldInRows<ID>(
         for (position, entry) in row.enumerated() {
             guard entry.value.isFinite else {
                 throw .nonFiniteValue(
-                    record: position, user: kind == "item" ? "" : "\(entry.item)",
-                    item: kind == "item" ? "\(entry.item)" : "", value: entry.value)
+                    record: position, user: kind == "item" ? "" : "\(entry.id)",
+                    item: kind == "item" ? "\(entry.id)" : "", value: entry.value)
             }
-            guard let index = ids.index(of: entry.item) else { throw .unknownID(kind: kind, id: "\(entry.item)") }
+            guard let index = ids.index(of: entry.id) else { throw .unknownID(kind: kind, id: "\(entry.id)") }
             summed[index, default: 0] += entry.value
         }
         let sorted = summed.sorted { $0.key < $1.key }.map { (index: $0.key, value: binary ? 1 : $0.value) }

@@ -58,8 +58,8 @@ package enum _FactorModelSections {
     /// `user-factors`, `item-factors`, then `extraSections`, then `user-biases` and
     /// `item-biases` when the model has them.
     package static func encode<Model: FactorModel>(
-        _ model: Model, kind: ModelFile.ModelKind, extraSections: [(name: String, payload: [UInt8])] = [],
-        metadata: (inout _Metadata) -> Void = { _ in }
+        _ model: Model, kind: ModelFile.ModelKind, minorVersion: Int = 0,
+        extraSections: [(name: String, payload: [UInt8])] = [], metadata: (inout _Metadata) -> Void = { _ in }
     ) -> [UInt8] {
         let width = MemoryLayout<Model.Scalar>.size
         var meta = commonMetadata(kind: kind, scalar: Model.Scalar.self, userIDs: model.userIDs, itemIDs: model.itemIDs,
@@ -78,7 +78,7 @@ package enum _FactorModelSections {
         sections += extraSections
         if let biases = model.userBiases { sections.append(("user-biases", _Sections.encodeVector(biases, width: width))) }
         if let biases = model.itemBiases { sections.append(("item-biases", _Sections.encodeVector(biases, width: width))) }
-        return ModelFile.encode(sections)
+        return ModelFile.encode(sections, minorVersion: minorVersion)
     }
 
     /// The parts every factor model's file holds, validated: ids, factors and biases, with
@@ -96,7 +96,7 @@ package enum _FactorModelSections {
         package var itemBiases: [Scalar]?
     }
 
-    /// Reads the parts written by ``encode(_:kind:extraSections:metadata:)`` from a file of `kind`.
+    /// Reads the parts written by ``encode(_:kind:minorVersion:extraSections:metadata:)`` from a file of `kind`.
     package static func decode<Scalar: BLASScalar, UserID: LosslessStringConvertible & Hashable & Sendable,
                                ItemID: LosslessStringConvertible & Hashable & Sendable>(
         _ bytes: [UInt8], kind: ModelFile.ModelKind

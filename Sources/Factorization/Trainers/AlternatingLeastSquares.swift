@@ -23,9 +23,9 @@ import LinearAlgebra
 ///
 /// [Zhou 2008]: https://doi.org/10.1007/978-3-540-68880-8_32
 /// [Koren 2009]: https://doi.org/10.1109/MC.2009.263
-public struct AlternatingLeastSquares: Sendable {
+public struct AlternatingLeastSquares: MatrixFactorizationTrainer {
     /// The hyper-parameters of a fit.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: TrainerConfiguration {
         /// The number of latent factors k. Default 40.
         public var factorCount: Int
         /// λ on the factors, added to each row's normal equations (not scaled by the
@@ -124,53 +124,34 @@ public struct AlternatingLeastSquares: Sendable {
     ) throws(TrainingError) -> (users: Matrix<Scalar>, items: Matrix<Scalar>, globalBias: Scalar) {
         let configuration = self.configuration
         try configuration.validate()
-        let (m, n, k) = (byUser.rowCount, byUser.columnCount, configuration.factorCount)
-        try _Check.trainable(byUser, factors: k)
-        let userRows = _CompressedRows<Scalar>(byUser)
-        let itemRows = _CompressedRows<Scalar>(byItem)
-        let itemCounts = (0..<n).map { byItem.nonZeroCount(inRow: $0) }
-        var mean: Double = 0
-        for value in byUser.values { mean += value }
-        var globalBias = Scalar(mean / Double(byUser.nonZeroCount))
-        var generator = SplitMix64(seed: configuration.seed)
-        var users = Matrix<Scalar>(rowCount: m, columnCount: k + 1)
-        var items: Matrix<Scalar> = _RandomFactors.normal(
-            rowCount: n, columnCount: k + 1, standardDeviation: configuration.initialScale, using: &generator)
-        items.withUnsafeMutableBufferPointer { p in
-            for i in 0..<n { p[i * (k + 1) + k] = 0 }
-        }
+        let start = try _ExplicitStart<Scalar>(
+            byUser: byUser, byItem: byItem, factorCount: configuration.factorCount, seed: configuration.seed,
+            initialScale: configuration.initialScale)
+        var (users, items, globalBias) = (start.users, start.items, start.globalBias)
         let lambda = configuration.regularization
         let biasLambda = configuration.biasRegularization ?? lambda
-        var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
-        for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
-            try monitor.checkCancellation(completedIterations: iteration - 1)
-            do {
+        let weighted = configuration.weightedRegularization
+        try _TrainingMonitor.run(iterationCount: configuration.iterationCount, progress: progress) {
+            (iteration, wantsLoss) throws(TrainingError) in
+            do throws(LinearAlgebraError) {
                 try _explicitHalfStep(
-                    userRows, fixed: items, solving: &users, globalBias: globalBias, regularization: Scalar(lambda),
-                    biasRegularization: Scalar(biasLambda), weighted: configuration.weightedRegularization)
+                    start.userRows, fixed: items, solving: &users, globalBias: globalBias,
+                    regularization: Scalar(lambda), biasRegularization: Scalar(biasLambda), weighted: weighted)
                 try _explicitHalfStep(
-                    itemRows, fixed: users, solving: &items, globalBias: globalBias, regularization: Scalar(lambda),
-                    biasRegularization: Scalar(biasLambda), weighted: configuration.weightedRegularization)
+                    start.itemRows, fixed: users, solving: &items, globalBias: globalBias,
+                    regularization: Scalar(lambda), biasRegularization: Scalar(biasLambda), weighted: weighted)
             } catch {
-                if case .notPositiveDefinite(let minor) = error {
-                    throw .notPositiveDefinite(iteration: iteration, minor: minor)
-                }
-                throw .nonFinite(iteration: iteration, quantity: "a row solve (\(error))")
+                throw TrainingError(error, iteration: iteration)
             }
-            guard users._isFinite() else { throw .nonFinite(iteration: iteration, quantity: "the user factors") }
-            guard items._isFinite() else { throw .nonFinite(iteration: iteration, quantity: "the item factors") }
-            let (_, meanResidual) = _explicitObjective(
-                userRows, columnCounts: itemCounts, users: users, items: items, globalBias: globalBias,
-                regularization: lambda, biasRegularization: biasLambda, weighted: configuration.weightedRegularization)
-            globalBias = Scalar(meanResidual)
+            try _Check.finite(users, items, iteration: iteration)
+            func objective() -> (objective: Double, meanResidual: Double) {
+                _explicitObjective(
+                    start.userRows, columnCounts: start.itemCounts, users: users, items: items, globalBias: globalBias,
+                    regularization: lambda, biasRegularization: biasLambda, weighted: weighted)
+            }
+            globalBias = Scalar(objective().meanResidual)
             guard globalBias.isFinite else { throw .nonFinite(iteration: iteration, quantity: "the global bias") }
-            if monitor.wantsLoss {
-                let (loss, _) = _explicitObjective(
-                    userRows, columnCounts: itemCounts, users: users, items: items, globalBias: globalBias,
-                    regularization: lambda, biasRegularization: biasLambda,
-                    weighted: configuration.weightedRegularization)
-                try monitor.finish(iteration: iteration, loss: loss)
-            }
+            return wantsLoss ? _IterationReport(loss: objective().objective) : nil
         }
         return (users, items, globalBias)
     }

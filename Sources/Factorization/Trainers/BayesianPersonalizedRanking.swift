@@ -10,9 +10,9 @@ import LinearAlgebra
 /// steps. Sampling is seeded and sequential, so the result is the same for any thread count.
 ///
 /// [Rendle 2009]: https://arxiv.org/abs/1205.2618
-public struct BayesianPersonalizedRanking: Sendable {
+public struct BayesianPersonalizedRanking: MatrixFactorizationTrainer {
     /// The hyper-parameters of a fit.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: TrainerConfiguration, _SeededConfiguration {
         /// The number of latent factors k. Default 64.
         public var factorCount: Int
         /// The learning rate. Default 0.05.
@@ -58,6 +58,12 @@ public struct BayesianPersonalizedRanking: Sendable {
         self.configuration = configuration
     }
 
+    /// The fold-in rule of models this trainer produces: the implicit ALS row update with
+    /// α = 1, binary values and λ = this configuration's regularisation (at least 10⁻⁶).
+    public var foldInRule: FoldInRule {
+        .implicit(alpha: 1, regularization: max(configuration.regularization, 1e-6), binaryValues: true)
+    }
+
     /// Fits a model to `interactions` (values are ignored: every stored pair is a positive).
     ///
     /// - Parameters:
@@ -79,33 +85,21 @@ public struct BayesianPersonalizedRanking: Sendable {
         progress: TrainingProgressHandler? = nil
     ) throws(TrainingError) -> MatrixFactorizationModel<Scalar, UserID, ItemID> {
         let configuration = self.configuration
-        try configuration.validate()
-        let data = interactions.byUser
-        let (m, n, k) = (data.rowCount, data.columnCount, configuration.factorCount)
-        try _Check.trainable(data, factors: k)
-        var generator = SplitMix64(seed: configuration.seed)
-        var users: Matrix<Scalar> = _RandomFactors.normal(
-            rowCount: m, columnCount: k, standardDeviation: configuration.initialScale, using: &generator)
-        var items: Matrix<Scalar> = _RandomFactors.normal(
-            rowCount: n, columnCount: k, standardDeviation: configuration.initialScale, using: &generator)
-        var itemBiases = [Scalar](repeating: 0, count: n)
-        let rowOfEntry = (0..<m).flatMap { u in Array(repeating: Int32(u), count: data.nonZeroCount(inRow: u)) }
-        var monitor = _TrainingMonitor(iterationCount: configuration.epochCount, progress: progress)
-        for epoch in 1...max(configuration.epochCount, 1) where configuration.epochCount > 0 {
-            try monitor.checkCancellation(completedIterations: epoch - 1)
+        var start = try _StochasticStart<Scalar>(interactions.byUser, configuration)
+        var (users, items) = (start.users, start.items)
+        var itemBiases = [Scalar](repeating: 0, count: interactions.itemCount)
+        try _TrainingMonitor.run(iterationCount: configuration.epochCount, progress: progress) {
+            (epoch, _) throws(TrainingError) in
             let loss = _bprEpoch(
-                data, rowOfEntry: rowOfEntry, users: &users, items: &items, itemBiases: &itemBiases,
+                start.data, rowOfEntry: start.rowOfEntry, users: &users, items: &items, itemBiases: &itemBiases,
                 rate: Scalar(configuration.learningRate), lambda: Scalar(configuration.regularization),
-                generator: &generator)
-            guard users._isFinite(), items._isFinite() else {
-                throw .nonFinite(iteration: epoch, quantity: "the factors")
-            }
-            try monitor.finish(iteration: epoch, loss: loss)
+                generator: &start.generator)
+            try _Check.finite(users, items, iteration: epoch)
+            return _IterationReport(loss: loss)
         }
         return MatrixFactorizationModel(
             userIDs: interactions.userIDs, itemIDs: interactions.itemIDs, userFactors: users, itemFactors: items,
-            itemBiases: itemBiases, predictsValues: false,
-            foldInRule: .implicit(alpha: 1, regularization: max(configuration.regularization, 1e-6), binaryValues: true))
+            itemBiases: itemBiases, predictsValues: false, foldInRule: foldInRule)
     }
 }
 

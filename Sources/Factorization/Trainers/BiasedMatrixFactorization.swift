@@ -15,9 +15,9 @@ import LinearAlgebra
 /// for any thread count.
 ///
 /// [Koren 2009]: https://doi.org/10.1109/MC.2009.263
-public struct BiasedMatrixFactorization: Sendable {
+public struct BiasedMatrixFactorization: MatrixFactorizationTrainer {
     /// The hyper-parameters of a fit.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: TrainerConfiguration, _SeededConfiguration {
         /// The number of latent factors k. Default 40.
         public var factorCount: Int
         /// The initial learning rate γ. Default 0.01.
@@ -75,6 +75,13 @@ public struct BiasedMatrixFactorization: Sendable {
         self.configuration = configuration
     }
 
+    /// The fold-in rule of models this trainer produces: the explicit ALS row update with
+    /// this configuration's λ and λ_b.
+    public var foldInRule: FoldInRule {
+        .explicit(regularization: configuration.regularization, biasRegularization: configuration.biasRegularization,
+                  weighted: false)
+    }
+
     /// Fits a model to the ratings in `interactions`.
     ///
     /// - Parameters:
@@ -96,17 +103,11 @@ public struct BiasedMatrixFactorization: Sendable {
         progress: TrainingProgressHandler? = nil
     ) throws(TrainingError) -> MatrixFactorizationModel<Scalar, UserID, ItemID> {
         let configuration = self.configuration
-        try configuration.validate()
-        let data = interactions.byUser
-        let (m, n, k) = (data.rowCount, data.columnCount, configuration.factorCount)
-        try _Check.trainable(data, factors: k)
-        var generator = SplitMix64(seed: configuration.seed)
-        var users: Matrix<Scalar> = _RandomFactors.normal(
-            rowCount: m, columnCount: k, standardDeviation: configuration.initialScale, using: &generator)
-        var items: Matrix<Scalar> = _RandomFactors.normal(
-            rowCount: n, columnCount: k, standardDeviation: configuration.initialScale, using: &generator)
-        var userBiases = [Scalar](repeating: 0, count: m), itemBiases = [Scalar](repeating: 0, count: n)
-        let rowOfEntry = (0..<m).flatMap { u in Array(repeating: Int32(u), count: data.nonZeroCount(inRow: u)) }
+        var start = try _StochasticStart<Scalar>(interactions.byUser, configuration)
+        let data = start.data
+        var (users, items) = (start.users, start.items)
+        var userBiases = [Scalar](repeating: 0, count: data.rowCount)
+        var itemBiases = [Scalar](repeating: 0, count: data.columnCount)
         var mean: Double = 0
         for value in data.values { mean += value }
         let globalBias = Scalar(mean / Double(data.nonZeroCount))
@@ -114,28 +115,24 @@ public struct BiasedMatrixFactorization: Sendable {
         var order = Array(0..<data.nonZeroCount)
         var rate = Scalar(configuration.learningRate)
         let lambda = Scalar(configuration.regularization), biasLambda = Scalar(configuration.biasRegularization)
-        var monitor = _TrainingMonitor(iterationCount: configuration.epochCount, progress: progress)
-        for epoch in 1...max(configuration.epochCount, 1) where configuration.epochCount > 0 {
-            try monitor.checkCancellation(completedIterations: epoch - 1)
-            order.shuffle(using: &generator)
+        try _TrainingMonitor.run(iterationCount: configuration.epochCount, progress: progress) {
+            (epoch, _) throws(TrainingError) in
+            order.shuffle(using: &start.generator)
             let squares = _biasedSGDEpoch(
-                order: order, rows: rowOfEntry, columns: data.columnIndices, values: values, users: &users,
+                order: order, rows: start.rowOfEntry, columns: data.columnIndices, values: values, users: &users,
                 items: &items, userBiases: &userBiases, itemBiases: &itemBiases, globalBias: globalBias, rate: rate,
                 lambda: lambda, biasLambda: biasLambda)
-            guard users._isFinite(), items._isFinite() else {
-                throw .nonFinite(iteration: epoch, quantity: "the factors")
-            }
+            try _Check.finite(users, items, iteration: epoch)
             var penalty = Double(lambda) * Double(users.dot(users) + items.dot(items))
             for b in userBiases { penalty += Double(biasLambda * b * b) }
             for c in itemBiases { penalty += Double(biasLambda * c * c) }
-            try monitor.finish(iteration: epoch, loss: squares + penalty)
             rate *= Scalar(configuration.learningRateDecay)
+            return _IterationReport(loss: squares + penalty)
         }
         return MatrixFactorizationModel(
             userIDs: interactions.userIDs, itemIDs: interactions.itemIDs, userFactors: users, itemFactors: items,
             globalBias: globalBias, userBiases: userBiases, itemBiases: itemBiases, predictsValues: true,
-            foldInRule: .explicit(regularization: configuration.regularization,
-                                  biasRegularization: configuration.biasRegularization, weighted: false))
+            foldInRule: foldInRule)
     }
 }
 

@@ -24,29 +24,15 @@ import LinearAlgebra
 ///
 /// [Hu 2008]: https://doi.org/10.1109/ICDM.2008.22
 /// [Takács 2011]: https://doi.org/10.1145/2043932.2043987
-public struct ImplicitAlternatingLeastSquares: Sendable {
-    /// How each row's normal equations are solved.
-    public enum Solver: Sendable, Hashable {
-        /// Exact solves: the row matrix is factored by Cholesky, or, for rows with at most
-        /// k/4 interactions, solved through the Woodbury identity with (VᵀV + λI)⁻¹
-        /// computed once per half-step. O(|Ω|k² + (m + n)k³) per iteration at worst.
-        case cholesky
-        /// `steps` conjugate-gradient iterations per row, warm-started from the row's
-        /// previous factors and never forming the row matrix. O((|Ω|k + (m + n)k²)·steps)
-        /// per iteration. Each step lowers the row's objective, so the loss still never rises.
-        case conjugateGradient(steps: Int)
-    }
+public struct ImplicitAlternatingLeastSquares: MatrixFactorizationTrainer {
+    /// How each row's normal equations are solved; see ``ImplicitSolver``.
+    public typealias Solver = ImplicitSolver
 
-    /// How interaction values become the rᵤᵢ in the confidence 1 + α·rᵤᵢ.
-    public enum Values: String, Sendable, Hashable, CaseIterable {
-        /// rᵤᵢ = 1 for every stored interaction (the value is ignored).
-        case binary
-        /// rᵤᵢ is the stored value (a count, a rating, a weight); it must not be negative.
-        case raw
-    }
+    /// How interaction values become the rᵤᵢ in the confidence; see ``ImplicitValues``.
+    public typealias Values = ImplicitValues
 
     /// The hyper-parameters of a fit.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: TrainerConfiguration {
         /// The number of latent factors k. Default 64.
         public var factorCount: Int
         /// λ, added to each row's normal equations (not scaled by the row's count).
@@ -90,10 +76,7 @@ public struct ImplicitAlternatingLeastSquares: Sendable {
             try _Check.positiveFinite("regularization", regularization)
             try _Check.nonNegativeFinite("alpha", alpha)
             try _Check.atLeast("iterationCount", iterationCount, 0)
-            if case .conjugateGradient(let steps) = solver, steps < 1 {
-                throw .invalidConfiguration(parameter: "solver", value: "conjugateGradient(steps: \(steps))",
-                                            reason: "needs at least 1 step")
-            }
+            try solver.validate()
             try _Check.positiveFinite("initialScale", initialScale)
         }
     }
@@ -104,6 +87,12 @@ public struct ImplicitAlternatingLeastSquares: Sendable {
     /// Creates a trainer with the given configuration.
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration
+    }
+
+    /// The fold-in rule of models this trainer produces.
+    public var foldInRule: FoldInRule {
+        .implicit(alpha: configuration.alpha, regularization: configuration.regularization,
+                  binaryValues: configuration.values == .binary)
     }
 
     /// Fits a model to `interactions`.
@@ -137,12 +126,6 @@ public struct ImplicitAlternatingLeastSquares: Sendable {
             predictsValues: false, foldInRule: foldInRule)
     }
 
-    /// The fold-in rule of models this trainer produces.
-    public var foldInRule: FoldInRule {
-        .implicit(alpha: configuration.alpha, regularization: configuration.regularization,
-                  binaryValues: configuration.values == .binary)
-    }
-
     /// Fits user and item factors to a users × items matrix and its transpose.
     @_specialize(exported: false, where Scalar == Float)
     @_specialize(exported: false, where Scalar == Double)
@@ -152,51 +135,28 @@ public struct ImplicitAlternatingLeastSquares: Sendable {
     ) throws(TrainingError) -> (users: Matrix<Scalar>, items: Matrix<Scalar>) {
         let configuration = self.configuration
         try configuration.validate()
-        let (m, n, k) = (byUser.rowCount, byUser.columnCount, configuration.factorCount)
-        try _Check.trainable(byUser, factors: k)
-        if configuration.values == .raw {
-            for u in 0..<m {
-                for index in byUser.entryRange(ofRow: u) where byUser.values[index] < 0 {
-                    throw .invalidValue(user: u, item: Int(byUser.columnIndices[index]), value: byUser.values[index],
-                                        reason: "implicit-feedback values must not be negative")
-                }
-            }
-        }
-        let binary = configuration.values == .binary
-        let userRows = _CompressedRows<Scalar>(byUser, binary: binary)
-        let itemRows = _CompressedRows<Scalar>(byItem, binary: binary)
-        var generator = SplitMix64(seed: configuration.seed)
-        var users: Matrix<Scalar> = _RandomFactors.uniform(
-            rowCount: m, columnCount: k, scale: configuration.initialScale, using: &generator)
-        var items: Matrix<Scalar> = _RandomFactors.uniform(
-            rowCount: n, columnCount: k, scale: configuration.initialScale, using: &generator)
+        let start = try _ImplicitStart<Scalar>(
+            byUser: byUser, byItem: byItem, factorCount: configuration.factorCount, values: configuration.values,
+            seed: configuration.seed, initialScale: configuration.initialScale)
+        var (users, items) = (start.users, start.items)
         let alpha = Scalar(configuration.alpha), lambda = Scalar(configuration.regularization)
-        let solver: _ImplicitSolverKind = switch configuration.solver {
-        case .cholesky: .cholesky
-        case .conjugateGradient(let steps): .conjugateGradient(steps: steps)
-        }
-        var monitor = _TrainingMonitor(iterationCount: configuration.iterationCount, progress: progress)
-        for iteration in 1...max(configuration.iterationCount, 1) where configuration.iterationCount > 0 {
-            try monitor.checkCancellation(completedIterations: iteration - 1)
+        let solver = configuration.solver
+        try _TrainingMonitor.run(iterationCount: configuration.iterationCount, progress: progress) {
+            (iteration, wantsLoss) throws(TrainingError) in
             var regularizedSolves = 0
-            do {
+            do throws(LinearAlgebraError) {
                 regularizedSolves += try _implicitHalfStep(
-                    userRows, fixed: items, solving: &users, alpha: alpha, regularization: lambda, solver: solver)
+                    start.userRows, fixed: items, solving: &users, alpha: alpha, regularization: lambda, solver: solver)
                 regularizedSolves += try _implicitHalfStep(
-                    itemRows, fixed: users, solving: &items, alpha: alpha, regularization: lambda, solver: solver)
+                    start.itemRows, fixed: users, solving: &items, alpha: alpha, regularization: lambda, solver: solver)
             } catch {
-                if case .notPositiveDefinite(let minor) = error {
-                    throw .notPositiveDefinite(iteration: iteration, minor: minor)
-                }
-                throw .nonFinite(iteration: iteration, quantity: "a row solve (\(error))")
+                throw TrainingError(error, iteration: iteration)
             }
-            guard users._isFinite() else { throw .nonFinite(iteration: iteration, quantity: "the user factors") }
-            guard items._isFinite() else { throw .nonFinite(iteration: iteration, quantity: "the item factors") }
-            if monitor.wantsLoss {
-                let loss = _implicitObjective(userRows, users: users, items: items, alpha: alpha,
-                                              regularization: configuration.regularization)
-                try monitor.finish(iteration: iteration, loss: loss, regularizedSolves: regularizedSolves)
-            }
+            try _Check.finite(users, items, iteration: iteration)
+            guard wantsLoss else { return nil }
+            let loss = _implicitObjective(start.userRows, users: users, items: items, alpha: alpha,
+                                          regularization: configuration.regularization)
+            return _IterationReport(loss: loss, regularizedSolves: regularizedSolves)
         }
         return (users, items)
     }
