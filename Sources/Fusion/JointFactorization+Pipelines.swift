@@ -27,7 +27,8 @@ extension JointFactorization {
     /// - Parameters:
     ///   - interactions: the training interactions.
     ///   - users: user attributes and their pipeline, if any.
-    ///   - items: item attributes and their pipeline, if any.
+    ///   - items: item attributes and their pipeline, or `nil` for user attributes alone
+    ///     (no default, so that this call never reads as the block-based `fit`).
     ///   - encoders: the host's text encoders, by the names the pipelines' provided blocks use.
     ///   - cache: vectors the host's encoders computed before.
     ///   - scalarType: the scalar of the model.
@@ -35,7 +36,7 @@ extension JointFactorization {
     /// - Throws: the errors of ``FeaturePipeline/fitted(on:encoders:)``, of encoding, and of
     ///   ``fit(_:userBlocks:itemBlocks:as:progress:)``.
     public func fit<Scalar: BLASScalar, UserID, ItemID>(
-        _ interactions: Interactions<UserID, ItemID>, users: Attributes<UserID>? = nil, items: Attributes<ItemID>? = nil,
+        _ interactions: Interactions<UserID, ItemID>, users: Attributes<UserID>? = nil, items: Attributes<ItemID>?,
         encoders: [String: any TextEncoder] = [:], cache: EncodingCache<String>? = nil,
         as scalarType: Scalar.Type = Scalar.self, progress: TrainingProgressHandler? = nil
     ) async throws -> JointFactorizationModel<Scalar, UserID, ItemID> {
