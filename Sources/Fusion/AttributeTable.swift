@@ -9,6 +9,9 @@ public struct AttributeTable<ID: Hashable & Sendable & LosslessStringConvertible
     public let columnNames: [String]
     /// The name of the id column.
     public let idColumn: String
+    /// Where the rows came from: the file's path, or `(rows)` for in-memory rows. Errors
+    /// about the table's values name it.
+    public let source: String
     /// The ids, in file order.
     public var ids: [ID] { idMap.ids }
     private let idMap: IDMap<ID>
@@ -122,6 +125,7 @@ public struct AttributeTable<ID: Hashable & Sendable & LosslessStringConvertible
         }
         self.columnNames = header
         self.idColumn = header[idIndex]
+        self.source = source
         self.idMap = ids
         self.values = values
     }

@@ -13,7 +13,7 @@ extension FeaturePipeline {
     /// - Parameters:
     ///   - table: the fitting rows, usually the training catalogue.
     ///   - encoders: the host's text encoders, by the names the pipeline's blocks use.
-    /// - Throws: the errors of ``validate()``; ``FusionError/invalidColumn(column:reason:)``
+    /// - Throws: the errors of ``validate()``; ``FusionError/invalidColumn(table:column:reason:)``
     ///   for a missing column, a column with nothing to fit (all cells empty, no category)
     ///   or a value that is not a number; ``FusionError/missingEncoder(block:name:)``;
     ///   ``FusionError/invalidParameter(name:value:reason:)`` for a fitted size above
@@ -29,7 +29,7 @@ extension FeaturePipeline {
             switch block.source {
             case let .text(column, .hashing(dimension, wordNGrams, characterNGrams)):
                 let texts = try FittedFeaturePipeline.column(column, of: table).filter { !$0.isEmpty }
-                guard !texts.isEmpty else { throw .invalidColumn(column: column, reason: "every cell is empty: no text to fit") }
+                guard !texts.isEmpty else { throw .invalidColumn(table: table.source, column: column, reason: "every cell is empty: no text to fit") }
                 encoder = .hashing(try HashingTextEncoder(
                     fittingOn: texts, dimension: dimension, wordNGrams: wordNGrams, characterNGrams: characterNGrams))
             case let .text(column, .provided(name)):
@@ -43,21 +43,21 @@ extension FeaturePipeline {
             case let .categorical(column, separator, ignoring):
                 let values = try FittedFeaturePipeline.column(column, of: table)
                 let categorical = CategoricalEncoder(fittingOn: values, separator: separator, ignoring: ignoring)
-                try Self.checkVocabulary(categorical, column: column)
+                try Self.checkVocabulary(categorical, column: column, of: table.source)
                 encoder = .categorical(categorical)
             case let .numeric(column, representation):
                 let values = try FittedFeaturePipeline.numbers(column, of: table).compactMap { $0 }
-                guard !values.isEmpty else { throw .invalidColumn(column: column, reason: "every cell is empty: no number to fit") }
+                guard !values.isEmpty else { throw .invalidColumn(table: table.source, column: column, reason: "every cell is empty: no number to fit") }
                 do {
                     encoder = .numeric(try NumericEncoder(fittingOn: values, representation: representation))
                 } catch {
-                    throw .invalidColumn(column: column, reason: error.description)
+                    throw .invalidColumn(table: table.source, column: column, reason: error.description)
                 }
             case let .cross(categoryColumn, numericColumn, width, separator):
                 let tokens = try FittedFeaturePipeline.crossTokens(
                     categoryColumn, numericColumn, width: width, separator: separator, of: table)
                 let categorical = CategoricalEncoder(fittingOn: tokens.compactMap { $0 }, separator: separator)
-                try Self.checkVocabulary(categorical, column: "\(categoryColumn)×\(numericColumn)")
+                try Self.checkVocabulary(categorical, column: "\(categoryColumn)×\(numericColumn)", of: table.source)
                 encoder = .cross(categorical, width: width)
             }
             fitted.append(encoder)
@@ -65,10 +65,10 @@ extension FeaturePipeline {
         return FittedFeaturePipeline(specification: self, encoders: fitted)
     }
 
-    private static func checkVocabulary(_ encoder: CategoricalEncoder, column: String) throws(FusionError) {
-        guard encoder.dimension > 0 else { throw .invalidColumn(column: column, reason: "holds no category to fit") }
+    private static func checkVocabulary(_ encoder: CategoricalEncoder, column: String, of table: String) throws(FusionError) {
+        guard encoder.dimension > 0 else { throw .invalidColumn(table: table, column: column, reason: "holds no category to fit") }
         guard encoder.dimension <= maximumDimension else {
-            throw .invalidColumn(column: column,
+            throw .invalidColumn(table: table, column: column,
                                  reason: "\(encoder.dimension) categories, at most \(maximumDimension) are supported")
         }
     }

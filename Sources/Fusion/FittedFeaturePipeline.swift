@@ -64,7 +64,7 @@ public struct FittedFeaturePipeline: Sendable {
     ///   - encoders: the host's text encoders for the ``FeaturePipeline/TextEncoding/provided(_:)`` blocks, by name.
     ///   - cache: vectors the host's encoders computed before.
     ///   - scalarType: the scalar of the blocks.
-    /// - Throws: ``FusionError/invalidColumn(column:reason:)`` for a missing column or an
+    /// - Throws: ``FusionError/invalidColumn(table:column:reason:)`` for a missing column or an
     ///   unreadable value (naming the row's id), ``FusionError/missingEncoder(block:name:)``,
     ///   ``FusionError/encoderMismatch(block:expected:found:)`` when a supplied encoder is
     ///   not the one the pipeline was fitted with, and what the encoders throw.
@@ -157,7 +157,7 @@ public struct FittedFeaturePipeline: Sendable {
     static func column<ID>(_ column: String, of table: AttributeTable<ID>) throws(FusionError) -> [String] {
         guard let values = table.column(named: column) else {
             throw .invalidColumn(
-                column: column, reason: "the table has no such column (columns: \(table.columnNames.joined(separator: ", ")))")
+                table: table.source, column: column, reason: "the table has no such column (columns: \(table.columnNames.joined(separator: ", ")))")
         }
         return values
     }
@@ -175,7 +175,7 @@ public struct FittedFeaturePipeline: Sendable {
                 continue
             }
             guard let value = _decimalNumber(text) else {
-                throw .invalidColumn(column: column, reason: "id \(table.ids[row]): \"\(cell)\" is not a finite number")
+                throw .invalidColumn(table: table.source, column: column, reason: "id \(table.ids[row]): \"\(cell)\" is not a finite number")
             }
             result.append(value)
         }
@@ -194,12 +194,14 @@ public struct FittedFeaturePipeline: Sendable {
                 result.append(nil)
                 continue
             }
-            let bucket = (value / width).rounded(.down)
-            guard abs(bucket) <= 0x1p53 else {
-                throw .invalidColumn(column: numericColumn,
-                                     reason: "id \(table.ids[row]): \(value) is too far from 0 for buckets of width \(width)")
+            let bucket: String
+            do {
+                bucket = try NumericEncoder.bucketName(of: value, width: width)
+            } catch {
+                throw .invalidColumn(table: table.source, column: numericColumn,
+                                     reason: "id \(table.ids[row]): \(value) has no bucket of width \(width)")
             }
-            result.append(text.split(separator: separator).map { "\($0)@\(Int64(bucket))" }.joined(separator: String(separator)))
+            result.append(text.split(separator: separator).map { "\($0)@\(bucket)" }.joined(separator: String(separator)))
         }
         return result
     }

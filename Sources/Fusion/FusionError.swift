@@ -13,9 +13,10 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A block's rows come from another encoder (by identifier) than the one the block or
     /// model was built with, so their vectors are not comparable.
     case encoderMismatch(block: String, expected: String, found: String)
-    /// A column of an attribute table that cannot feed its block: missing from the table,
-    /// empty, or holding a value the block cannot read (`reason` names the row's id).
-    case invalidColumn(column: String, reason: String)
+    /// A column of an attribute table (`table` is its file, or `(rows)`) that cannot feed
+    /// its block: missing from the table, empty, or holding a value the block cannot read
+    /// (`reason` names the row's id).
+    case invalidColumn(table: String, column: String, reason: String)
     /// A block of a feature pipeline whose text encoder the caller did not supply.
     case missingEncoder(block: String, name: String)
     /// Two blocks share a name.
@@ -41,8 +42,8 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid \(name) = \(value): \(reason)"
         case let .encoderMismatch(block, expected, found):
             return "block '\(block)' was built with encoder '\(expected)', not '\(found)'"
-        case let .invalidColumn(column, reason):
-            return "column '\(column)': \(reason)"
+        case let .invalidColumn(table, column, reason):
+            return "\(table): column '\(column)': \(reason)"
         case let .missingEncoder(block, name):
             return "block '\(block)' needs the text encoder '\(name)', which was not supplied"
         case let .duplicateBlockName(name):

@@ -52,6 +52,23 @@ extension JointFactorization {
             itemBlocks = try await fitted.blocks(for: items.table, encoders: encoders, cache: cache)
             itemPipeline = fitted
         }
+        return try fit(interactions, userBlocks: userBlocks, itemBlocks: itemBlocks, userPipeline: userPipeline,
+                       itemPipeline: itemPipeline, as: scalarType, progress: progress)
+    }
+
+    /// ``fit(_:userBlocks:itemBlocks:as:progress:)`` on blocks that fitted pipelines built
+    /// (``FittedFeaturePipeline/blocks(for:encoders:cache:as:)``), keeping the pipelines in
+    /// the model. Use it to build (and time, or reuse) the blocks yourself.
+    ///
+    /// - Throws: the errors of ``fit(_:userBlocks:itemBlocks:as:progress:)``, and
+    ///   ``FusionError/blockShape(block:reason:)`` when a pipeline does not build exactly its
+    ///   side's blocks.
+    public func fit<Scalar: BLASScalar, UserID, ItemID>(
+        _ interactions: Interactions<UserID, ItemID>, userBlocks: [SideInformationBlock<UserID, Scalar>] = [],
+        itemBlocks: [SideInformationBlock<ItemID, Scalar>] = [], userPipeline: FittedFeaturePipeline?,
+        itemPipeline: FittedFeaturePipeline?, as scalarType: Scalar.Type = Scalar.self,
+        progress: TrainingProgressHandler? = nil
+    ) throws(FusionError) -> JointFactorizationModel<Scalar, UserID, ItemID> {
         var model = try fit(interactions, userBlocks: userBlocks, itemBlocks: itemBlocks, as: scalarType, progress: progress)
         try model.attach(userPipeline: userPipeline, itemPipeline: itemPipeline)
         return model
@@ -76,7 +93,7 @@ extension JointFactorizationModel where ItemID: LosslessStringConvertible {
     ///   - encoders: the host's text encoders, by the names the pipeline's provided blocks use.
     ///   - cache: vectors the host's encoders computed before.
     /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` when the model has no
-    ///   item pipeline; the pipeline's errors (``FusionError/invalidColumn(column:reason:)``,
+    ///   item pipeline; the pipeline's errors (``FusionError/invalidColumn(table:column:reason:)``,
     ///   ``FusionError/missingEncoder(block:name:)``,
     ///   ``FusionError/encoderMismatch(block:expected:found:)``); and those of
     ///   ``placingItems(_:from:foldingIn:)``.
@@ -97,7 +114,7 @@ extension JointFactorizationModel where ItemID: LosslessStringConvertible {
     /// The ids of `attributes` that ``placingItems(_:encoders:cache:)`` would place: new to
     /// the model, with at least one cell the item pipeline reads.
     ///
-    /// - Throws: ``FusionError/invalidColumn(column:reason:)`` for a column the pipeline needs.
+    /// - Throws: ``FusionError/invalidColumn(table:column:reason:)`` for a column the pipeline needs.
     public func placeableItems(in attributes: AttributeTable<ItemID>) throws(FusionError) -> [ItemID] {
         guard let pipeline = itemSide.pipeline else { return [] }
         return try Self.placeable(attributes, known: itemIDs, pipeline: pipeline)

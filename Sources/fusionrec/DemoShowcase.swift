@@ -53,10 +53,15 @@ struct DemoShowcase {
 
         var newID = "new-movie"
         while table.contains(newID) || ranker.catalogue.contains(newID) { newID += "'" }
-        let blocks = try await sideInformation.itemBlocks(
-            from: table, extraItems: [(id: newID, fields: ["title": newTitle, "genres": newGenres])], as: Double.self)
-        let extended = try model.placingItems([newID], from: blocks)
-            .ranker(training: training, additionalItems: table.ids + [newID], itemBlocks: blocks)
+        // The new movie as one more row of the table, placed through the model's own
+        // pipeline: the catalogue is not encoded again.
+        let row = table.columnNames.map { column in
+            column == table.idColumn ? newID : column == "title" ? newTitle : column == "genres" ? newGenres : ""
+        }
+        let newMovie = try AttributeTable<String>(columnNames: table.columnNames, rows: [row], idColumn: table.idColumn)
+        let placed = try await model.placingItems(newMovie, encoders: sideInformation.encoders(),
+                                                  cache: TextEncoderCache.shared.vectors)
+        let extended = try Ranker(model: placed, training: training, additionalItems: table.ids + [newID])
         let wanted = Set(newGenres.split(separator: "|"))
         print("")
         print("A new movie, \"\(newTitle)\" (\(newGenres)), placed from its title and genres alone")

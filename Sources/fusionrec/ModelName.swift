@@ -91,17 +91,32 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
             } foldingIn: { try $0.foldingInUsers($1) }
             return (try Ranker(model: model, training: train, additionalItems: additionalItems), nil)
         case .fusion, .fusionExplicit:
-            let encodingStart = ContinuousClock.now
-            let blocks = try await sideInformation.blocks(table, as: Scalar.self)
-            let encodingSeconds = seconds(since: encodingStart)
-            let model = try await persistence.model(training: train) {
-                try sideInformation.trainer(options, feedback: self == .fusion ? .implicit : .explicit)
-                    .fit(train, itemBlocks: blocks, as: Scalar.self, progress: progress)
+            let trainer = sideInformation.trainer(options, feedback: self == .fusion ? .implicit : .explicit)
+            let encoders = try await sideInformation.encoders()
+            let cache = TextEncoderCache.shared.vectors
+            var blocks: [SideInformationBlock<String, Scalar>] = []
+            var encodingSeconds = 0.0
+            let model: JointFactorizationModel<Scalar, String, String> = try await persistence.model(training: train) {
+                guard let table else {
+                    throw ValidationError("--model fusion and fusion-explicit need --items, the table its blocks come from")
+                }
+                let encodingStart = ContinuousClock.now
+                let pipeline = try sideInformation.pipeline().fitted(on: table, encoders: encoders)
+                blocks = try await pipeline.blocks(for: table, encoders: encoders, cache: cache)
+                encodingSeconds = seconds(since: encodingStart)
+                return try trainer.fit(train, itemBlocks: blocks, userPipeline: nil, itemPipeline: pipeline,
+                                       as: Scalar.self, progress: progress)
             } foldingIn: { model, users in
                 try model.placingUsers(users.map(\.id), from: [], foldingIn: users.map(\.interactions))
             }
-            let ranker = try model.ranker(training: train, additionalItems: additionalItems, itemBlocks: blocks)
-            return (ranker, (model, blocks, encodingSeconds))
+            // Items of --items the model does not know (all of them new to a loaded model's
+            // catalogue, or the cold ones of the fit) are placed through its own pipeline.
+            var placed = model
+            if let table, model.itemPipeline != nil {
+                placed = try await model.placingItems(table, encoders: encoders, cache: cache)
+            }
+            let ranker = try Ranker(model: placed, training: train, additionalItems: additionalItems)
+            return (ranker, (placed, blocks, encodingSeconds))
         }
     }
 }

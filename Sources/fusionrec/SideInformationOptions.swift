@@ -121,103 +121,54 @@ struct SideInformationOptions: ParsableArguments {
         return JointFactorization(configuration)
     }
 
-    /// The item blocks for `--model fusion`, which needs `--items` and at least one block.
-    func blocks<Scalar: BLASScalar>(
-        _ table: AttributeTable<String>?, as scalarType: Scalar.Type = Scalar.self
-    ) async throws -> [SideInformationBlock<String, Scalar>] {
-        guard let table else { throw ValidationError("--model fusion and fusion-explicit need --items, the table its blocks come from") }
+    /// The item pipeline the column options describe: text columns through the hashing
+    /// encoder or MiniLM (a provided encoder named `minilm`), categorical columns (with
+    /// MovieLens' `(no genres listed)` left out of the vocabulary), numeric columns
+    /// standardised or bucketed, crosses, and the `--block-weight`s.
+    ///
+    /// - Throws: a usage error when no block is named or a weight names no block.
+    func pipeline() throws -> FeaturePipeline {
         guard !isEmpty else {
             throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column or --cross-column")
         }
-        return try await itemBlocks(from: table, as: scalarType)
-    }
-
-    /// Builds the item blocks from the columns of `table`.
-    ///
-    /// Encoders are fitted on `table` alone; `extraItems` (an id and its fields by column
-    /// name, a missing column an empty field) are encoded with those same encoders and
-    /// appended, so their rows can place new items in a model fitted on the table's blocks.
-    func itemBlocks<Scalar: BLASScalar>(
-        from table: AttributeTable<String>, extraItems: [(id: String, fields: [String: String])] = [],
-        as scalarType: Scalar.Type = Scalar.self
-    ) async throws -> [SideInformationBlock<String, Scalar>] {
-        let ids = table.ids + extraItems.map(\.id)
-        func extra(_ name: String) -> [String] { extraItems.map { $0.fields[name] ?? "" } }
-        var weights: [String: Double] = [:]
-        for entry in blockWeights {
-            if let (name, weight) = split(entry) { weights[name] = Double(weight) }
+        let text: FeaturePipeline.TextEncoding
+        switch textEncoder {
+        case .hashing:
+            text = .hashing(
+                dimension: hashingDimension, wordNGrams: try nGramRange(hashingWordNgrams, option: "--hashing-word-ngrams"),
+                characterNGrams: hashingCharacterNgrams == "none"
+                    ? nil : try nGramRange(hashingCharacterNgrams, option: "--hashing-character-ngrams"))
+        case .minilm:
+            text = .provided(Self.miniLMEncoderName)
         }
-        var blocks: [SideInformationBlock<String, Scalar>] = []
-        for name in textColumns {
-            let texts = try column(name, of: table)
-            let inputs = (texts + extra(name)).map { $0.isEmpty ? nil : $0 }
-            switch textEncoder {
-            case .hashing:
-                let encoder = try HashingTextEncoder(
-                    fittingOn: texts, dimension: hashingDimension,
-                    wordNGrams: nGramRange(hashingWordNgrams, option: "--hashing-word-ngrams"),
-                    characterNGrams: hashingCharacterNgrams == "none"
-                        ? nil : nGramRange(hashingCharacterNgrams, option: "--hashing-character-ngrams"))
-                blocks.append(try await .encoding(name: name, ids: ids, inputs: inputs, using: encoder,
-                                                  weight: Scalar(weights[name] ?? 1)))
-            case .minilm:
-                let encoder = try await TextEncoderCache.shared.sentenceEncoder(modelDir ?? defaultMiniLMDirectory())
-                blocks.append(try await .encoding(
-                    name: name, ids: ids, inputs: inputs, using: encoder, cache: TextEncoderCache.shared.vectors,
-                    batchSize: 4_096, weight: Scalar(weights[name] ?? 1)))
-            }
-        }
-        for name in categoricalColumns {
-            let values = try column(name, of: table)
-            let encoder = CategoricalEncoder(fittingOn: values, ignoring: ["(no genres listed)"])
-            guard encoder.dimension > 0 else {
-                throw ValidationError("--categorical-column \(name): --items column \(name) has no categories (every cell is empty)")
-            }
-            blocks.append(try await .encoding(
-                name: name, ids: ids, inputs: (values + extra(name)).map { $0.isEmpty ? nil : $0 }, using: encoder,
-                weight: Scalar(weights[name] ?? 1)))
-        }
+        var blocks: [FeaturePipeline.Block] = textColumns.map { .text($0, encoder: text) }
+        blocks += categoricalColumns.map { .categorical($0, ignoring: ["(no genres listed)"]) }
         for entry in numericColumns {
             let (name, width) = try numericSpecification(entry, option: "--numeric-column")
-            let values = try numbers(name, of: table)
-            let present = values.compactMap { $0 }
-            guard !present.isEmpty else { throw ValidationError("--items column \(name) has no numbers (every cell is empty)") }
-            let encoder: NumericEncoder
-            do {
-                encoder = try NumericEncoder(
-                    fittingOn: present, representation: width.map { .buckets(width: $0) } ?? .standardized)
-            } catch {
-                throw ValidationError("--numeric-column \(entry): --items column \(name) spans \(present.min()!) to \(present.max()!), "
-                                      + "more than \(NumericEncoder.maximumBucketCount) buckets of width \(width ?? 0); choose a wider bucket")
-            }
-            let inputs = try values + numbers(extra(name), column: name, ids: extraItems.map(\.id))
-            blocks.append(try await .encoding(name: name, ids: ids, inputs: inputs, using: encoder, weight: Scalar(weights[name] ?? 1)))
+            blocks.append(.numeric(name, width.map { .buckets(width: $0) } ?? .standardized))
         }
         for entry in crossColumns {
             let (categoryColumn, numberColumn, width) = try crossSpecification(entry)
-            func cross(_ categories: [String], _ values: [Double?]) throws -> [String?] {
-                try zip(categories, values).map { text, value -> String? in
-                    guard let value, !text.isEmpty else { return nil }
-                    let bucket: String
-                    do { bucket = try NumericEncoder.bucketName(of: value, width: width) } catch {
-                        throw ValidationError("--cross-column \(entry): --items column \(numberColumn) value \(value) has no bucket of width \(width)")
-                    }
-                    return text.split(separator: "|").map { "\($0)@\(bucket)" }.joined(separator: "|")
-                }
+            blocks.append(.cross(categoryColumn, numberColumn, bucketWidth: width))
+        }
+        for entry in blockWeights {
+            guard let (name, weight) = split(entry), let value = _decimalNumber(weight) else { continue }
+            guard let index = blocks.firstIndex(where: { $0.name == name }) else {
+                throw ValidationError("--block-weight names \(name), but there is no such block (blocks: \(blocks.map(\.name).joined(separator: ", ")))")
             }
-            let crossed = try cross(column(categoryColumn, of: table), numbers(numberColumn, of: table))
-            let extraCrossed = try cross(
-                extra(categoryColumn), numbers(extra(numberColumn), column: numberColumn, ids: extraItems.map(\.id)))
-            let name = "\(categoryColumn)×\(numberColumn)"
-            let encoder = CategoricalEncoder(fittingOn: crossed.compactMap { $0 })
-            blocks.append(try await .encoding(
-                name: name, ids: ids, inputs: crossed + extraCrossed, using: encoder, weight: Scalar(weights[name] ?? 1)))
+            blocks[index].weight = value
         }
-        let names = Set(blocks.map(\.name))
-        for name in weights.keys where !names.contains(name) {
-            throw ValidationError("--block-weight names \(name), but there is no such block (blocks: \(names.sorted().joined(separator: ", ")))")
-        }
-        return blocks
+        return FeaturePipeline(blocks)
+    }
+
+    /// The name under which the MiniLM sentence encoder is supplied to the pipeline.
+    static let miniLMEncoderName = "minilm"
+
+    /// The host encoders the pipeline may name: MiniLM from `--model-dir` when
+    /// `--text-encoder minilm` is chosen, loaded once per process.
+    func encoders() async throws -> [String: any TextEncoder] {
+        guard textEncoder == .minilm, !textColumns.isEmpty else { return [:] }
+        return [Self.miniLMEncoderName: try await TextEncoderCache.shared.sentenceEncoder(modelDir ?? defaultMiniLMDirectory())]
     }
 
     /// `FROM-TO` (or a single length) as a range of n-gram lengths of at least 1.
@@ -227,30 +178,6 @@ struct SideInformationOptions: ParsableArguments {
             throw ValidationError("\(option) expects FROM-TO with 1 ≤ FROM ≤ TO, got \(text)")
         }
         return low...high
-    }
-
-    private func column(_ name: String, of table: AttributeTable<String>) throws -> [String] {
-        guard let values = table.column(named: name) else {
-            throw ValidationError("--items has no column \(name) (columns: \(table.columnNames.joined(separator: ", ")))")
-        }
-        return values
-    }
-
-    /// The column's values as numbers; empty cells are missing, anything else unparsable is an error.
-    private func numbers(_ name: String, of table: AttributeTable<String>) throws -> [Double?] {
-        try numbers(column(name, of: table), column: name, ids: table.ids)
-    }
-
-    /// `texts` (the fields of `column` for `ids`) as numbers.
-    private func numbers(_ texts: [String], column name: String, ids: [String]) throws -> [Double?] {
-        try zip(texts, ids).map { text, id in
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { return nil }
-            guard let value = _decimalNumber(trimmed), value.isFinite else {
-                throw ValidationError("--items column \(name), item \(id): \"\(text)\" is not a finite decimal number")
-            }
-            return value
-        }
     }
 
     /// `NAME` or `NAME=WIDTH` with a positive finite decimal width.

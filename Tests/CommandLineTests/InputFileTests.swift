@@ -135,17 +135,17 @@ struct InputFileTests {
         scratch.write("hex.csv", "itemId,year\ni1,0x7C6\n")
         let fusion = ["recommend", "--train", "r.csv", "--model", "fusion", "--factors", "2", "--iterations", "1", "--output", "out.csv"]
         expectFailure(try scratch.run(fusion + ["--items", "huge.csv", "--numeric-column", "year=10"]), status: 1,
-                      "--numeric-column year=10: --items column year spans -1e+308 to 1e+19, more than 1048576 buckets of width 10.0")
+                      "huge.csv: column 'year': invalid bucket width = 10.0: values from -1e+308 to 1e+19 need more than 1048576 buckets")
         expectFailure(try scratch.run(fusion + ["--items", "huge.csv", "--numeric-column", "year=1e-300"]), status: 1,
-                      "more than 1048576 buckets of width 1e-300")
+                      "huge.csv: column 'year': invalid bucket width = 1e-300: values from -1e+308 to 1e+19 need more than 1048576 buckets")
         expectFailure(try scratch.run(fusion + ["--items", "huge.csv", "--cross-column", "genres,year=1e-300"]), status: 1,
-                      "--cross-column genres,year=1e-300: --items column year value 1e+19 has no bucket of width 1e-300")
+                      "huge.csv: column 'year': id i1: 1e+19 has no bucket of width 1e-300")
         expectFailure(try scratch.run(fusion + ["--items", "blank.csv", "--categorical-column", "genres"]), status: 1,
-                      "--categorical-column genres: --items column genres has no categories (every cell is empty)")
+                      "blank.csv: column 'genres': holds no category to fit")
         expectFailure(try scratch.run(fusion + ["--items", "blank.csv", "--numeric-column", "year"]), status: 1,
-                      "--items column year has no numbers (every cell is empty)")
+                      "blank.csv: column 'year': every cell is empty: no number to fit")
         expectFailure(try scratch.run(fusion + ["--items", "hex.csv", "--numeric-column", "year"]), status: 1,
-                      "--items column year, item i1: \"0x7C6\" is not a finite decimal number")
+                      "hex.csv: column 'year': id i1: \"0x7C6\" is not a finite number")
         #expect(!scratch.exists("out.csv"))
         // A value of 1e19 is a bucket like any other in a cross of width 10.
         expectSuccess(try scratch.run(fusion + ["--items", "huge.csv", "--cross-column", "genres,year=10"]))

@@ -114,27 +114,27 @@ struct FeaturePipelineTests {
             ["a", "", "", ""], ["b", "", "", "x1"],
         ])
         let empty = try AttributeTable<String>(columnNames: ["id", "title", "genres", "year"], rows: [["a", "", "", ""]])
-        #expect(throws: FusionError.invalidColumn(column: "title", reason: "every cell is empty: no text to fit")) {
+        #expect(throws: FusionError.invalidColumn(table: "(rows)", column: "title", reason: "every cell is empty: no text to fit")) {
             try FeaturePipeline([.text("title")]).fitted(on: empty)
         }
-        #expect(throws: FusionError.invalidColumn(column: "genres", reason: "holds no category to fit")) {
+        #expect(throws: FusionError.invalidColumn(table: "(rows)", column: "genres", reason: "holds no category to fit")) {
             try FeaturePipeline([.categorical("genres")]).fitted(on: empty)
         }
-        #expect(throws: FusionError.invalidColumn(column: "year", reason: "every cell is empty: no number to fit")) {
+        #expect(throws: FusionError.invalidColumn(table: "(rows)", column: "year", reason: "every cell is empty: no number to fit")) {
             try FeaturePipeline([.numeric("year")]).fitted(on: empty)
         }
-        #expect(throws: FusionError.invalidColumn(column: "year", reason: "id b: \"x1\" is not a finite number")) {
+        #expect(throws: FusionError.invalidColumn(table: "(rows)", column: "year", reason: "id b: \"x1\" is not a finite number")) {
             try FeaturePipeline([.numeric("year")]).fitted(on: table)
         }
-        #expect(throws: FusionError.invalidColumn(column: "year", reason: "id b: \"x1\" is not a finite number")) {
+        #expect(throws: FusionError.invalidColumn(table: "(rows)", column: "year", reason: "id b: \"x1\" is not a finite number")) {
             try FeaturePipeline([.cross("genres", "year", bucketWidth: 10)]).fitted(on: table)
         }
-        #expect(throws: FusionError.invalidColumn(column: "rating", reason: "the table has no such column (columns: id, title, genres, year)")) {
+        #expect(throws: FusionError.invalidColumn(table: "(rows)", column: "rating", reason: "the table has no such column (columns: id, title, genres, year)")) {
             try FeaturePipeline([.numeric("rating")]).fitted(on: table)
         }
         for text in ["0x10", "0x1p3", "nan", "inf", "1e400"] {
             let hex = try AttributeTable<String>(columnNames: ["id", "year"], rows: [["a", "1"], ["b", text]])
-            #expect(throws: FusionError.invalidColumn(column: "year", reason: "id b: \"\(text)\" is not a finite number")) {
+            #expect(throws: FusionError.invalidColumn(table: "(rows)", column: "year", reason: "id b: \"\(text)\" is not a finite number")) {
                 try FeaturePipeline([.numeric("year")]).fitted(on: hex)
             }
         }
@@ -148,8 +148,8 @@ struct FeaturePipelineTests {
         #expect(throws: FusionError.self) {
             try FeaturePipeline([.text("title", encoder: .hashing(dimension: 100_000_000_000))]).fitted(on: table)
         }
-        #expect(throws: FusionError.invalidColumn(column: "year", reason: "id a: 1e+300 is too far from 0 for buckets of width 1.0")) {
-            try FeaturePipeline([.cross("genres", "year", bucketWidth: 1)]).fitted(on: table)
+        #expect(throws: FusionError.invalidColumn(table: "(rows)", column: "year", reason: "id a: 1e+300 has no bucket of width 1e-300")) {
+            try FeaturePipeline([.cross("genres", "year", bucketWidth: 1e-300)]).fitted(on: table)
         }
         #expect(throws: FusionError.self) { try FeaturePipeline([.numeric("year", .buckets(width: 0))]).fitted(on: table) }
         #expect(throws: FusionError.duplicateBlockName("genres")) {

@@ -137,7 +137,7 @@ struct JointFactorizationPipelineTests {
         await #expect(throws: FusionError.self) { try await plain.placingItems(Self.data.items) }
         let model = try await Self.fit()
         let noYear = try AttributeTable<String>(columnNames: ["itemId", "genres"], rows: [["new", "Comedy"]])
-        await #expect(throws: FusionError.invalidColumn(column: "year", reason: "the table has no such column (columns: itemId, genres)")) {
+        await #expect(throws: FusionError.invalidColumn(table: "(rows)", column: "year", reason: "the table has no such column (columns: itemId, genres)")) {
             try await model.placingItems(noYear)
         }
         // A row with none of the pipeline's cells is not placeable, and is left out.
