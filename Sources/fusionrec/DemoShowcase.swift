@@ -70,13 +70,10 @@ struct DemoShowcase {
             print("    \(rank + 1). \(label(entry.id))  [\(String(format: "%.3f", entry.score))]")
         }
         print("  users it would be recommended to first (movies they rated with any of its genres):")
-        var scored: [(user: String, score: Double)] = []
-        for user in extended.users.ids { scored.append((user, try extended.score(user: user, item: newID))) }
-        scored.sort { ($0.score, $1.user) > ($1.score, $0.user) }
-        for (rank, entry) in scored.prefix(5).enumerated() {
-            let rated = ratingsByUser[entry.user] ?? []
+        for (rank, entry) in try extended.audience(of: newID, count: 5).enumerated() {
+            let rated = ratingsByUser[entry.id] ?? []
             let matching = rated.filter { !genreSet($0.item).isDisjoint(with: wanted) }.count
-            print("    \(rank + 1). user \(entry.user)  [\(String(format: "%.3f", entry.score))]  "
+            print("    \(rank + 1). user \(entry.id)  [\(String(format: "%.3f", entry.score))]  "
                   + "\(matching) of \(rated.count) rated movies share a genre")
         }
     }

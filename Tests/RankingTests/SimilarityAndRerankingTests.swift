@@ -75,3 +75,27 @@ struct SimilarityAndRerankingTests {
         #expect(throws: RankingError.self) { try Ranker.blendedRecommendations([(a, 1), (other, 1)], user: 1, count: 1) }
     }
 }
+
+@Suite("Audience of an item")
+struct AudienceTests {
+    @Test("the users who score an item highest, without those who have it, ties by user order; equals a full sort")
+    func audience() throws {
+        let model = FixedModel<Double>.random(users: 25, items: 30, factors: 3, biases: true, seed: 41)
+        let training = try randomTraining(for: model, perUser: 6, seed: 42)
+        let ranker = try Ranker(model: model, training: training)
+        for item in model.itemIDs.ids.prefix(8) {
+            let i = model.itemIDs.index(of: item)!
+            let holders = Set(training.records.filter { $0.item == item }.map(\.user))
+            var expected: [(user: Int, score: Double)] = []
+            for user in model.userIDs.ids where !holders.contains(user) {
+                expected.append((user, Double(model.score(userIndex: model.userIDs.index(of: user)!, itemIndex: i))))
+            }
+            expected.sort { $0.score > $1.score || ($0.score == $1.score && $0.user < $1.user) }
+            let audience = try ranker.audience(of: item, count: 7)
+            #expect(audience.map(\.id) == expected.prefix(7).map(\.user))
+            #expect(audience.map(\.score) == expected.prefix(7).map(\.score))
+        }
+        #expect(throws: RankingError.unknownItem("-1")) { try ranker.audience(of: -1, count: 3) }
+        #expect(throws: RankingError.self) { try ranker.audience(of: model.itemIDs.ids[0], count: -1) }
+    }
+}
