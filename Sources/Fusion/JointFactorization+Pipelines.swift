@@ -102,12 +102,8 @@ extension JointFactorizationModel where ItemID: LosslessStringConvertible {
     public func placingItems(
         _ attributes: AttributeTable<ItemID>, encoders: [String: any TextEncoder] = [:], cache: EncodingCache<String>? = nil
     ) async throws -> Self {
-        guard let pipeline = itemSide.pipeline else {
-            throw FusionError.invalidParameter(name: "item pipeline", value: "none",
-                                               reason: "the model was not fitted through a feature pipeline")
-        }
         let (ids, blocks) = try await Self.placementBlocks(
-            attributes, known: itemIDs, pipeline: pipeline, side: itemSide, encoders: encoders, cache: cache)
+            attributes, known: itemIDs, side: itemSide, kind: "item", encoders: encoders, cache: cache)
         return ids.isEmpty ? self : try placingItems(ids, from: blocks)
     }
 
@@ -131,12 +127,8 @@ extension JointFactorizationModel where UserID: LosslessStringConvertible {
     public func placingUsers(
         _ attributes: AttributeTable<UserID>, encoders: [String: any TextEncoder] = [:], cache: EncodingCache<String>? = nil
     ) async throws -> Self {
-        guard let pipeline = userSide.pipeline else {
-            throw FusionError.invalidParameter(name: "user pipeline", value: "none",
-                                               reason: "the model was not fitted through a feature pipeline")
-        }
         let (ids, blocks) = try await Self.placementBlocks(
-            attributes, known: userIDs, pipeline: pipeline, side: userSide, encoders: encoders, cache: cache)
+            attributes, known: userIDs, side: userSide, kind: "user", encoders: encoders, cache: cache)
         return ids.isEmpty ? self : try placingUsers(ids, from: blocks)
     }
 }
@@ -165,12 +157,16 @@ extension JointFactorizationModel {
         }
     }
 
-    /// The new rows of `attributes`, encoded by `pipeline` and preprocessed as the trained
-    /// blocks of `side` were, as blocks the cold-start update reads.
+    /// The new rows of `attributes`, encoded by the pipeline of `side` and preprocessed as
+    /// its trained blocks were, as blocks the cold-start update reads.
     static func placementBlocks<ID: LosslessStringConvertible>(
-        _ attributes: AttributeTable<ID>, known: IDMap<ID>, pipeline: FittedFeaturePipeline,
-        side: SideInformationLoadings<Scalar>, encoders: [String: any TextEncoder], cache: EncodingCache<String>?
+        _ attributes: AttributeTable<ID>, known: IDMap<ID>, side: SideInformationLoadings<Scalar>, kind: String,
+        encoders: [String: any TextEncoder], cache: EncodingCache<String>?
     ) async throws -> (ids: [ID], blocks: [SideInformationBlock<ID, Scalar>]) {
+        guard let pipeline = side.pipeline else {
+            throw FusionError.invalidParameter(name: "\(kind) pipeline", value: "none",
+                                               reason: "the model was not fitted through a feature pipeline")
+        }
         let ids = try placeable(attributes, known: known, pipeline: pipeline)
         guard !ids.isEmpty else { return ([], []) }
         let rows = ids.map { attributes.values[attributes.rowIndex(of: $0)!] }

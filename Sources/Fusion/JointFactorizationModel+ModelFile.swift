@@ -53,7 +53,7 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
     public init(modelFileBytes bytes: [UInt8]) throws(ModelFileError) {
         let file: _FactorModelSections.Decoded<Scalar, UserID, ItemID> =
             try _FactorModelSections.decode(bytes, kind: Self.modelKind)
-        let k = file.userFactors.columnCount
+        let k = file.tables.userFactors.columnCount
         let configuration = try Self.configuration(file.meta)
         guard configuration.factorCount == k else {
             throw .invalidSection(section: "meta", reason: "config.factor-count \(configuration.factorCount), factors \(k)")
@@ -63,9 +63,10 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         try Self.attachPipeline(file.sections, "user-pipeline", to: &userSide)
         try Self.attachPipeline(file.sections, "item-pipeline", to: &itemSide)
         do {
-            self = try .restored(userIDs: file.userIDs, itemIDs: file.itemIDs, userFactors: file.userFactors,
-                                 itemFactors: file.itemFactors, globalBias: file.globalBias, userBiases: file.userBiases,
-                                 itemBiases: file.itemBiases, configuration: configuration, userSide: userSide,
+            let t = file.tables
+            self = try .restored(userIDs: t.userIDs, itemIDs: t.itemIDs, userFactors: t.userFactors,
+                                 itemFactors: t.itemFactors, globalBias: t.globalBias, userBiases: t.userBiases,
+                                 itemBiases: t.itemBiases, configuration: configuration, userSide: userSide,
                                  itemSide: itemSide)
         } catch {
             throw .invalidSection(section: "meta", reason: error.description)

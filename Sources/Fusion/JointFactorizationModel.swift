@@ -7,22 +7,11 @@ import LinearAlgebra
 ///
 /// An immutable value, safe to share across tasks.
 public struct JointFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hashable & Sendable>:
-    FactorModel
+    FactorTablesModel
 {
-    /// The users, indexing the rows of ``userFactors``.
-    public let userIDs: IDMap<UserID>
-    /// The items, indexing the rows of ``itemFactors``.
-    public let itemIDs: IDMap<ItemID>
-    /// The user factors U, one row per user (m×k).
-    public let userFactors: Matrix<Scalar>
-    /// The item factors V, one row per item (n×k).
-    public let itemFactors: Matrix<Scalar>
-    /// μ of an explicit fit; 0 for implicit feedback.
-    public let globalBias: Scalar
-    /// bᵤ of an explicit fit; `nil` for implicit feedback.
-    public let userBiases: [Scalar]?
-    /// cᵢ of an explicit fit (0 for items placed from side information); `nil` for implicit feedback.
-    public let itemBiases: [Scalar]?
+    /// The ids, factors and biases (μ, bᵤ and cᵢ of an explicit fit; cᵢ is 0 for items
+    /// placed from side information; no biases for implicit feedback).
+    public let tables: FactorTables<Scalar, UserID, ItemID>
     /// The configuration the model was fitted with.
     public let configuration: JointFactorization.Configuration
     /// The user side's blocks and loadings.
@@ -39,13 +28,9 @@ public struct JointFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sen
         configuration: JointFactorization.Configuration, userSide: SideInformationLoadings<Scalar>,
         itemSide: SideInformationLoadings<Scalar>
     ) {
-        self.userIDs = userIDs
-        self.itemIDs = itemIDs
-        self.userFactors = userFactors
-        self.itemFactors = itemFactors
-        self.globalBias = globalBias
-        self.userBiases = userBiases
-        self.itemBiases = itemBiases
+        tables = FactorTables(
+            userIDs: userIDs, itemIDs: itemIDs, userFactors: userFactors, itemFactors: itemFactors, globalBias: globalBias,
+            userBiases: userBiases, itemBiases: itemBiases)
         self.configuration = configuration
         self.userSide = userSide
         self.itemSide = itemSide

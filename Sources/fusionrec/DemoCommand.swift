@@ -52,15 +52,12 @@ struct DemoCommand: AsyncParsableCommand {
                 for model in DemoModel.all {
                     let arguments = evaluateArguments(model: model, split: split, files: files, textEncoder: textEncoder)
                     let command = try EvaluateCommand.parse(arguments)
-                    let train = try read(command.train)
+                    let train = try read(command.fitting.train)
                     let test = try read(command.test)
                     let bar = ProgressBar(label: "\(model.label) · \(split.rawValue)")
                     if model.name == .fusion { bar.status("encoding the item blocks …") }
                     let fitStart = ContinuousClock.now
-                    let fitted = try await command.model.fit(
-                        train: train, table: table, options: command.factorization,
-                        sideInformation: command.sideInformation, progress: bar.update,
-                        persistence: command.persistence, as: Double.self)
+                    let fitted = try await command.fitting.fit(train, items: table, progress: bar.update, as: Double.self)
                     let fitSeconds = seconds(since: fitStart)
                     bar.finish(seconds: fitSeconds)
                     let report = try fitted.ranker.evaluate(test: test, k: command.k)
@@ -68,7 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
                                            fitSeconds: fitSeconds))
                     if split == .warm, model.name == .fusion, let joint = fitted.joint {
                         showcase = DemoShowcase(ranker: fitted.ranker, model: joint.model, training: train,
-                                                sideInformation: command.sideInformation)
+                                                sideInformation: command.fitting.sideInformation)
                     }
                 }
             }

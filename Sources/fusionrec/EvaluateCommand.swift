@@ -19,44 +19,28 @@ struct EvaluateCommand: AsyncParsableCommand {
         case table, json
     }
 
-    @Option(help: "Training interactions (CSV with a header; MovieLens columns detected).")
-    var train: String
-    @Option(help: "Test interactions (CSV, same layout).")
+    @OptionGroup
+    var fitting: ModelOptions
+    @Option(help: "Test interactions (CSV, same layout as --train).")
     var test: String
-    @Option(help: "Item attribute table (CSV, first column the item id) whose items join the catalogue.")
-    var items: String?
-    @Option(help: "The model: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: ModelName
     @Option(parsing: .unconditional, help: "The cut-off K.")
     var k: Int = 10
     @Option(help: "Output format: table or json.")
     var format: Format = .table
     @Option(help: "Also write per-user values to this CSV file (report,user,test_items,hits,precision,recall,ndcg,ap,hit_rate,rr,auc).")
     var perUser: String?
-    @Option(parsing: .unconditional, help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
-    var threads: Int?
-    @OptionGroup(title: "Factorisation models")
-    var factorization: FactorizationOptions
-    @OptionGroup(title: "Side information (--model fusion)")
-    var sideInformation: SideInformationOptions
-    @OptionGroup(title: "Model files")
-    var persistence: PersistenceOptions
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
-        try checkThreads(threads)
-        try sideInformation.checkApplies(to: model)
     }
 
     func run() async throws {
         try await reportingErrors {
             if let perUser { try checkOutputFile(perUser, option: "--per-user", allowsStandardOutput: true) }
-            try persistence.checkOutputs()
-            if let threads { Parallel.threadCount = threads }
-            let trainData = try readInteractions(train, option: "--train")
+            try fitting.prepare()
+            let (trainData, itemTable) = try fitting.readData()
             let testData = try readInteractions(test, option: "--test")
-            let itemTable = try readItemTable(items, idColumn: sideInformation.itemIdColumn)
-            switch factorization.precision {
+            switch fitting.factorization.precision {
             case .float: try await evaluate(trainData, testData, itemTable, as: Float.self)
             case .double: try await evaluate(trainData, testData, itemTable, as: Double.self)
             }
@@ -69,9 +53,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         _ itemTable: AttributeTable<String>?, as scalarType: Scalar.Type
     ) async throws {
         let fitStart = ContinuousClock.now
-        let fitted = try await model.fit(
-            train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation,
-            persistence: persistence, as: scalarType)
+        let fitted = try await fitting.fit(trainData, items: itemTable, as: scalarType)
         let (ranker, encodingSeconds) = (fitted.ranker, fitted.joint?.encodingSeconds)
         let fitSeconds = seconds(since: fitStart)
         let evaluateStart = ContinuousClock.now
@@ -84,9 +66,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         if let perUser { try writePerUser(report, to: perUser) }
         var ablation: ModalityReport?
-        if sideInformation.ablateBlocks, let joint = fitted.joint {
-            ablation = try sideInformation.trainer(
-                factorization, feedback: model == .fusion ? .implicit : .explicit
+        if fitting.sideInformation.ablateBlocks, let joint = fitted.joint {
+            ablation = try fitting.sideInformation.trainer(
+                fitting.factorization, feedback: fitting.model == .fusion ? .implicit : .explicit
             ).modalityReport(
                 training: trainData, test: testData, k: k, itemBlocks: joint.blocks,
                 additionalItems: itemTable?.ids ?? [], as: scalarType)
@@ -94,7 +76,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         switch format {
         case .json:
             print(try EvaluationSummary(
-                model: model.rawValue, report: report, fitSeconds: fitSeconds, encodingSeconds: encodingSeconds,
+                model: fitting.model.rawValue, report: report, fitSeconds: fitSeconds, encodingSeconds: encodingSeconds,
                 evaluateSeconds: evaluateSeconds, ablation: ablation
             ).jsonText())
         case .table:
@@ -140,7 +122,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             [("users evaluated", "\(metrics.usersEvaluated)"), ("items ranked", "\(metrics.items)")]
                 + reportedMetrics.map { ($0.label + ($0.atK ? "@\(k)" : ""), format(metrics[keyPath: $0.value])) }
         }
-        var lines: [(String, String)] = [("model", model.rawValue)]
+        var lines: [(String, String)] = [("model", fitting.model.rawValue)]
         lines += rows(report.metrics)
         if let rmse = report.rmse, let mae = report.mae { lines += [("RMSE", format(rmse)), ("MAE", format(mae))] }
         lines += [

@@ -75,21 +75,25 @@ struct FactorizationOptions: ParsableArguments {
     }
 
     var sgd: BiasedMatrixFactorization {
-        var configuration = BiasedMatrixFactorization.Configuration(seed: seed)
-        if let factors { configuration.factorCount = factors }
-        if let iterations { configuration.epochCount = iterations }
-        if let regularization { configuration.regularization = regularization }
-        if let learningRate { configuration.learningRate = learningRate }
-        return BiasedMatrixFactorization(configuration)
+        var c = BiasedMatrixFactorization.Configuration(seed: seed)
+        applyEpochOptions(&c.factorCount, &c.epochCount, &c.regularization, &c.learningRate)
+        return BiasedMatrixFactorization(c)
     }
 
     var bpr: BayesianPersonalizedRanking {
-        var configuration = BayesianPersonalizedRanking.Configuration(seed: seed)
-        if let factors { configuration.factorCount = factors }
-        if let iterations { configuration.epochCount = iterations }
-        if let regularization { configuration.regularization = regularization }
-        if let learningRate { configuration.learningRate = learningRate }
-        return BayesianPersonalizedRanking(configuration)
+        var c = BayesianPersonalizedRanking.Configuration(seed: seed)
+        applyEpochOptions(&c.factorCount, &c.epochCount, &c.regularization, &c.learningRate)
+        return BayesianPersonalizedRanking(c)
+    }
+
+    /// The options given, over the defaults of an SGD-trained model (SGD, BPR).
+    private func applyEpochOptions(
+        _ factorCount: inout Int, _ epochCount: inout Int, _ regularization: inout Double, _ learningRate: inout Double
+    ) {
+        if let factors { factorCount = factors }
+        if let iterations { epochCount = iterations }
+        if let given = self.regularization { regularization = given }
+        if let given = self.learningRate { learningRate = given }
     }
 }
 

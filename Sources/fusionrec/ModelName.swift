@@ -21,19 +21,8 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     case fusion
     case fusionExplicit = "fusion-explicit"
 
-    /// Fits the model on `train` and prepares it for ranking over the training items plus
-    /// the items of `table`; `fusion` builds item blocks from `table` and places its cold
-    /// items from them.
-    func fitRanker<Scalar: BLASScalar>(
-        train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
-        sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
-        persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
-    ) async throws -> Ranker<Scalar, String, String> {
-        try await fit(train: train, table: table, options: options, sideInformation: sideInformation,
-                      progress: progress, persistence: persistence, as: scalarType).ranker
-    }
-
-    /// ``fitRanker(train:table:options:sideInformation:progress:persistence:as:)``, also returning the
+    /// Fits the model on `train` and prepares it for ranking over the training items plus the
+    /// items of `table`, also returning the
     /// joint model, its item blocks and the seconds spent encoding them for `fusion` (`nil`
     /// for the other models). With `--load` the model is read instead of fitted, with
     /// `--save` written. A training error about one interaction names its user and item

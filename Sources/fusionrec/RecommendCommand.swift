@@ -12,42 +12,26 @@ struct RecommendCommand: AsyncParsableCommand {
             item id. Ranks start at 1.
             """)
 
-    @Option(help: "Training interactions (CSV with a header; MovieLens columns detected).")
-    var train: String
-    @Option(help: "The model: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: ModelName
+    @OptionGroup
+    var fitting: ModelOptions
     @Option(help: "Users to recommend for (CSV with a header; the userId/user column, else the first). Default: every training user.")
     var users: String?
-    @Option(help: "Item attribute table (CSV, first column the item id) whose items join the catalogue.")
-    var items: String?
     @Option(parsing: .unconditional, help: "The number of items per user.")
     var k: Int = 10
     @Option(help: "The output CSV file, or - for standard output.")
     var output: String
-    @Option(parsing: .unconditional, help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
-    var threads: Int?
-    @OptionGroup(title: "Factorisation models")
-    var factorization: FactorizationOptions
-    @OptionGroup(title: "Side information (--model fusion)")
-    var sideInformation: SideInformationOptions
-    @OptionGroup(title: "Model files")
-    var persistence: PersistenceOptions
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
-        try checkThreads(threads)
-        try sideInformation.checkApplies(to: model)
     }
 
     func run() async throws {
         try await reportingErrors {
             try checkOutputFile(output, option: "--output", allowsStandardOutput: true)
-            try persistence.checkOutputs()
-            if let threads { Parallel.threadCount = threads }
+            try fitting.prepare()
             let userIDs = try users.map { try readUserIDs($0) }
-            let trainData = try readInteractions(train, option: "--train")
-            let itemTable = try readItemTable(items, idColumn: sideInformation.itemIdColumn)
-            switch factorization.precision {
+            let (trainData, itemTable) = try fitting.readData()
+            switch fitting.factorization.precision {
             case .float: try await recommend(trainData, itemTable, userIDs, as: Float.self)
             case .double: try await recommend(trainData, itemTable, userIDs, as: Double.self)
             }
@@ -59,15 +43,13 @@ struct RecommendCommand: AsyncParsableCommand {
         _ trainData: Interactions<String, String>, _ itemTable: AttributeTable<String>?, _ requested: [String]?,
         as scalarType: Scalar.Type
     ) async throws {
-        let ranker = try await model.fitRanker(
-            train: trainData, table: itemTable, options: factorization, sideInformation: sideInformation,
-            persistence: persistence, as: scalarType)
+        let ranker = try await fitting.fit(trainData, items: itemTable, as: scalarType).ranker
         let userIDs = requested ?? ranker.users.ids
         if let users {
             for user in userIDs where ranker.users.index(of: user) == nil {
-                let known = persistence.load == nil ? "" : " nor in the model \(persistence.load!)"
+                let known = fitting.persistence.load.map { " nor in the model \($0)" } ?? ""
                 throw FileOptionError(option: "--users", path: users,
-                                      reason: "user \(user) is not in --train \(train)\(known), so there is nothing to recommend from")
+                                      reason: "user \(user) is not in --train \(fitting.train)\(known), so there is nothing to recommend from")
             }
         }
         let rankings = try ranker.recommend(users: userIDs, count: k)

@@ -43,9 +43,7 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
         case let other:
             throw .invalidSection(section: "meta", reason: "unknown fold-in rule '\(other)'")
         }
-        self.init(userIDs: file.userIDs, itemIDs: file.itemIDs, userFactors: file.userFactors, itemFactors: file.itemFactors,
-                  globalBias: file.globalBias, userBiases: file.userBiases, itemBiases: file.itemBiases,
-                  predictsValues: try meta.boolean("predicts-values"), foldInRule: rule)
+        self.init(tables: file.tables, predictsValues: try meta.boolean("predicts-values"), foldInRule: rule)
     }
 }
 

@@ -6,22 +6,10 @@ import LinearAlgebra
 /// The model is an immutable value, safe to share across tasks. Scores follow
 /// ``FactorModel``: uᵤᵀvᵢ + μ + bᵤ + cᵢ.
 public struct MatrixFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hashable & Sendable>:
-    FactorModel
+    FactorTablesModel
 {
-    /// The users; index `u` is row `u` of ``userFactors``.
-    public let userIDs: IDMap<UserID>
-    /// The items; index `i` is row `i` of ``itemFactors``.
-    public let itemIDs: IDMap<ItemID>
-    /// The user factors, one row per user.
-    public let userFactors: Matrix<Scalar>
-    /// The item factors, one row per item.
-    public let itemFactors: Matrix<Scalar>
-    /// μ, the global bias (0 for implicit-feedback models).
-    public let globalBias: Scalar
-    /// bᵤ per user, for explicit models; `nil` otherwise.
-    public let userBiases: [Scalar]?
-    /// cᵢ per item, for explicit models and BPR; `nil` otherwise.
-    public let itemBiases: [Scalar]?
+    /// The ids, factors and biases.
+    public let tables: FactorTables<Scalar, UserID, ItemID>
     /// Whether scores estimate ratings (explicit ALS and SGD).
     public let predictsValues: Bool
     /// How ``userFactors(foldingIn:)`` and the other fold-in methods compute new rows.
@@ -36,19 +24,15 @@ public struct MatrixFactorizationModel<Scalar: BLASScalar, UserID: Hashable & Se
         globalBias: Scalar = 0, userBiases: [Scalar]? = nil, itemBiases: [Scalar]? = nil, predictsValues: Bool,
         foldInRule: FoldInRule
     ) {
-        precondition(userFactors.rowCount == userIDs.count && itemFactors.rowCount == itemIDs.count,
-                     "Factors \(userFactors.shape) and \(itemFactors.shape) for \(userIDs.count) users and \(itemIDs.count) items")
-        precondition(userFactors.columnCount == itemFactors.columnCount,
-                     "User factors have \(userFactors.columnCount) columns, item factors \(itemFactors.columnCount)")
-        precondition(userBiases.map { $0.count == userIDs.count } ?? true, "One user bias per user is required")
-        precondition(itemBiases.map { $0.count == itemIDs.count } ?? true, "One item bias per item is required")
-        self.userIDs = userIDs
-        self.itemIDs = itemIDs
-        self.userFactors = userFactors
-        self.itemFactors = itemFactors
-        self.globalBias = globalBias
-        self.userBiases = userBiases
-        self.itemBiases = itemBiases
+        self.init(
+            tables: FactorTables(userIDs: userIDs, itemIDs: itemIDs, userFactors: userFactors, itemFactors: itemFactors,
+                                 globalBias: globalBias, userBiases: userBiases, itemBiases: itemBiases),
+            predictsValues: predictsValues, foldInRule: foldInRule)
+    }
+
+    /// Creates a model from its tables.
+    public init(tables: FactorTables<Scalar, UserID, ItemID>, predictsValues: Bool, foldInRule: FoldInRule) {
+        self.tables = tables
         self.predictsValues = predictsValues
         self.foldInRule = foldInRule
     }

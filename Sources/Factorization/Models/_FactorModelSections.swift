@@ -81,19 +81,13 @@ package enum _FactorModelSections {
         return ModelFile.encode(sections, minorVersion: minorVersion)
     }
 
-    /// The parts every factor model's file holds, validated: ids, factors and biases, with
-    /// the file's sections, metadata and scalar width for the model's own keys.
+    /// What every factor model's file holds, validated: the tables, with the file's
+    /// sections, metadata and scalar width for the model's own keys.
     package struct Decoded<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hashable & Sendable> {
         package var sections: [String: ArraySlice<UInt8>]
         package var meta: _Metadata
         package var width: Int
-        package var userIDs: IDMap<UserID>
-        package var itemIDs: IDMap<ItemID>
-        package var userFactors: Matrix<Scalar>
-        package var itemFactors: Matrix<Scalar>
-        package var globalBias: Scalar
-        package var userBiases: [Scalar]?
-        package var itemBiases: [Scalar]?
+        package var tables: FactorTables<Scalar, UserID, ItemID>
     }
 
     /// Reads the parts written by ``encode(_:kind:minorVersion:extraSections:metadata:)`` from a file of `kind`.
@@ -102,8 +96,7 @@ package enum _FactorModelSections {
         _ bytes: [UInt8], kind: ModelFile.ModelKind
     ) throws(ModelFileError) -> Decoded<Scalar, UserID, ItemID> {
         let (sections, meta, width, users, items, k) = try open(bytes, kind: kind)
-        return Decoded(
-            sections: sections, meta: meta, width: width,
+        let tables = FactorTables<Scalar, UserID, ItemID>(
             userIDs: try decodeIDs(sections, "user-ids", count: users),
             itemIDs: try decodeIDs(sections, "item-ids", count: items),
             userFactors: try _Sections.decodeMatrix(sections, "user-factors", rows: users, columns: k, width: width),
@@ -113,5 +106,6 @@ package enum _FactorModelSections {
                 sections, "user-biases", present: meta.boolean("user-biases"), count: users, width: width),
             itemBiases: try _Sections.decodeBiases(
                 sections, "item-biases", present: meta.boolean("item-biases"), count: items, width: width))
+        return Decoded(sections: sections, meta: meta, width: width, tables: tables)
     }
 }
