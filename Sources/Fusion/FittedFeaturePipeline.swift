@@ -56,6 +56,11 @@ public struct FittedFeaturePipeline: Sendable {
         Dictionary(uniqueKeysWithValues: zip(specification.blocks, encoders).map { ($0.name, $1.identifier) })
     }
 
+    /// The number of columns of each block, by block name.
+    public var blockDimensions: [String: Int] {
+        Dictionary(uniqueKeysWithValues: zip(specification.blocks, encoders).map { ($0.name, $1.dimension) })
+    }
+
     /// Builds the blocks of the rows of `table`, encoded with the fitted state; each block's
     /// preprocessing is fitted on these rows (as for training).
     ///

@@ -16,14 +16,15 @@ private func blocking(_ body: @escaping @Sendable () async -> Void) {
     done.wait()
 }
 
-/// The side-information path of `--model fusion` on an arbitrary item table: the first
-/// two bytes choose a bucket width (10⁻³⁰⁰ … 10³⁰⁰, or 5e-324 … 1e308) and a hashing
-/// dimension (1 … 2¹⁴, or 10¹¹, which must be refused), the rest is the table. Every column is encoded as
-/// numeric (standardised and bucketed), categories, a cross of categories and buckets,
-/// and hashed text, each through `SideInformationBlock.encoding`, which must throw or
-/// build a finite block — never trap or over-allocate. Blocks over 2²⁴ elements are not
-/// encoded (the library allows 2³¹; the fuzzer's memory limit is 2 GB), but the encoders
-/// that would build them are still fitted.
+/// The side-information path of `--model fusion` on an arbitrary item table, through the
+/// library's `FeaturePipeline` as the command line uses it: the first two bytes choose a
+/// bucket width (10⁻³⁰⁰ … 10³⁰⁰, or 5e-324 … 1e308) and a hashing dimension (1 … 2¹⁴, or
+/// 10¹¹, which must be refused), the rest is the table. Every column becomes a hashed text
+/// block, a categorical block, a standardised and a bucketed numeric block, and a cross with
+/// the first column; each block is fitted alone (one bad column must not hide the others).
+/// A fit must throw or give a pipeline whose blocks have the declared dimension and are
+/// finite — never trap or over-allocate. Tables whose blocks would
+/// exceed 2²⁴ values are only fitted, not encoded (the fuzzer's memory limit is 2 GB).
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzzItemsPipeline(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     guard count >= 2 else { return 0 }
@@ -34,49 +35,33 @@ func fuzzItemsPipeline(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     fwrite(data + 2, 1, count - 2, file)
     fclose(file)
     guard let table = try? AttributeTable<String>(csvPath: path, badRecords: .skip), table.count > 0 else { return 0 }
-    let ids = table.ids.ids
+    var blocks: [FeaturePipeline.Block] = []
+    for (index, name) in table.columnNames.enumerated() {
+        blocks += [
+            FeaturePipeline.Block(name: "text \(index)", .text(column: name, encoder: .hashing(dimension: dimension))),
+            FeaturePipeline.Block(name: "categories \(index)", .categorical(column: name, separator: "|", ignoring: [])),
+            FeaturePipeline.Block(name: "number \(index)", .numeric(column: name, representation: .standardized)),
+            FeaturePipeline.Block(name: "buckets \(index)", .numeric(column: name, representation: .buckets(width: width))),
+            FeaturePipeline.Block(name: "cross \(index)", .cross(
+                categoryColumn: table.columnNames[0], numericColumn: name, bucketWidth: width, separator: "|")),
+        ]
+    }
     blocking {
-        for name in table.columnNames {
-            let texts = table.column(named: name)!
-            let numbers = texts.map { Double($0).flatMap { $0.isFinite ? $0 : nil } }
-            let present = numbers.compactMap { $0 }
-            for representation in [NumericEncoder.Representation.standardized, .buckets(width: width)] {
-                if let encoder = try? NumericEncoder(fittingOn: present, representation: representation) {
-                    precondition(encoder.dimension >= 1 && encoder.dimension <= NumericEncoder.maximumBucketCount)
-                    guard fits(ids.count, encoder.dimension) else { continue }
-                    check(try? await SideInformationBlock<String, Float>.encoding(
-                        name: name, ids: ids, inputs: numbers, using: encoder))
+        for block in blocks {
+            guard let fitted = try? FeaturePipeline([block]).fitted(on: table) else {
+                if case .text(_, .hashing(let d, _, _)) = block.source, d <= HashingTextEncoder.maximumDimension,
+                   table.column(named: block.source.columns[0])!.contains(where: { !$0.isEmpty }) {
+                    preconditionFailure("a valid hashing block was refused")
                 }
+                continue
             }
-            let categories = CategoricalEncoder(fittingOn: texts)
-            if fits(ids.count, categories.dimension) { check(try? await SideInformationBlock<String, Double>.encoding(
-                name: name, ids: ids, inputs: texts.map { $0.isEmpty ? nil : $0 }, using: categories)) }
-            let crossed = zip(table.column(named: table.columnNames[0])!, numbers).map { text, value -> String? in
-                guard let value, let bucket = try? NumericEncoder.bucketName(of: value, width: width) else { return nil }
-                return text.split(separator: "|").map { "\($0)@\(bucket)" }.joined(separator: "|")
-            }
-            let crossEncoder = CategoricalEncoder(fittingOn: crossed.compactMap { $0 })
-            if fits(ids.count, crossEncoder.dimension) {
-                check(try? await SideInformationBlock<String, Float>.encoding(
-                    name: name + "×", ids: ids, inputs: crossed, using: crossEncoder))
-            }
-            if let hashing = try? HashingTextEncoder(fittingOn: texts, dimension: dimension) {
-                precondition(dimension <= HashingTextEncoder.maximumDimension)
-                if fits(ids.count, dimension) { check(try? await SideInformationBlock<String, Float>.encoding(
-                    name: name, ids: ids, inputs: texts.map { Optional($0) }, using: hashing)) }
-            } else {
-                precondition(dimension > HashingTextEncoder.maximumDimension, "a valid dimension \(dimension) was refused")
-            }
+            let dimension = fitted.blockDimensions[block.name]!
+            precondition((1...FeaturePipeline.maximumDimension).contains(dimension), "dimension \(dimension)")
+            guard dimension * table.count <= 1 << 24,
+                  let built: [SideInformationBlock<String, Float>] = try? await fitted.blocks(for: table) else { continue }
+            precondition(built.count == 1 && built[0].dimension == dimension)
+            precondition(built[0].features.firstNonFiniteIndex() == nil, "block '\(block.name)' holds a non-finite feature")
         }
     }
     return 0
-}
-
-/// Whether a rows × features block stays within the harness's memory budget.
-private func fits(_ rows: Int, _ features: Int) -> Bool { rows * features <= 1 << 24 }
-
-/// A block that was built must be finite.
-private func check<Scalar: BLASScalar>(_ block: SideInformationBlock<String, Scalar>?) {
-    guard let block else { return }
-    precondition(block.features.firstNonFiniteIndex() == nil, "block '\(block.name)' holds a non-finite feature")
 }
