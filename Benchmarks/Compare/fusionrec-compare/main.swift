@@ -9,7 +9,8 @@
 // `item_factors.npy`, users and items numbered from 0) with the training matrix in CSR form
 // (`train_indptr.npy`, `train_indices.npy`, float64) excluded, times the batched top-10 of
 // every user `--recommend-repeats` times and writes `top10.bin` to OUTDIR
-// (recommend_compare.py --scale). `--tile-rows` sets the users per block.
+// (recommend_compare.py --scale). `--tile-rows`, `--tile-columns` and
+// `--threaded-products true` choose the tiling instead of the library's default.
 //
 //     fusionrec-compare TRAIN.csv OUTDIR --model implicit-als --factors 64 --iterations 15 \
 //         --regularization 0.05 --alpha 40 --solver cg --cg-steps 3 --threads 2 --precision float
@@ -22,7 +23,7 @@ struct Options {
     var train = "", output = "", model = "implicit-als", solver = "cg", precision = "float", values = "binary"
     var factors = 64, iterations = 15, cgSteps = 3, threads = 2, seed: UInt64 = 42, recommendRepeats = 0
     var regularization = 0.05, biasRegularization: Double? = nil, alpha = 40.0, weighted = false
-    var rank: String? = nil, tileRows: Int? = nil
+    var rank: String? = nil, tileRows: Int? = nil, tileColumns: Int? = nil, threadedProducts = false
 }
 
 func parseOptions() -> Options {
@@ -52,6 +53,8 @@ func parseOptions() -> Options {
         case "--recommend-repeats": options.recommendRepeats = Int(value)!
         case "--rank": options.rank = value
         case "--tile-rows": options.tileRows = Int(value)!
+        case "--tile-columns": options.tileColumns = Int(value)!
+        case "--threaded-products": options.threadedProducts = value == "true"
         default: fatalError("unknown option \(argument)")
         }
     }
@@ -193,12 +196,17 @@ func rank<Scalar: BLASScalar>(_ options: Options, _: Scalar.Type) throws {
         foldInRule: .implicit(alpha: 1, regularization: 0, binaryValues: true))
     let ranker = try Ranker(model: model, training: training)
     let users = Array(0..<ranker.users.count)
+    let tiling: _TopKTiling? = options.tileRows != nil || options.tileColumns != nil || options.threadedProducts
+        ? _TopKTiling(rows: options.tileRows ?? 256, columns: options.tileColumns ?? 1024,
+                      threadedProducts: options.threadedProducts)
+        : nil
     let clock = ContinuousClock()
     var lists: [[RankedItem<Int>]] = []
     var recommendSeconds: [Double] = []
     for _ in 0..<max(1, options.recommendRepeats) {
         let begin = clock.now
-        lists = ranker.recommend(userIndices: users, count: 10, blockSize: options.tileRows)
+        lists = tiling.map { ranker.recommend(userIndices: users, count: 10, tiling: $0) }
+            ?? ranker.recommend(userIndices: users, count: 10)
         recommendSeconds.append(seconds(clock.now - begin))
     }
     try FileManager.default.createDirectory(atPath: options.output, withIntermediateDirectories: true)
