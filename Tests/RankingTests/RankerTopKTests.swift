@@ -153,12 +153,8 @@ struct RankerTiledTopKTests {
     }
 
     private func checkGaussian<S: BLASScalar>(_: S.Type) throws {
-        var generator = SplitMix64(seed: 31)
         let users = 150, items = 2_500
-        let model = FixedModel<S>(
-            userIDs: IDMap(Array(0..<users)), itemIDs: IDMap(Array(0..<items)),
-            userFactors: .randomNormal(rowCount: users, columnCount: 16, using: &generator),
-            itemFactors: .randomNormal(rowCount: items, columnCount: 16, using: &generator))
+        let model = FixedModel<S>.gaussian(users: users, items: items, factors: 16, seed: 31)
         let training = try randomTraining(for: model, perUser: 40, seed: 32)
         let ranker = try Ranker(model: model, training: training)
         let all = Array(0..<users)
@@ -199,12 +195,8 @@ struct RankerTopKThreadTests {
     }
 
     private func checkThreads<S: BLASScalar>(_: S.Type) throws {
-        var generator = SplitMix64(seed: 41)
         let users = 300, items = 3_000
-        let model = FixedModel<S>(
-            userIDs: IDMap(Array(0..<users)), itemIDs: IDMap(Array(0..<items)),
-            userFactors: .randomNormal(rowCount: users, columnCount: 32, using: &generator),
-            itemFactors: .randomNormal(rowCount: items, columnCount: 32, using: &generator))
+        let model = FixedModel<S>.gaussian(users: users, items: items, factors: 32, seed: 41)
         let ranker = try Ranker(model: model, training: try randomTraining(for: model, perUser: 25, seed: 42))
         let saved = Parallel.threadCount
         defer { Parallel.threadCount = saved }

@@ -202,12 +202,13 @@ func rank<Scalar: BLASScalar>(_ options: Options, _: Scalar.Type) throws {
         : nil
     let clock = ContinuousClock()
     var lists: [[RankedItem<Int>]] = []
-    var recommendSeconds: [Double] = []
+    var recommendSeconds: [Double] = [], cpuSeconds: [Double] = []
     for _ in 0..<max(1, options.recommendRepeats) {
-        let begin = clock.now
+        let begin = clock.now, cpuBegin = processorSeconds()
         lists = tiling.map { ranker.recommend(userIndices: users, count: 10, tiling: $0) }
             ?? ranker.recommend(userIndices: users, count: 10)
         recommendSeconds.append(seconds(clock.now - begin))
+        cpuSeconds.append(processorSeconds() - cpuBegin)
     }
     try FileManager.default.createDirectory(atPath: options.output, withIntermediateDirectories: true)
     try write(ids: ranker.users.ids, to: options.output + "/ranker_user_ids.bin")
@@ -216,7 +217,7 @@ func rank<Scalar: BLASScalar>(_ options: Options, _: Scalar.Type) throws {
     print("""
         {"users": \(m), "items": \(n), "factors": \(userFactors.columnCount), "interactions": \(training.count), \
         "threads": \(options.threads), "peak_resident_kb": \(memoryStatus("VmHWM")), \
-        "recommend_seconds": \(recommendSeconds)}
+        "recommend_seconds": \(recommendSeconds), "recommend_cpu_seconds": \(cpuSeconds)}
         """)
 }
 
