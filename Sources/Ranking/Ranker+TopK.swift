@@ -27,14 +27,15 @@ extension Ranker {
     /// scored against the catalogue one tile of 1,024 items at a time (one gemm per tile,
     /// BLAS on one thread), and each user's selection keeps its K-th best score as a
     /// threshold, so most scores are rejected by one compare while the tile is still in
-    /// cache. Scratch memory is one `blockSize × 1,024` tile per thread, never `users × items`.
+    /// cache. Scratch memory is one `blockSize × 1,024` tile per thread (or `blockSize × n`
+    /// when that is at most 256K scalars), never `users × items`.
     ///
     /// - Parameters:
     ///   - users: users of the model.
     ///   - count: K, the length of each ranking.
     ///   - filter: exclusions and candidates; by default each user's training items are left out.
-    ///   - blockSize: users per block; by default 256 (more when the catalogue or the
-    ///     candidate set has fewer than 1,024 items). It bounds memory; the lists do not depend on it.
+    ///   - blockSize: users per block; by default 256. It bounds memory; the lists do not
+    ///     depend on it (but see the note on rounding in Docs/Ranking.md).
     /// - Throws: ``RankingError/unknownUser(_:)`` for the first unknown user, and
     ///   ``RankingError/invalidArgument(_:)`` for a negative `count`.
     /// - Complexity: O(|users|·n·k) for the products, O(|users|·n) compares, and

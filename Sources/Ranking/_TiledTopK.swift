@@ -23,12 +23,15 @@ package struct _TopKTiling: Sendable, Hashable {
         self.threadedProducts = threadedProducts
     }
 
-    /// About 256K scores per tile (1 MB in `Float`, 2 MB in `Double`), so a tile stays in a
-    /// core's L2 between the gemm that writes it and the selection that reads it; at most
-    /// 256 rows per block, or `rows` when given.
+    /// 256 rows (or `rows`) by 1,024 positions: 256K scores per tile, 1 MB in `Float` and
+    /// 2 MB in `Double`, so a tile stays in a core's L2 between the gemm that writes it and
+    /// the selection that reads it. A block whose whole score rows fit in that budget — one
+    /// user against up to 256K items, say — is scored in one product, as it was before tiling.
     package static func standard(universeCount: Int, rows: Int? = nil) -> _TopKTiling {
-        let columns = max(1, min(universeCount, 1024))
-        return _TopKTiling(rows: rows ?? max(1, min(256, (1 << 18) / columns)), columns: columns)
+        let budget = 1 << 18
+        let rows = rows ?? 256
+        let columns = rows * universeCount <= budget ? max(1, universeCount) : 1024
+        return _TopKTiling(rows: rows, columns: columns)
     }
 }
 
