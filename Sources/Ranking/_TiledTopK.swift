@@ -30,7 +30,7 @@ package struct _TopKTiling: Sendable, Hashable {
     package static func standard(universeCount: Int, rows: Int? = nil) -> _TopKTiling {
         let budget = 1 << 18
         let rows = rows ?? 256
-        let columns = rows * universeCount <= budget ? max(1, universeCount) : 1024
+        let columns = universeCount <= budget / rows ? max(1, universeCount) : 1024
         return _TopKTiling(rows: rows, columns: columns)
     }
 }
@@ -41,8 +41,8 @@ package struct _TopKTiling: Sendable, Hashable {
 ///
 /// Scores come from one gemm per tile (see ``_TopKTiling``); a row's selection keeps its
 /// K-th best score as a threshold, so once K entries are kept almost every score is
-/// rejected by one (vectorised) compare against it. Exclusions are checked only for the scores
-/// that pass the threshold, through a cursor into each row's ascending list.
+/// rejected by one (vectorised) compare against it. Exclusions are checked only for the
+/// scores that pass the threshold, through a cursor into each row's ascending list.
 ///
 /// - Parameters:
 ///   - count: K.
@@ -51,8 +51,10 @@ package struct _TopKTiling: Sendable, Hashable {
 ///   - appendExcluded: appends the ascending universe positions to leave out for a query
 ///     (an index into `rows`).
 ///   - denied: ascending universe positions left out for every query.
-/// - Complexity: O(|rows|·n·k) for the products, O(|rows|·n) compares and O(|rows|·K log K
-///   log n) expected heap updates for n positions; scratch memory of one tile per thread.
+/// - Complexity: O(|rows|·n·k) for the products, O(|rows|·n) compares, and heap updates
+///   for the scores that beat the threshold: O(|rows|·K log(n/K)·log K) expected when
+///   scores come in random order, O(|rows|·n log K) at worst; scratch memory of one tile
+///   per thread.
 func _tiledTopK<Scalar: BLASScalar>(
     _ count: Int, queries: Matrix<Scalar>, rows: [Int], universe: _ScoringUniverse<Scalar>,
     excluding appendExcluded: (_ query: Int, _ positions: inout [Int32]) -> Void, denied: [Int],
@@ -226,8 +228,8 @@ final class _TopKBlock<Scalar: BLASScalar> {
             }
             var threshold = thresholds[r]
             while j + lanes <= columns {
-                // A branch-free count that the compiler vectorises; the lanes are revisited
-                // one by one only when some score beats the threshold.
+                // One vector compare for 32 scores; they are revisited one by one only when
+                // some score beats the threshold.
                 let chunk = scores + j
                 if _anyAbove(chunk, threshold) {
                     for lane in 0..<lanes where chunk[lane] > threshold {
