@@ -34,7 +34,7 @@ func trainingInteractions(users: Int, items: Int) -> Interactions<Int, Int> {
 }
 
 /// The Ranking suite: batched top-10 over every user (k = 64), excluding each user's
-/// training items — one blocked gemm and a partial selection per row, never a full
+/// training items — users-block × items-tile gemms and a thresholded selection, never a full
 /// users × items score matrix (peak memory is reported next to the time).
 let benchmarks: @Sendable () -> Void = {
     for (users, items, iterations) in [(1_000, 10_000, 50), (100_000, 50_000, 1)] {
