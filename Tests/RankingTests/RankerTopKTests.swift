@@ -171,6 +171,24 @@ struct RankerTiledTopKTests {
     }
 }
 
+extension RankerTiledTopKTests {
+    @Test("batched similar items: tiles equal whole rows; the item itself and the deny list left out")
+    func similarItemsTiled() throws {
+        let model = FixedModel<Float>.gaussian(users: 3, items: 2_000, factors: 16, seed: 51)
+        let ranker = try Ranker(model: model)
+        let items = Array(stride(from: 0, to: 2_000, by: 7))
+        let denied: Set<Int> = [3, 500, 1_999]
+        // 286 rows × 2,000 items are tiled by 1,024; 100 rows × 2,000 fit one product.
+        let tiled = try ranker.similarItems(to: items, count: 10, filter: .init(excluded: denied), blockSize: 286)
+        let whole = try ranker.similarItems(to: items, count: 2_000, filter: .init(excluded: denied), blockSize: 100)
+        #expect(tiled == whole.map { Array($0.prefix(10)) })
+        for (item, row) in zip(items, whole) {
+            #expect(row.count == 2_000 - 1 - denied.subtracting([item]).count)
+            #expect(!row.contains { $0.id == item || denied.contains($0.id) })
+        }
+    }
+}
+
 /// Tests that change the global ``Parallel/threadCount``.
 @Suite("Ranker top-K threads", .serialized)
 struct RankerTopKThreadTests {
