@@ -82,7 +82,11 @@ extension Ranker {
         let ranked = topK(userIndices: userIndices, count: count, universe: universe,
                           excludingTraining: filter.excludesTrainingItems, denied: denied,
                           tiling: tiling(universe.count))
-        return ranked.map { row in row.map { RankedItem(id: catalogue.id(at: $0.index), score: Double($0.score)) } }
+        return ranked.map { row in
+            row.map {
+                RankedItem(id: catalogue.id(at: universe.catalogueIndex(ofPosition: $0.position)), score: Double($0.score))
+            }
+        }
     }
 
     /// The scoring universe for a filter: the whole catalogue, or its candidates.
@@ -91,17 +95,17 @@ extension Ranker {
         return _ScoringUniverse(itemVectors, restrictedTo: candidates.compactMap { catalogue.index(of: $0) })
     }
 
-    /// Top-K by catalogue index for users at ranker indices, skipping training items (when
+    /// Top-K by universe position for users at ranker indices, skipping training items (when
     /// asked) and the universe positions in `denied` (ascending).
     func topK(
         userIndices: [Int], count: Int, universe: _ScoringUniverse<Scalar>, excludingTraining: Bool,
         denied: [Int], tiling: _TopKTiling
-    ) -> [[(index: Int, score: Scalar)]] {
+    ) -> [[(position: Int, score: Scalar)]] {
         precondition(count >= 0, "Ranking length must be non-negative, got \(count)")
         for u in userIndices {
             precondition(u >= 0 && u < users.count, "User index \(u) out of range for \(users.count) users")
         }
-        let ranked = _tiledTopK(
+        return _tiledTopK(
             count, queries: userVectors, rows: userIndices, universe: universe,
             excluding: { query, positions in
                 guard excludingTraining else { return }
@@ -116,6 +120,5 @@ extension Ranker {
                 }
             },
             denied: denied, tiling: tiling)
-        return ranked.map { row in row.map { (universe.catalogueIndex(ofPosition: $0.position), $0.score) } }
     }
 }
