@@ -31,6 +31,22 @@ def read_csv(path):
     return data[:, 0].astype(np.int64), data[:, 1].astype(np.int64), data[:, 2]
 
 
+def power_law_pairs(rng, users, items, count, draw):
+    """`count` distinct (user, item) pairs, coded user * items + item, in random order:
+    item popularity ∝ (rank + 10)^-1 (a power law), user activity log-normal, drawn
+    `draw` pairs at a time until there are enough distinct ones."""
+    popularity = 1.0 / (np.arange(items) + 10.0)
+    popularity /= popularity.sum()
+    activity = rng.lognormal(0.0, 1.0, users)
+    activity /= activity.sum()
+    pairs = np.empty(0, dtype=np.int64)
+    while pairs.size < count:
+        u = rng.choice(users, size=draw, p=activity)
+        i = rng.choice(items, size=draw, p=popularity)
+        pairs = np.unique(np.concatenate([pairs, u * items + i]))
+    return rng.permutation(pairs)[:count]
+
+
 def synthetic(users=50_000, items=20_000, interactions=2_000_000, seed=7):
     """Seeded synthetic implicit data: item popularity ∝ (rank + 10)^-1 (a power law),
     user activity log-normal; duplicates removed, then the first `interactions` pairs kept.
@@ -41,17 +57,7 @@ def synthetic(users=50_000, items=20_000, interactions=2_000_000, seed=7):
     if os.path.exists(train_path) and os.path.exists(test_path):
         return train_path, test_path
     rng = np.random.default_rng(seed)
-    popularity = 1.0 / (np.arange(items) + 10.0)
-    popularity /= popularity.sum()
-    activity = rng.lognormal(0.0, 1.0, users)
-    activity /= activity.sum()
-    pairs = np.empty(0, dtype=np.int64)
-    while pairs.size < interactions * 1.25:
-        draw = int(interactions * 1.5)
-        u = rng.choice(users, size=draw, p=activity)
-        i = rng.choice(items, size=draw, p=popularity)
-        pairs = np.unique(np.concatenate([pairs, u * items + i]))
-    pairs = rng.permutation(pairs)[: int(interactions * 1.25)]
+    pairs = power_law_pairs(rng, users, items, int(interactions * 1.25), draw=int(interactions * 1.5))
     u, i = pairs // items, pairs % items
     is_test = (np.arange(u.size) % 5) == 4
     for path, mask in ((train_path, ~is_test), (test_path, is_test)):

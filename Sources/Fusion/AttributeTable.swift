@@ -77,9 +77,9 @@ public struct AttributeTable<ID: Hashable & Sendable & LosslessStringConvertible
     /// `rows[r]` holds one field per column of `columnNames`. Errors name the row as line
     /// `r + 2` of `(rows)` (line 1 is the header), as a file's would.
     ///
-    /// - Throws: ``FactorizationError/missingColumn(file:column:header:)`` for an unknown id
-    ///   column, ``FactorizationError/malformedLine(file:line:reason:)`` for a row of the
-    ///   wrong length, ``FactorizationError/invalidField(file:line:column:reason:)`` for an
+    /// - Throws: `FactorizationError.missingColumn(file:column:header:)` for an unknown id
+    ///   column, `FactorizationError.malformedLine(file:line:reason:)` for a row of the
+    ///   wrong length, `FactorizationError.invalidField(file:line:column:reason:)` for an
     ///   id that does not parse or repeats.
     public init(columnNames: [String], rows: [[String]], idColumn: String? = nil) throws(FactorizationError) {
         var idIndex = 0

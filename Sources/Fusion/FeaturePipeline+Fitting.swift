@@ -20,7 +20,7 @@ extension FeaturePipeline {
     ///   ``maximumDimension``.
     /// - Complexity: one pass over each column read.
     public func fitted<ID>(
-        on table: AttributeTable<ID>, encoders hostEncoders: [String: any TextEncoder] = [:]
+        on table: AttributeTable<ID>, encoders: [String: any TextEncoder] = [:]
     ) throws(FusionError) -> FittedFeaturePipeline {
         try validate()
         var fitted: [FittedFeaturePipeline.FittedEncoder] = []
@@ -33,7 +33,7 @@ extension FeaturePipeline {
                 encoder = .hashing(try HashingTextEncoder(
                     fittingOn: texts, dimension: dimension, wordNGrams: wordNGrams, characterNGrams: characterNGrams))
             case let .text(column, .provided(name)):
-                guard let host = hostEncoders[name] else { throw .missingEncoder(block: block.name, name: name) }
+                guard let host = encoders[name] else { throw .missingEncoder(block: block.name, name: name) }
                 _ = try FittedFeaturePipeline.column(column, of: table)
                 guard (1...Self.maximumDimension).contains(host.dimension) else {
                     throw .invalidParameter(name: "dimension of encoder '\(name)'", value: "\(host.dimension)",

@@ -116,7 +116,7 @@ public struct FeaturePipeline: Sendable, Hashable {
         case hashing(dimension: Int = 512, wordNGrams: ClosedRange<Int> = 1...2, characterNGrams: ClosedRange<Int>? = 3...5)
         /// An encoder the host supplies under this name, at fit time and again after
         /// loading a model (a MiniLM `SentenceEncoder`, a client of an embedding service).
-        /// Its weights are not saved; its ``FeatureEncoder/identifier`` is, and a different
+        /// Its weights are not saved; its `FeatureEncoder.identifier` is, and a different
         /// encoder is refused.
         case provided(String)
     }

@@ -70,14 +70,13 @@ extension Ranker {
     ) -> [[(index: Int, score: Scalar)]] {
         precondition(count >= 0, "Ranking length must be non-negative, got \(count)")
         let deniedPositions = denied.map { universe.position(ofCatalogueIndex: $0) }.filter { $0 >= 0 }.sorted()
-        return _mapScoreRows(
-            queries: vectors, rows: queries, universe: universe,
-            blockSize: blockSize ?? _defaultBlockSize(universeCount: universe.count)
-        ) { query, scores in
-            let own = universe.position(ofCatalogueIndex: queries[query])
-            return _selectTopK(count, from: scores, skipping: own >= 0 ? [own] : [], deniedPositions).map {
-                (universe.catalogueIndex(ofPosition: $0.position), $0.score)
-            }
-        }
+        let ranked = _tiledTopK(
+            count, queries: vectors, rows: queries, universe: universe,
+            excluding: { query, positions in
+                let own = universe.position(ofCatalogueIndex: queries[query])
+                if own >= 0 { positions.append(Int32(own)) }
+            },
+            denied: deniedPositions, tiling: .standard(universeCount: universe.count, rows: blockSize))
+        return ranked.map { row in row.map { (universe.catalogueIndex(ofPosition: $0.position), $0.score) } }
     }
 }

@@ -23,18 +23,23 @@ extension Ranker {
     /// The `count` best catalogue items for each of `users`, in the order given; the same
     /// result as calling ``recommend(user:count:filter:)`` for each user.
     ///
-    /// Users are scored in blocks of `blockSize` with one gemm per block, in parallel on
-    /// `Parallel`; each block needs `blockSize × n` scalars of scratch memory per
-    /// thread, so the block size bounds memory, never `users × items`.
+    /// Users are scored in blocks of `blockSize`, in parallel on `Parallel`; each block is
+    /// scored against the catalogue one tile of 1,024 items at a time (one gemm per tile,
+    /// BLAS on one thread), and each user's selection keeps its K-th best score as a
+    /// threshold, so most scores are rejected by one compare while the tile is still in
+    /// cache. Scratch memory is one `blockSize × 1,024` tile per thread (or `blockSize × n`
+    /// when that is at most 256K scalars), never `users × items`.
     ///
     /// - Parameters:
     ///   - users: users of the model.
     ///   - count: K, the length of each ranking.
     ///   - filter: exclusions and candidates; by default each user's training items are left out.
-    ///   - blockSize: users per block; by default about 4M scalars per block, at most 1,024 users.
+    ///   - blockSize: users per block; by default 256. It bounds memory; the lists do not
+    ///     depend on it (but see the note on rounding in Docs/Ranking.md).
     /// - Throws: ``RankingError/unknownUser(_:)`` for the first unknown user, and
     ///   ``RankingError/invalidArgument(_:)`` for a negative `count`.
-    /// - Complexity: O(|users|·n·k) for the products and O(|users|·n log K) at worst for the selection.
+    /// - Complexity: O(|users|·n·k) for the products, O(|users|·n) compares, and
+    ///   O(|users|·n log K) at worst for the selection.
     public func recommend(
         users: [UserID], count: Int, filter: RankingFilter<ItemID> = RankingFilter(), blockSize: Int? = nil
     ) throws(RankingError) -> [[RankedItem<ItemID>]] {
@@ -55,13 +60,33 @@ extension Ranker {
     public func recommend(
         userIndices: [Int], count: Int, filter: RankingFilter<ItemID> = RankingFilter(), blockSize: Int? = nil
     ) -> [[RankedItem<ItemID>]] {
+        recommend(userIndices: userIndices, count: count, filter: filter) {
+            .standard(universeCount: $0, rows: blockSize)
+        }
+    }
+
+    /// The `count` best catalogue items for the users at ranker indices `userIndices`,
+    /// scored with an explicit tiling; for benchmarks that compare tilings and threading.
+    package func recommend(
+        userIndices: [Int], count: Int, filter: RankingFilter<ItemID> = RankingFilter(), tiling: _TopKTiling
+    ) -> [[RankedItem<ItemID>]] {
+        recommend(userIndices: userIndices, count: count, filter: filter) { _ in tiling }
+    }
+
+    private func recommend(
+        userIndices: [Int], count: Int, filter: RankingFilter<ItemID>, tiling: (_ universeCount: Int) -> _TopKTiling
+    ) -> [[RankedItem<ItemID>]] {
         let universe = universe(for: filter)
         let denied = filter.excluded.compactMap { catalogue.index(of: $0) }
             .map { universe.position(ofCatalogueIndex: $0) }.filter { $0 >= 0 }.sorted()
         let ranked = topK(userIndices: userIndices, count: count, universe: universe,
                           excludingTraining: filter.excludesTrainingItems, denied: denied,
-                          blockSize: blockSize ?? _defaultBlockSize(universeCount: universe.count))
-        return ranked.map { row in row.map { RankedItem(id: catalogue.id(at: $0.index), score: Double($0.score)) } }
+                          tiling: tiling(universe.count))
+        return ranked.map { row in
+            row.map {
+                RankedItem(id: catalogue.id(at: universe.catalogueIndex(ofPosition: $0.position)), score: Double($0.score))
+            }
+        }
     }
 
     /// The scoring universe for a filter: the whole catalogue, or its candidates.
@@ -70,25 +95,30 @@ extension Ranker {
         return _ScoringUniverse(itemVectors, restrictedTo: candidates.compactMap { catalogue.index(of: $0) })
     }
 
-    /// Top-K by catalogue index for users at ranker indices, skipping training items (when
+    /// Top-K by universe position for users at ranker indices, skipping training items (when
     /// asked) and the universe positions in `denied` (ascending).
     func topK(
         userIndices: [Int], count: Int, universe: _ScoringUniverse<Scalar>, excludingTraining: Bool,
-        denied: [Int], blockSize: Int
-    ) -> [[(index: Int, score: Scalar)]] {
+        denied: [Int], tiling: _TopKTiling
+    ) -> [[(position: Int, score: Scalar)]] {
         precondition(count >= 0, "Ranking length must be non-negative, got \(count)")
         for u in userIndices {
             precondition(u >= 0 && u < users.count, "User index \(u) out of range for \(users.count) users")
         }
-        return _mapScoreRows(queries: userVectors, rows: userIndices, universe: universe, blockSize: blockSize) {
-            query, scores in
-            let excluded = excludingTraining
-                ? trainingItems(ofUser: userIndices[query]).map { universe.position(ofCatalogueIndex: Int($0)) }
-                    .filter { $0 >= 0 }
-                : []
-            return _selectTopK(count, from: scores, skipping: excluded, denied).map {
-                (universe.catalogueIndex(ofPosition: $0.position), $0.score)
-            }
-        }
+        return _tiledTopK(
+            count, queries: userVectors, rows: userIndices, universe: universe,
+            excluding: { query, positions in
+                guard excludingTraining else { return }
+                let items = trainingItems(ofUser: userIndices[query])
+                if universe.positions == nil {
+                    positions.append(contentsOf: items)
+                } else {
+                    for item in items {
+                        let position = universe.position(ofCatalogueIndex: Int(item))
+                        if position >= 0 { positions.append(Int32(position)) }
+                    }
+                }
+            },
+            denied: denied, tiling: tiling)
     }
 }

@@ -46,6 +46,18 @@ public struct FixedModel<Scalar: BLASScalar>: FactorModel {
     }
 }
 
+extension FixedModel {
+    /// Standard normal factors, user ids `0..<users` and item ids `0..<items` in order: scores
+    /// with no ties, rounded as BLAS rounds them.
+    public static func gaussian(users: Int, items: Int, factors: Int, seed: UInt64) -> FixedModel {
+        var generator = SplitMix64(seed: seed)
+        return FixedModel(
+            userIDs: IDMap(Array(0..<users)), itemIDs: IDMap(Array(0..<items)),
+            userFactors: .randomNormal(rowCount: users, columnCount: factors, using: &generator),
+            itemFactors: .randomNormal(rowCount: items, columnCount: factors, using: &generator))
+    }
+}
+
 /// Random training interactions over a model's ids: each user gets `perUser` distinct items.
 public func randomTraining<Scalar>(
     for model: FixedModel<Scalar>, perUser: Int, seed: UInt64

@@ -1,5 +1,5 @@
-import FusionRecTestSupport
 import Factorization
+import FusionRecTestSupport
 import LinearAlgebra
 import Ranking
 import Testing
@@ -88,10 +88,112 @@ struct RankerTopKTests {
     }
 }
 
-/// Serialized, and holding the thread-count lock, because its cases change the
-/// process-wide `Parallel.threadCount` between the batch and the single rankings.
-@Suite("Ranker top-K across thread counts", .serialized)
-struct RankerTopKThreadCountTests {
+/// The tiled batch path: blocks of users × tiles of items, a threshold per user, exclusions
+/// through cursors. Small tiles put tile edges, partial tiles and the vector compare's tail
+/// everywhere a list could go wrong.
+@Suite("Ranker batched top-K tiling")
+struct RankerTiledTopKTests {
+    static let tilings = [
+        _TopKTiling(rows: 1, columns: 1), _TopKTiling(rows: 3, columns: 5), _TopKTiling(rows: 7, columns: 17),
+        _TopKTiling(rows: 256, columns: 1024), _TopKTiling(rows: 4, columns: 33, threadedProducts: true),
+    ]
+
+    @Test("every tiling equals a full stable sort's prefix, with exclusions, ties, deny and allow lists",
+          arguments: tilings)
+    func matchesFullSort(tiling: _TopKTiling) throws {
+        try check(Float.self, tiling: tiling)
+        try check(Double.self, tiling: tiling)
+    }
+
+    private func check<S: BLASScalar>(_: S.Type, tiling: _TopKTiling) throws {
+        // Integer factors: exact scores, so many ties; 70 items span several 16-wide compares.
+        let model = FixedModel<S>.random(users: 19, items: 70, factors: 2, biases: true, seed: 21)
+        let training = try unevenTraining(for: model, seed: 22)
+        let ranker = try Ranker(model: model, training: training)
+        let denied: Set<Int> = [7, 77, 347, 10_007]
+        let allowed = Set(model.itemIDs.ids.filter { $0 % 3 != 0 }).union([123_456])
+        let filters: [RankingFilter<Int>] = [
+            .init(), .init(excludesTrainingItems: false), .init(excluded: denied),
+            .init(excluded: denied, candidates: allowed), .init(candidates: []),
+        ]
+        let userIndices = Array((0..<ranker.users.count).reversed()) + [4, 4]
+        for filter in filters {
+            for count in [0, 1, 10, 69, 500] {
+                let got = ranker.recommend(userIndices: userIndices, count: count, filter: filter, tiling: tiling)
+                #expect(got.count == userIndices.count)
+                for (row, u) in zip(got, userIndices) {
+                    let user = ranker.users.id(at: u)
+                    let trained = filter.excludesTrainingItems ? trainedItems(training, user) : []
+                    let expected = referenceRanking(
+                        model, user: user, excluding: trained.union(filter.excluded), candidates: filter.candidates,
+                        count: count)
+                    #expect(row.map(\.id) == expected, "\(S.self) user \(user) K \(count) \(tiling)")
+                    for entry in row { #expect(entry.score == Double(try model.score(user: user, item: entry.id))) }
+                }
+            }
+        }
+    }
+
+    @Test("users without training items, and users who trained on the whole catalogue")
+    func emptyAndFullUsers() throws {
+        let model = FixedModel<Float>.random(users: 4, items: 40, factors: 3, biases: false, seed: 5)
+        let everything = model.itemIDs.ids.map { Interactions<Int, Int>.Record(user: 1, item: $0, value: 1) }
+        let training = try Interactions(everything + [.init(user: 2, item: 17, value: 1)],
+                                        userIDs: model.userIDs, itemIDs: model.itemIDs)
+        let ranker = try Ranker(model: model, training: training)
+        let lists = ranker.recommend(userIndices: [0, 1, 2, 3], count: 45, tiling: .init(rows: 2, columns: 16))
+        #expect(lists.map(\.count) == [40, 0, 39, 40])
+        #expect(lists[0].map(\.id) == referenceRanking(model, user: 0, excluding: [], count: 45))
+        #expect(lists[2].map(\.id) == referenceRanking(model, user: 2, excluding: [17], count: 45))
+        #expect(ranker.recommend(userIndices: [], count: 10).isEmpty)
+    }
+
+    @Test("Gaussian scores: the top 10 is the prefix of the full ranking, for any tiling", arguments: [false, true])
+    func thresholdMatchesFullRanking(double: Bool) throws {
+        if double { try checkGaussian(Double.self) } else { try checkGaussian(Float.self) }
+    }
+
+    private func checkGaussian<S: BLASScalar>(_: S.Type) throws {
+        let users = 150, items = 2_500
+        let model = FixedModel<S>.gaussian(users: users, items: items, factors: 16, seed: 31)
+        let training = try randomTraining(for: model, perUser: 40, seed: 32)
+        let ranker = try Ranker(model: model, training: training)
+        let all = Array(0..<users)
+        // Whole score rows are the shape of the untiled implementation; K = n sends every
+        // score through the heap, so the threshold never rejects anything. (One-row and
+        // tiny products are left out: OpenBLAS's small-matrix kernels may round differently.)
+        let whole = ranker.recommend(userIndices: all, count: items, tiling: .init(rows: 2, columns: items))
+        for tiling in [_TopKTiling.standard(universeCount: items), .init(rows: 64, columns: 300),
+                       .init(rows: 100, columns: 1024)] {
+            let top = ranker.recommend(userIndices: all, count: 10, tiling: tiling)
+            for (got, full) in zip(top, whole) { #expect(got == Array(full.prefix(10)), "\(tiling)") }
+        }
+        #expect(ranker.recommend(userIndices: all, count: 10) == whole.map { Array($0.prefix(10)) })
+    }
+}
+
+extension RankerTiledTopKTests {
+    @Test("batched similar items: tiles equal whole rows; the item itself and the deny list left out")
+    func similarItemsTiled() throws {
+        let model = FixedModel<Float>.gaussian(users: 3, items: 2_000, factors: 16, seed: 51)
+        let ranker = try Ranker(model: model)
+        let items = Array(stride(from: 0, to: 2_000, by: 7))
+        let denied: Set<Int> = [3, 500, 1_999]
+        // 286 rows × 2,000 items are tiled by 1,024; 100 rows × 2,000 fit one product.
+        let tiled = try ranker.similarItems(to: items, count: 10, filter: .init(excluded: denied), blockSize: 286)
+        let whole = try ranker.similarItems(to: items, count: 2_000, filter: .init(excluded: denied), blockSize: 100)
+        #expect(tiled == whole.map { Array($0.prefix(10)) })
+        for (item, row) in zip(items, whole) {
+            #expect(row.count == 2_000 - 1 - denied.subtracting([item]).count)
+            #expect(!row.contains { $0.id == item || denied.contains($0.id) })
+        }
+    }
+}
+
+/// Tests that change the global ``Parallel/threadCount``: serialized, and holding the
+/// thread-count lock so that no other suite changes the count between two rankings.
+@Suite("Ranker top-K threads", .serialized)
+struct RankerTopKThreadTests {
     @Test("a batch equals one user at a time, for any block size and thread count", arguments: [1, 3, 64])
     func batchEqualsSingle(blockSize: Int) throws {
         let model = FixedModel<Double>.random(users: 41, items: 29, factors: 4, biases: true, seed: 11)
@@ -106,4 +208,47 @@ struct RankerTopKThreadCountTests {
             #expect(batch == single)
         }
     }
+
+    @Test("1 and 2 threads give identical lists and scores", arguments: [false, true])
+    func threadCountIndependent(double: Bool) throws {
+        if double { try checkThreads(Double.self) } else { try checkThreads(Float.self) }
+    }
+
+    private func checkThreads<S: BLASScalar>(_: S.Type) throws {
+        let users = 300, items = 3_000
+        let model = FixedModel<S>.gaussian(users: users, items: items, factors: 32, seed: 41)
+        let ranker = try Ranker(model: model, training: try randomTraining(for: model, perUser: 25, seed: 42))
+        var results: [[[RankedItem<Int>]]] = []
+        withThreadCountLocked {
+            for threads in [1, 2] {
+                Parallel.threadCount = threads
+                results.append(ranker.recommend(userIndices: Array(0..<users), count: 10))
+                results.append(ranker.recommend(userIndices: Array(0..<users), count: 10,
+                                                tiling: .init(rows: 64, columns: 512)))
+            }
+            // Threaded products agree at one thread; with more, OpenBLAS's partition of the
+            // product may change the last bit of a score (see `_TopKTiling.threadedProducts`).
+            Parallel.threadCount = 1
+            results.append(ranker.recommend(userIndices: Array(0..<users), count: 10,
+                                            tiling: .init(rows: 128, columns: 1024, threadedProducts: true)))
+        }
+        #expect(results.allSatisfy { $0 == results[0] })
+    }
+}
+
+/// Training where user j (in id order) has j % 5 items, plus one user with none: covers
+/// exclusion lists of every length, including empty.
+private func unevenTraining<S>(for model: FixedModel<S>, seed: UInt64) throws -> Interactions<Int, Int> {
+    var generator = SplitMix64(seed: seed)
+    var records: [Interactions<Int, Int>.Record] = []
+    for user in model.userIDs.ids.sorted() {
+        for item in model.itemIDs.ids.shuffled(using: &generator).prefix(user % 5) {
+            records.append(.init(user: user, item: item, value: 1))
+        }
+    }
+    return try Interactions(records, userIDs: model.userIDs, itemIDs: model.itemIDs)
+}
+
+private func trainedItems(_ training: Interactions<Int, Int>, _ user: Int) -> Set<Int> {
+    Set(training.items(ofUser: training.userIDs.index(of: user)!).map { training.itemIDs.id(at: Int($0)) })
 }

@@ -5,6 +5,13 @@
 // items excluded) N times through `Ranker` and writes the lists (`top10.bin`, item ids in
 // the order of `ranker_user_ids.bin`).
 //
+// With `--rank DIR` it fits nothing: it ranks the factors in DIR (`user_factors.npy`,
+// `item_factors.npy`, users and items numbered from 0) with the training matrix in CSR form
+// (`train_indptr.npy`, `train_indices.npy`, float64) excluded, times the batched top-10 of
+// every user `--recommend-repeats` times and writes `top10.bin` to OUTDIR
+// (recommend_compare.py --scale). `--tile-rows`, `--tile-columns` and
+// `--threaded-products true` choose the tiling instead of the library's default.
+//
 //     fusionrec-compare TRAIN.csv OUTDIR --model implicit-als --factors 64 --iterations 15 \
 //         --regularization 0.05 --alpha 40 --solver cg --cg-steps 3 --threads 2 --precision float
 import Factorization
@@ -16,6 +23,7 @@ struct Options {
     var train = "", output = "", model = "implicit-als", solver = "cg", precision = "float", values = "binary"
     var factors = 64, iterations = 15, cgSteps = 3, threads = 2, seed: UInt64 = 42, recommendRepeats = 0
     var regularization = 0.05, biasRegularization: Double? = nil, alpha = 40.0, weighted = false
+    var rank: String? = nil, tileRows: Int? = nil, tileColumns: Int? = nil, threadedProducts = false
 }
 
 func parseOptions() -> Options {
@@ -43,8 +51,17 @@ func parseOptions() -> Options {
         case "--alpha": options.alpha = Double(value)!
         case "--weighted": options.weighted = value == "true"
         case "--recommend-repeats": options.recommendRepeats = Int(value)!
+        case "--rank": options.rank = value
+        case "--tile-rows": options.tileRows = Int(value)!
+        case "--tile-columns": options.tileColumns = Int(value)!
+        case "--threaded-products": options.threadedProducts = value == "true"
         default: fatalError("unknown option \(argument)")
         }
+    }
+    if options.rank != nil {
+        precondition(positional.count == 1, "usage: fusionrec-compare --rank DIR OUTDIR [options]")
+        options.output = positional[0]
+        return options
     }
     precondition(positional.count == 2, "usage: fusionrec-compare TRAIN.csv OUTDIR [options]")
     (options.train, options.output) = (positional[0], positional[1])
@@ -151,7 +168,64 @@ func run<Scalar: BLASScalar>(_ options: Options, _ interactions: Interactions<In
         """)
 }
 
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// `--rank`: top-10 of every user on given factors, the training items excluded.
+func rank<Scalar: BLASScalar>(_ options: Options, _: Scalar.Type) throws {
+    Parallel.threadCount = options.threads
+    let directory = options.rank!
+    let userFactors = try Matrix<Scalar>(numPyFile: directory + "/user_factors.npy")
+    let itemFactors = try Matrix<Scalar>(numPyFile: directory + "/item_factors.npy")
+    let offsets = try Matrix<Double>(numPyFile: directory + "/train_indptr.npy").elements.map { Int($0) }
+    let columns = try Matrix<Double>(numPyFile: directory + "/train_indices.npy").elements
+    let m = userFactors.rowCount, n = itemFactors.rowCount
+    var records: [Interactions<Int, Int>.Record] = []
+    records.reserveCapacity(columns.count)
+    for user in 0..<m {
+        for entry in offsets[user]..<offsets[user + 1] {
+            records.append(.init(user: user, item: Int(columns[entry]), value: 1))
+        }
+    }
+    let training = try Interactions(records, userIDs: IDMap(Array(0..<m)), itemIDs: IDMap(Array(0..<n)))
+    records = []
+    let model = MatrixFactorizationModel(
+        userIDs: IDMap(Array(0..<m)), itemIDs: IDMap(Array(0..<n)), userFactors: userFactors,
+        itemFactors: itemFactors, predictsValues: false,
+        foldInRule: .implicit(alpha: 1, regularization: 0, binaryValues: true))
+    let ranker = try Ranker(model: model, training: training)
+    let users = Array(0..<ranker.users.count)
+    let tiling: _TopKTiling? = options.tileRows != nil || options.tileColumns != nil || options.threadedProducts
+        ? _TopKTiling(rows: options.tileRows ?? 256, columns: options.tileColumns ?? 1024,
+                      threadedProducts: options.threadedProducts)
+        : nil
+    let clock = ContinuousClock()
+    var lists: [[RankedItem<Int>]] = []
+    var recommendSeconds: [Double] = [], cpuSeconds: [Double] = []
+    for _ in 0..<max(1, options.recommendRepeats) {
+        let begin = clock.now, cpuBegin = processorSeconds()
+        lists = tiling.map { ranker.recommend(userIndices: users, count: 10, tiling: $0) }
+            ?? ranker.recommend(userIndices: users, count: 10)
+        recommendSeconds.append(seconds(clock.now - begin))
+        cpuSeconds.append(processorSeconds() - cpuBegin)
+    }
+    try FileManager.default.createDirectory(atPath: options.output, withIntermediateDirectories: true)
+    try write(ids: ranker.users.ids, to: options.output + "/ranker_user_ids.bin")
+    try write(ids: lists.flatMap { list in (0..<10).map { $0 < list.count ? list[$0].id : -1 } },
+              to: options.output + "/top10.bin")
+    print("""
+        {"users": \(m), "items": \(n), "factors": \(userFactors.columnCount), "interactions": \(training.count), \
+        "threads": \(options.threads), "peak_resident_kb": \(memoryStatus("VmHWM")), \
+        "recommend_seconds": \(recommendSeconds), "recommend_cpu_seconds": \(cpuSeconds)}
+        """)
+}
+
 let options = parseOptions()
+if options.rank != nil {
+    if options.precision == "double" { try rank(options, Double.self) } else { try rank(options, Float.self) }
+    exit(0)
+}
 let interactions = try readInteractions(options.train)
 if options.precision == "double" {
     try run(options, interactions, Double.self)

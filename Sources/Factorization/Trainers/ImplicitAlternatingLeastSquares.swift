@@ -41,7 +41,7 @@ public struct ImplicitAlternatingLeastSquares: MatrixFactorizationTrainer {
         /// α in the confidence 1 + α·r. Must be non-negative. Default 40, the value
         /// Hu, Koren and Volinsky found best.
         public var alpha: Double
-        /// How interaction values are read. Default ``Values/raw``.
+        /// How interaction values are read. Default ``ImplicitValues/raw``.
         public var values: Values
         /// The number of sweeps (a user half-step then an item half-step). Default 15.
         public var iterationCount: Int
