@@ -135,14 +135,8 @@ public struct FeaturePipeline: Sendable, Hashable {
             }
             switch block.source {
             case let .text(_, .hashing(dimension, wordNGrams, characterNGrams)):
-                guard (1...Self.maximumDimension).contains(dimension) else {
-                    throw .invalidParameter(name: "hashing dimension of block '\(block.name)'", value: "\(dimension)",
-                                            reason: "must be in 1...\(Self.maximumDimension)")
-                }
-                guard wordNGrams.lowerBound >= 1, (characterNGrams?.lowerBound ?? 1) >= 1 else {
-                    throw .invalidParameter(name: "n-gram lengths of block '\(block.name)'", value: "\(wordNGrams)",
-                                            reason: "must start at 1 or more")
-                }
+                try HashingTextEncoder.checkSettings(
+                    dimension: dimension, wordNGrams: wordNGrams, characterNGrams: characterNGrams, block: block.name)
             case .text(_, .provided), .categorical:
                 break
             case let .numeric(_, .buckets(width)), let .cross(_, _, width, _):

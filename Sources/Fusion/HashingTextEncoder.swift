@@ -39,14 +39,7 @@ public struct HashingTextEncoder: TextEncoder {
         fittingOn corpus: [String], dimension: Int = 1_024, wordNGrams: ClosedRange<Int> = 1...2,
         characterNGrams: ClosedRange<Int>? = 3...5
     ) throws(FusionError) {
-        guard dimension > 0, dimension <= Self.maximumDimension else {
-            throw .invalidParameter(name: "hashing dimension", value: "\(dimension)",
-                                    reason: "must be from 1 to \(Self.maximumDimension)")
-        }
-        guard wordNGrams.lowerBound >= 1, (characterNGrams?.lowerBound ?? 1) >= 1 else {
-            throw .invalidParameter(name: "n-gram lengths", value: "\(wordNGrams), \(String(describing: characterNGrams))",
-                                    reason: "must start at 1 or more")
-        }
+        try Self.checkSettings(dimension: dimension, wordNGrams: wordNGrams, characterNGrams: characterNGrams)
         self.dimension = dimension
         self.wordNGrams = wordNGrams
         self.characterNGrams = characterNGrams
@@ -78,14 +71,7 @@ public struct HashingTextEncoder: TextEncoder {
     public init(
         dimension: Int, wordNGrams: ClosedRange<Int>, characterNGrams: ClosedRange<Int>?, inverseDocumentFrequencies: [Float]
     ) throws(FusionError) {
-        guard (1...Self.maximumDimension).contains(dimension) else {
-            throw .invalidParameter(name: "hashing dimension", value: "\(dimension)",
-                                    reason: "must be from 1 to \(Self.maximumDimension)")
-        }
-        guard wordNGrams.lowerBound >= 1, (characterNGrams?.lowerBound ?? 1) >= 1 else {
-            throw .invalidParameter(name: "n-gram lengths", value: "\(wordNGrams), \(String(describing: characterNGrams))",
-                                    reason: "must start at 1 or more")
-        }
+        try Self.checkSettings(dimension: dimension, wordNGrams: wordNGrams, characterNGrams: characterNGrams)
         guard inverseDocumentFrequencies.count == dimension, inverseDocumentFrequencies.allSatisfy({ $0.isFinite && $0 > 0 })
         else {
             throw .invalidParameter(name: "inverse document frequencies", value: "\(inverseDocumentFrequencies.count) values",
@@ -95,6 +81,25 @@ public struct HashingTextEncoder: TextEncoder {
         self.wordNGrams = wordNGrams
         self.characterNGrams = characterNGrams
         self.inverseDocumentFrequencies = inverseDocumentFrequencies
+    }
+
+    /// Checks a dimension and n-gram lengths before anything is allocated.
+    ///
+    /// - Parameter block: the block the settings belong to, named in the error.
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for a dimension outside
+    ///   `1...maximumDimension` or an n-gram length below 1.
+    static func checkSettings(
+        dimension: Int, wordNGrams: ClosedRange<Int>, characterNGrams: ClosedRange<Int>?, block: String? = nil
+    ) throws(FusionError) {
+        let of = block.map { " of block '\($0)'" } ?? ""
+        guard (1...maximumDimension).contains(dimension) else {
+            throw .invalidParameter(name: "hashing dimension" + of, value: "\(dimension)",
+                                    reason: "must be from 1 to \(maximumDimension)")
+        }
+        guard wordNGrams.lowerBound >= 1, (characterNGrams?.lowerBound ?? 1) >= 1 else {
+            throw .invalidParameter(name: "n-gram lengths" + of, value: "\(wordNGrams), \(String(describing: characterNGrams))",
+                                    reason: "must start at 1 or more")
+        }
     }
 
     /// A name that changes with the settings and the fitted frequencies.

@@ -13,14 +13,21 @@ struct PipelineCommandTests {
         seededItems() + "n1,A brand new title,Comedy|Western,2031\nn2,\"Quoted, new\",Drama,\n"
     }
 
-    @Test("save, then recommend --load with a bigger --items ranks the new items for every user, exactly as in the fitting run")
-    func recommendLoad() throws {
+    /// A scratch folder with ratings, the item table, the bigger table, and a fusion model
+    /// saved from them as `m.frm` (its recommendations in `fit.csv`).
+    static func savedModel() throws -> Scratch {
         let scratch = Scratch()
         scratch.write("r.csv", seededRatings())
         scratch.write("items.csv", seededItems())
-        scratch.write("bigger.csv", Self.biggerTable())
+        scratch.write("bigger.csv", biggerTable())
         expectSuccess(try scratch.run(["recommend", "--train", "r.csv", "--items", "items.csv", "--save", "m.frm",
-                                       "--output", "fit.csv", "--k", "20"] + Self.fusion))
+                                       "--output", "fit.csv", "--k", "20"] + fusion))
+        return scratch
+    }
+
+    @Test("save, then recommend --load with a bigger --items ranks the new items for every user, exactly as in the fitting run")
+    func recommendLoad() throws {
+        let scratch = try Self.savedModel()
         // The same table loaded: identical output.
         expectSuccess(try scratch.run(["recommend", "--train", "r.csv", "--items", "items.csv", "--load", "m.frm",
                                        "--output", "loaded.csv", "--k", "20", "--model", "fusion"]))
@@ -37,12 +44,7 @@ struct PipelineCommandTests {
 
     @Test("place lists, for each new item, the users it reaches first and its closest catalogue items")
     func place() throws {
-        let scratch = Scratch()
-        scratch.write("r.csv", seededRatings())
-        scratch.write("items.csv", seededItems())
-        scratch.write("bigger.csv", Self.biggerTable())
-        expectSuccess(try scratch.run(["recommend", "--train", "r.csv", "--items", "items.csv", "--save", "m.frm",
-                                       "--output", "fit.csv"] + Self.fusion))
+        let scratch = try Self.savedModel()
         let result = try scratch.run(["place", "--load", "m.frm", "--items", "bigger.csv", "--users", "3", "--similar", "2"])
         expectSuccess(result)
         let lines = result.output.split(separator: "\n")
