@@ -46,8 +46,9 @@ func fuzzItemsPipeline(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
                 categoryColumn: table.columnNames[0], numericColumn: name, bucketWidth: width, separator: "|")),
         ]
     }
+    let pipelines = blocks
     blocking {
-        for block in blocks {
+        for block in pipelines {
             guard let fitted = try? FeaturePipeline([block]).fitted(on: table) else {
                 if case .text(_, .hashing(let d, _, _)) = block.source, d <= HashingTextEncoder.maximumDimension,
                    table.column(named: block.source.columns[0])!.contains(where: { !$0.isEmpty }) {
