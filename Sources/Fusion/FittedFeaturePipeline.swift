@@ -179,7 +179,7 @@ public struct FittedFeaturePipeline: Sendable {
                 result.append(nil)
                 continue
             }
-            guard let value = _decimalNumber(text) else {
+            guard let value = _decimalNumber(text), value.isFinite else {
                 throw .invalidColumn(table: table.source, column: column, reason: "id \(table.ids[row]): \"\(cell)\" is not a finite number")
             }
             result.append(value)
@@ -210,15 +210,6 @@ public struct FittedFeaturePipeline: Sendable {
         }
         return result
     }
-}
-
-/// A decimal number (digits, an optional sign, point and exponent; no hexadecimal, no
-/// `nan` or `inf`), or `nil`.
-func _decimalNumber(_ text: String) -> Double? {
-    guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }),
-          let value = Double(text), value.isFinite
-    else { return nil }
-    return value
 }
 
 extension Matrix where Scalar == Float {
