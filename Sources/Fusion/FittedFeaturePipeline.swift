@@ -148,14 +148,8 @@ public struct FittedFeaturePipeline: Sendable {
     ) async throws -> Matrix<Float> {
         let present = zip(texts, presence).compactMap { $1 ? $0 : nil }
         let vectors = try await encoder.encodedVectors(for: present, cache: cache)
-        let dimension = encoder.dimension
-        var result = Matrix<Float>(rowCount: texts.count, columnCount: dimension)
-        result.withUnsafeMutableBufferPointer { x in
-            for (row, text) in texts.enumerated() where presence[row] {
-                for (column, value) in vectors[text]!.enumerated() { x[row * dimension + column] = value }
-            }
-        }
-        return result
+        return Matrix<Float>._fromFloatRows(
+            zip(texts, presence).map { $1 ? vectors[$0] : nil }, dimension: encoder.dimension)
     }
 
     /// The cells of `column`.

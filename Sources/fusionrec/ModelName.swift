@@ -98,11 +98,13 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
             } foldingIn: { model, users in
                 try model.placingUsers(users.map(\.id), from: [], foldingIn: users.map(\.interactions))
             }
-            // Items of --items the model does not know (all of them new to a loaded model's
-            // catalogue, or the cold ones of the fit) are placed through its own pipeline.
+            // Items of --items the model does not know are placed: the cold ones of a fit from
+            // the blocks just built, the new ones of a loaded model through its own pipeline.
             var placed = model
             if let table, model.itemPipeline != nil {
-                placed = try await model.placingItems(table, encoders: encoders, cache: cache)
+                placed = blocks.isEmpty
+                    ? try await model.placingItems(table, encoders: encoders, cache: cache)
+                    : try model.placingItems(model.placeableItems(in: table), from: blocks)
             }
             let ranker = try Ranker(model: placed, training: train, additionalItems: additionalItems)
             return (ranker, (placed, blocks, encodingSeconds))
