@@ -49,23 +49,38 @@ func _bestRows<Scalar: BLASScalar>(
         }
         return selections.map { $0.sorted() }
     }
-    // Query by query over all chunks, each query's heap a local value (no uniqueness
-    // checks or retains per row); a batch re-reads the chunks once per query.
+    // Query by query over all chunks, each query's heap a local value. A dot-product scan
+    // scores a chunk with one single-threaded matrix–vector product (OpenBLAS's vector
+    // kernels; chunks are far below its threading threshold, so concurrent readers never
+    // touch its thread pool); only scores above the current K-th best reach the heap.
+    let longest = chunks.map { $0.count / rowWidth }.max() ?? 0
+    var scores = [Scalar](repeating: 0, count: longest)
     for (q, query) in queries.enumerated() {
         var selection = selections[q]
+        var threshold = -Scalar.infinity
         let skip = excluded[q]
         var cursor = 0
         query.withUnsafeBufferPointer { query in
-            for (c, chunk) in chunks.enumerated() {
-                let first = c * rowsPerChunk, rows = chunk.count / rowWidth
-                chunk.withUnsafeBufferPointer { block in
+            scores.withUnsafeMutableBufferPointer { scores in
+                for (c, chunk) in chunks.enumerated() {
+                    let first = c * rowsPerChunk, rows = chunk.count / rowWidth
+                    chunk.withUnsafeBufferPointer { block in
+                        if cosine {
+                            for r in 0..<rows { scores[r] = score(query.baseAddress!, block.baseAddress! + r * rowWidth, q) }
+                        } else {
+                            Scalar._gemv(transpose: false, m: rows, n: width, alpha: 1, a: block.baseAddress!, lda: rowWidth,
+                                         x: query.baseAddress!, incx: 1, beta: 0, y: scores.baseAddress!, incy: 1)
+                        }
+                    }
                     for r in 0..<rows {
                         let position = first + r
                         if cursor < skip.count && skip[cursor] == position {
                             cursor += 1
                             continue
                         }
-                        selection.offer(position: position, score: score(query.baseAddress!, block.baseAddress! + r * rowWidth, q))
+                        guard scores[r] >= threshold else { continue }
+                        selection.offer(position: position, score: scores[r])
+                        threshold = selection.worstKeptScore ?? -Scalar.infinity
                     }
                 }
             }
