@@ -135,6 +135,8 @@ func _jitter<Scalar: BLASScalar>(_ a: UnsafePointer<Scalar>, _ k: Int, attempt: 
 /// while the sparse part Σ (cᵢ − 1)(fᵢᵀp) fᵢ runs row by row. A row leaves the loop when
 /// its residual vanishes, exactly as it would on its own.
 @inline(__always)
+@_specialize(exported: true, where Scalar == Float)
+@_specialize(exported: true, where Scalar == Double)
 package func _conjugateGradientRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, f: UnsafePointer<Scalar>,
@@ -275,6 +277,8 @@ func _conjugateGradientLongRow<Scalar: BLASScalar>(
 }
 
 @inline(__always)
+@_specialize(exported: true, where Scalar == Float)
+@_specialize(exported: true, where Scalar == Double)
 package func _choleskyRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, h: UnsafePointer<Scalar>,
