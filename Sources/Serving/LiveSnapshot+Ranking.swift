@@ -2,9 +2,10 @@ import Factorization
 import LinearAlgebra
 import Ranking
 
-/// Reads: top-K for one user or a batch, and similar items. They use no BLAS (one
-/// request is one thread's work, so a host's concurrency is the parallelism, with no
-/// oversubscription of OpenBLAS's pool) and break score ties by item index: the fitted
+/// Reads: top-K for one user or a batch, and similar items. One request is one thread's
+/// work — each chunk of 64 rows is scored by a single-threaded matrix–vector product, far
+/// below OpenBLAS's threading threshold, so a host's concurrency is the parallelism and
+/// OpenBLAS's pool is never woken — and score ties go to the lower item index: the fitted
 /// model's items in its order, then added items in the order they were added.
 extension LiveSnapshot {
     /// The `count` best items for `user` by score, best first.
