@@ -16,19 +16,23 @@ struct SideInformationOptions: ParsableArguments {
             help: "A column of |-separated categories of --items, multi-hot encoded (repeatable).")
     var categoricalColumns: [String] = []
     @Option(name: .customLong("numeric-column"),
-            help: "A numeric column of --items: NAME (standardised) or NAME=WIDTH (one-hot buckets of WIDTH, e.g. year=10 for decades). Empty cells are missing (repeatable).")
+            help: "A numeric column of --items: NAME (one-hot when its values are whole numbers spanning at most 256, such as years; standardised otherwise), NAME=WIDTH (one-hot buckets of WIDTH, e.g. year=10 for decades) or NAME=standardized. Empty cells are missing (repeatable).")
     var numericColumns: [String] = []
     @Option(name: .customLong("cross-column"),
             help: "A cross of a category column and a bucketed numeric column, CATEGORIES,NUMBER=WIDTH (e.g. genres,year=10: one category per genre and decade) (repeatable).")
     var crossColumns: [String] = []
-    @Option(name: .customLong("block-weight"), help: "The weight of a block, NAME=W (default 1; repeatable).")
+    @Flag(inversion: .prefixedNo,
+          help: "Cross every --categorical-column with every --numeric-column in coarse buckets chosen from its values (genres × decade); a --cross-column of the same pair replaces its bucket width.")
+    var crosses = true
+    @Option(name: .customLong("block-weight"),
+            help: "The weight of a block, NAME=W (default 0.3 for categorical columns and crosses, 1 for the others; repeatable).")
     var blockWeights: [String] = []
     @Option(help: "The text encoder for --text-column: hashing (TF-IDF of hashed word and character n-grams) or minilm (the all-MiniLM-L6-v2 sentence encoder; see Scripts/fetch-minilm.sh).")
     var textEncoder: TextEncoderName = .hashing
     @Option(help: "The MiniLM model folder (config.json, vocab.txt, model.safetensors) for --text-encoder minilm (default: FUSIONREC_MODEL_DIR or ~/.cache/fusionrec/all-MiniLM-L6-v2).")
     var modelDir: String?
     @Option(parsing: .unconditional, help: "The dimension of the hashing text encoder (1 to 16,777,216).")
-    var hashingDimension: Int = 512
+    var hashingDimension: Int = 256
     @Option(help: "Word n-gram lengths of the hashing text encoder, FROM-TO (default 1-2).")
     var hashingWordNgrams: String = "1-2"
     @Option(help: "Character n-gram lengths (within words) of the hashing text encoder, FROM-TO, or none (default 3-5).")
@@ -58,6 +62,7 @@ struct SideInformationOptions: ParsableArguments {
         if !categoricalColumns.isEmpty { given.append("--categorical-column") }
         if !numericColumns.isEmpty { given.append("--numeric-column") }
         if !crossColumns.isEmpty { given.append("--cross-column") }
+        if !crosses { given.append("--no-crosses") }
         if !blockWeights.isEmpty { given.append("--block-weight") }
         if loadingRegularization != nil { given.append("--loading-regularization") }
         if offsetRegularization != nil { given.append("--offset-regularization") }
@@ -104,11 +109,15 @@ struct SideInformationOptions: ParsableArguments {
         var configuration: JointFactorization.Configuration
         switch feedback {
         case .implicit:
+            // The joint model's own defaults (k, λ, α), not implicit ALS's: they were chosen
+            // for it on warm and cold validation splits (Docs/Fusion.md).
             let interaction = factorization.implicitALS.configuration
+            var implicit = JointFactorization.ImplicitFeedback(values: interaction.values, solver: interaction.solver)
+            if let alpha = factorization.alpha { implicit.alpha = alpha }
             configuration = .init(
-                feedback: .implicit(.init(alpha: interaction.alpha, values: interaction.values, solver: interaction.solver)),
-                factorCount: interaction.factorCount, regularization: interaction.regularization,
-                iterationCount: interaction.iterationCount, itemModel: itemSideModel, seed: interaction.seed)
+                feedback: .implicit(implicit), factorCount: factorization.factors,
+                regularization: factorization.regularization, itemModel: itemSideModel, seed: interaction.seed)
+            if let iterations = factorization.iterations { configuration.iterationCount = iterations }
         case .explicit:
             let interaction = factorization.explicitALS.configuration
             configuration = .init(
@@ -121,10 +130,11 @@ struct SideInformationOptions: ParsableArguments {
         return JointFactorization(configuration)
     }
 
-    /// The item pipeline the column options describe: text columns through the hashing
-    /// encoder or MiniLM (a provided encoder named `minilm`), categorical columns (with
-    /// MovieLens' `(no genres listed)` left out of the vocabulary), numeric columns
-    /// standardised or bucketed, crosses, and the `--block-weight`s.
+    /// The item pipeline the column options describe: `FeaturePipeline.standard` of the
+    /// columns — text through the hashing encoder or MiniLM (a provided encoder named
+    /// `minilm`), categorical columns, numeric columns (automatic unless a representation
+    /// is given), and their crosses unless `--no-crosses` — with the `--cross-column`s and
+    /// `--block-weight`s applied.
     ///
     /// - Throws: a usage error when no block is named or a weight names no block.
     func pipeline() throws -> FeaturePipeline {
@@ -141,15 +151,24 @@ struct SideInformationOptions: ParsableArguments {
         case .minilm:
             text = .provided(Self.miniLMEncoderName)
         }
-        var blocks: [FeaturePipeline.Block] = textColumns.map { .text($0, encoder: text) }
-        blocks += categoricalColumns.map { .categorical($0, ignoring: ["(no genres listed)"]) }
-        for entry in numericColumns {
-            let (name, width) = try numericSpecification(entry, option: "--numeric-column")
-            blocks.append(.numeric(name, width.map { .buckets(width: $0) } ?? .standardized))
+        let numeric = try numericColumns.map { try numericSpecification($0, option: "--numeric-column") }
+        var blocks = FeaturePipeline.standard(
+            text: textColumns, categorical: categoricalColumns, numeric: numeric.map(\.name), textEncoding: text,
+            crossing: crosses
+        ).blocks
+        for (name, representation) in numeric {
+            guard let index = blocks.firstIndex(where: { $0.name == name }) else { continue }
+            blocks[index].source = .numeric(column: name, representation: representation)
         }
         for entry in crossColumns {
             let (categoryColumn, numberColumn, width) = try crossSpecification(entry)
-            blocks.append(.cross(categoryColumn, numberColumn, bucketWidth: width))
+            let cross = FeaturePipeline.Block.cross(
+                categoryColumn, numberColumn, bucketWidth: width, weight: FeaturePipeline.standardCategoricalWeight)
+            if let index = blocks.firstIndex(where: { $0.name == cross.name }) {
+                blocks[index] = cross
+            } else {
+                blocks.append(cross)
+            }
         }
         for entry in blockWeights {
             guard let (name, weight) = split(entry), let value = _decimalNumber(weight) else { continue }
@@ -180,19 +199,24 @@ struct SideInformationOptions: ParsableArguments {
         return low...high
     }
 
-    /// `NAME` or `NAME=WIDTH` with a positive finite decimal width.
-    private func numericSpecification(_ entry: String, option: String) throws -> (String, Double?) {
-        guard let (name, width) = split(entry) else { return (entry, nil) }
-        guard !name.isEmpty, let value = _decimalNumber(width), value > 0, value.isFinite else {
-            throw ValidationError("\(option) expects NAME or NAME=WIDTH with a positive finite WIDTH, got \(entry)")
+    /// `NAME` (automatic), `NAME=standardized` or `NAME=WIDTH` with a positive finite decimal width.
+    private func numericSpecification(
+        _ entry: String, option: String
+    ) throws -> (name: String, representation: NumericEncoder.Representation) {
+        guard let (name, value) = split(entry) else { return (entry, .automatic) }
+        if !name.isEmpty, value == "standardized" { return (name, .standardized) }
+        guard !name.isEmpty, let width = _decimalNumber(value), width > 0, width.isFinite else {
+            throw ValidationError(
+                "\(option) expects NAME, NAME=standardized or NAME=WIDTH with a positive finite WIDTH, got \(entry)")
         }
-        return (name, value)
+        return (name, .buckets(width: width))
     }
 
     /// `CATEGORIES,NUMBER=WIDTH`.
     private func crossSpecification(_ entry: String) throws -> (String, String, Double) {
         guard let (categoryColumn, numeric) = split(entry, separator: ","), !categoryColumn.isEmpty,
-              case let (numberColumn, width?) = try numericSpecification(numeric, option: "--cross-column")
+              let (numberColumn, value) = split(numeric), !numberColumn.isEmpty,
+              let width = _decimalNumber(value), width > 0, width.isFinite
         else {
             throw ValidationError("--cross-column expects CATEGORIES,NUMBER=WIDTH with a positive finite WIDTH, got \(entry)")
         }
