@@ -95,6 +95,9 @@ public struct HyperparameterSearch: Sendable {
         public var score: Double
         /// Wall-clock seconds of the trial: encoding, fit, placement and evaluation.
         public var seconds: Double
+        /// Why the fit failed (a matrix that was not positive definite under drawn
+        /// settings, say), or `nil`; a failed trial scores 0 and has no metrics.
+        public var failure: String?
     }
 
     /// What a search found.
@@ -174,6 +177,11 @@ public struct HyperparameterSearch: Sendable {
         let (train, test, coldItemCount) = try carve(training, using: &generator)
         let choices = try NumericChoices(pipeline: pipeline, items: items)
         let startSettings = Settings(configuration: configuration, pipeline: pipeline)
+        // Factor counts the carved training data cannot identify are not drawn.
+        var space = self.space
+        let largest = min(train.userCount, train.itemCount)
+        space.factorCounts = space.factorCounts.filter { $0 <= largest }
+        if space.factorCounts.isEmpty { space.factorCounts = [min(configuration.factorCount, largest)] }
 
         var trials: [Trial] = []
         var secondsPerSweep: [Double] = []
@@ -188,22 +196,28 @@ public struct HyperparameterSearch: Sendable {
             let blocks = try await fittedPipeline.blocks(for: items, encoders: encoders, cache: cache, as: scalarType)
             var trialConfiguration = settings.applied(to: configuration)
             trialConfiguration.iterationCount = iterations
-            let model: JointFactorizationModel<Scalar, UserID, ItemID>
-            do { model = try JointFactorization(trialConfiguration).fit(train, itemBlocks: blocks, as: scalarType) } catch {
+            var (warm, cold, failure): (RankingMetrics?, RankingMetrics?, String?) = (nil, nil, nil)
+            do {
+                let model = try JointFactorization(trialConfiguration).fit(train, itemBlocks: blocks, as: scalarType)
+                let ranker = try model.ranker(training: train, additionalItems: items.ids, itemBlocks: blocks)
+                let report: EvaluationReport<UserID>
+                do { report = try ranker.evaluate(test: test, k: cutoff) } catch { throw EvaluationError.ranking(error) }
+                warm = report.metrics.usersEvaluated > 0 ? report.metrics : nil
+                cold = report.coldItems.flatMap { $0.usersEvaluated > 0 ? $0 : nil }
+            } catch let error as FusionError where !trials.isEmpty {
+                // Drawn settings may not fit (a matrix that is not positive definite);
+                // the starting settings' errors are the caller's.
+                failure = error.description
+            } catch let error as FusionError {
                 throw EvaluationError.fusion(error)
             }
-            let ranker = try model.ranker(training: train, additionalItems: items.ids, itemBlocks: blocks)
-            let report: EvaluationReport<UserID>
-            do { report = try ranker.evaluate(test: test, k: cutoff) } catch { throw EvaluationError.ranking(error) }
-            let warm = report.metrics.usersEvaluated > 0 ? report.metrics : nil
-            let cold = report.coldItems.flatMap { $0.usersEvaluated > 0 ? $0 : nil }
             let parts = [warm, cold].compactMap { $0?.ndcg }
             let elapsed = clock.now - trialStart
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             secondsPerSweep.append(seconds / Double(iterations))
             let trial = Trial(
                 index: trials.count, round: round, settings: settings, iterationCount: iterations, warm: warm, cold: cold,
-                score: parts.isEmpty ? 0 : parts.reduce(0, +) / Double(parts.count), seconds: seconds)
+                score: parts.isEmpty ? 0 : parts.reduce(0, +) / Double(parts.count), seconds: seconds, failure: failure)
             trials.append(trial)
             progress?(trial)
             return trial

@@ -57,7 +57,8 @@ struct DemoCommand: AsyncParsableCommand {
                     let bar = ProgressBar(label: "\(model.label) · \(split.rawValue)")
                     if model.name == .fusion { bar.status("encoding the item blocks …") }
                     let fitStart = ContinuousClock.now
-                    let fitted = try await command.fitting.fit(train, items: table, progress: bar.update, as: Double.self)
+                    let fitted = try await command.fitting.fit(
+                        ModelData(train: train, items: table), progress: bar.update, as: Double.self)
                     let fitSeconds = seconds(since: fitStart)
                     bar.finish(seconds: fitSeconds)
                     let report = try fitted.ranker.evaluate(test: test, k: command.k)

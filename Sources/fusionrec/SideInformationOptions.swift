@@ -16,7 +16,7 @@ struct SideInformationOptions: ParsableArguments {
             help: "A column of |-separated categories of --items, multi-hot encoded (repeatable).")
     var categoricalColumns: [String] = []
     @Option(name: .customLong("numeric-column"),
-            help: "A numeric column of --items: NAME (one-hot when its values are whole numbers spanning at most 256, such as years; standardised otherwise), NAME=WIDTH (one-hot buckets of WIDTH, e.g. year=10 for decades) or NAME=standardized. Empty cells are missing (repeatable).")
+            help: "A numeric column of --items: NAME (one-hot when its values are whole numbers spanning at most 256, such as years; standardised otherwise), NAME=WIDTH (one-hot buckets of WIDTH, e.g. year=10 for decades) or NAME=standardized. Empty cells are missing (repeatable; a later one for the same column replaces the representation).")
     var numericColumns: [String] = []
     @Option(name: .customLong("cross-column"),
             help: "A cross of a category column and a bucketed numeric column, CATEGORIES,NUMBER=WIDTH (e.g. genres,year=10: one category per genre and decade) (repeatable).")
@@ -27,6 +27,20 @@ struct SideInformationOptions: ParsableArguments {
     @Option(name: .customLong("block-weight"),
             help: "The weight of a block, NAME=W (default 0.3 for categorical columns and crosses, 1 for the others; repeatable).")
     var blockWeights: [String] = []
+    @Option(help: "User attribute table (CSV; first column the user id unless --user-id-column) for the --user-…-column blocks; its users without training interactions are placed from their attributes (cold users).")
+    var userTable: String?
+    @Option(help: "The user id column of --user-table (default: the first column).")
+    var userIdColumn: String?
+    @Option(name: .customLong("user-text-column"), help: "A text column of --user-table, encoded by --text-encoder (repeatable).")
+    var userTextColumns: [String] = []
+    @Option(name: .customLong("user-categorical-column"), help: "A column of |-separated categories of --user-table (repeatable).")
+    var userCategoricalColumns: [String] = []
+    @Option(name: .customLong("user-numeric-column"), help: "A numeric column of --user-table, as --numeric-column (repeatable).")
+    var userNumericColumns: [String] = []
+    @Option(name: .customLong("user-block-weight"), help: "The weight of a user block, NAME=W (defaults as --block-weight; repeatable).")
+    var userBlockWeights: [String] = []
+    @Option(help: "How user blocks enter the user factors: offset (default) or collective.")
+    var userSideModel: SideInformationModel = .offset
     @Option(help: "The text encoder for --text-column: hashing (TF-IDF of hashed word and character n-grams) or minilm (the all-MiniLM-L6-v2 sentence encoder; see Scripts/fetch-minilm.sh).")
     var textEncoder: TextEncoderName = .hashing
     @Option(help: "The MiniLM model folder (config.json, vocab.txt, model.safetensors) for --text-encoder minilm (default: FUSIONREC_MODEL_DIR or ~/.cache/fusionrec/all-MiniLM-L6-v2).")
@@ -49,6 +63,9 @@ struct SideInformationOptions: ParsableArguments {
     var ablateBlocks = false
 
     var isEmpty: Bool { textColumns.isEmpty && categoricalColumns.isEmpty && numericColumns.isEmpty && crossColumns.isEmpty }
+    var hasUserColumns: Bool {
+        !(userTextColumns.isEmpty && userCategoricalColumns.isEmpty && userNumericColumns.isEmpty)
+    }
 
     /// The largest block weight, 10⁶: a weight is relative to the interactions' term, and
     /// far larger ones overflow the normal equations (`--block-weight title=1e308`).
@@ -67,6 +84,9 @@ struct SideInformationOptions: ParsableArguments {
         if loadingRegularization != nil { given.append("--loading-regularization") }
         if offsetRegularization != nil { given.append("--offset-regularization") }
         if ablateBlocks { given.append("--ablate-blocks") }
+        if userTable != nil { given.append("--user-table") }
+        if hasUserColumns { given.append("--user-…-column") }
+        if !userBlockWeights.isEmpty { given.append("--user-block-weight") }
         return given
     }
 
@@ -84,14 +104,20 @@ struct SideInformationOptions: ParsableArguments {
         }
         _ = try nGramRange(hashingWordNgrams, option: "--hashing-word-ngrams")
         if hashingCharacterNgrams != "none" { _ = try nGramRange(hashingCharacterNgrams, option: "--hashing-character-ngrams") }
-        for entry in blockWeights {
-            guard let (_, weight) = split(entry), let value = _decimalNumber(weight), value > 0,
-                  value <= Self.maximumBlockWeight
-            else {
-                throw ValidationError("--block-weight expects NAME=W with 0 < W ≤ \(Self.maximumBlockWeight), got \(entry)")
+        for (option, entries) in [("--block-weight", blockWeights), ("--user-block-weight", userBlockWeights)] {
+            for entry in entries {
+                guard let (_, weight) = split(entry), let value = _decimalNumber(weight), value > 0,
+                      value <= Self.maximumBlockWeight
+                else {
+                    throw ValidationError("\(option) expects NAME=W with 0 < W ≤ \(Self.maximumBlockWeight), got \(entry)")
+                }
             }
         }
         for entry in numericColumns { _ = try numericSpecification(entry, option: "--numeric-column") }
+        for entry in userNumericColumns { _ = try numericSpecification(entry, option: "--user-numeric-column") }
+        if hasUserColumns, userTable == nil {
+            throw ValidationError("--user-text-column, --user-categorical-column and --user-numeric-column need --user-table")
+        }
         for entry in crossColumns { _ = try crossSpecification(entry) }
         try checkPositive(loadingRegularization, "--loading-regularization")
         try checkPositive(offsetRegularization, "--offset-regularization")
@@ -116,14 +142,16 @@ struct SideInformationOptions: ParsableArguments {
             if let alpha = factorization.alpha { implicit.alpha = alpha }
             configuration = .init(
                 feedback: .implicit(implicit), factorCount: factorization.factors,
-                regularization: factorization.regularization, itemModel: itemSideModel, seed: interaction.seed)
+                regularization: factorization.regularization, userModel: userSideModel, itemModel: itemSideModel,
+                seed: interaction.seed)
             if let iterations = factorization.iterations { configuration.iterationCount = iterations }
         case .explicit:
             let interaction = factorization.explicitALS.configuration
             configuration = .init(
                 feedback: .explicit(.init(biasRegularization: interaction.biasRegularization)),
                 factorCount: interaction.factorCount, regularization: interaction.regularization,
-                iterationCount: interaction.iterationCount, itemModel: itemSideModel, seed: interaction.seed)
+                iterationCount: interaction.iterationCount, userModel: userSideModel, itemModel: itemSideModel,
+                seed: interaction.seed)
         }
         if let loadingRegularization { configuration.loadingRegularization = loadingRegularization }
         if let offsetRegularization { configuration.offsetRegularization = offsetRegularization }
@@ -141,6 +169,31 @@ struct SideInformationOptions: ParsableArguments {
         guard !isEmpty else {
             throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column or --cross-column")
         }
+        return try columnPipeline(
+            text: textColumns, categorical: categoricalColumns, numeric: numericColumns, crosses: crossColumns,
+            weights: blockWeights, prefix: "")
+    }
+
+    /// The user pipeline of the `--user-…-column` options, built as ``pipeline()`` is, or
+    /// `nil` when none is given.
+    func userPipeline() throws -> FeaturePipeline? {
+        guard hasUserColumns else { return nil }
+        return try columnPipeline(
+            text: userTextColumns, categorical: userCategoricalColumns, numeric: userNumericColumns, crosses: [],
+            weights: userBlockWeights, prefix: "user-")
+    }
+
+    /// The `--user-table`, read once.
+    func readUserTable() throws -> AttributeTable<String>? {
+        try userTable.map { try AttributeTable<String>(csvPath: $0, idColumn: userIdColumn) }
+    }
+
+    /// `FeaturePipeline.standard` of one side's columns with its crosses and weights
+    /// (`prefix` is `user-` in the option names of the user side).
+    private func columnPipeline(
+        text textColumns: [String], categorical: [String], numeric numericEntries: [String], crosses crossEntries: [String],
+        weights: [String], prefix: String
+    ) throws -> FeaturePipeline {
         let text: FeaturePipeline.TextEncoding
         switch textEncoder {
         case .hashing:
@@ -151,16 +204,20 @@ struct SideInformationOptions: ParsableArguments {
         case .minilm:
             text = .provided(Self.miniLMEncoderName)
         }
-        let numeric = try numericColumns.map { try numericSpecification($0, option: "--numeric-column") }
+        // A later entry for the same numeric column replaces the representation of an
+        // earlier one (so that `tune`'s flags can follow the column options).
+        let numeric = try numericEntries.map { try numericSpecification($0, option: "--\(prefix)numeric-column") }
+        var numericNames: [String] = []
+        for (name, _) in numeric where !numericNames.contains(name) { numericNames.append(name) }
         var blocks = FeaturePipeline.standard(
-            text: textColumns, categorical: categoricalColumns, numeric: numeric.map(\.name), textEncoding: text,
-            crossing: crosses
+            text: textColumns, categorical: categorical, numeric: numericNames, textEncoding: text,
+            crossing: self.crosses
         ).blocks
         for (name, representation) in numeric {
             guard let index = blocks.firstIndex(where: { $0.name == name }) else { continue }
             blocks[index].source = .numeric(column: name, representation: representation)
         }
-        for entry in crossColumns {
+        for entry in crossEntries {
             let (categoryColumn, numberColumn, width) = try crossSpecification(entry)
             let cross = FeaturePipeline.Block.cross(
                 categoryColumn, numberColumn, bucketWidth: width, weight: FeaturePipeline.standardCategoricalWeight)
@@ -170,10 +227,10 @@ struct SideInformationOptions: ParsableArguments {
                 blocks.append(cross)
             }
         }
-        for entry in blockWeights {
+        for entry in weights {
             guard let (name, weight) = split(entry), let value = _decimalNumber(weight) else { continue }
             guard let index = blocks.firstIndex(where: { $0.name == name }) else {
-                throw ValidationError("--block-weight names \(name), but there is no such block (blocks: \(blocks.map(\.name).joined(separator: ", ")))")
+                throw ValidationError("--\(prefix)block-weight names \(name), but there is no such block (blocks: \(blocks.map(\.name).joined(separator: ", ")))")
             }
             blocks[index].weight = value
         }

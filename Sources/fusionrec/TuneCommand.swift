@@ -114,9 +114,10 @@ struct TuneCommand: AsyncParsableCommand {
         func part(_ name: String, _ metrics: RankingMetrics?) -> String {
             metrics.map { String(format: " %@ NDCG@%d %.4f AUC %.4f", name, k, $0.ndcg, $0.auc) } ?? ""
         }
-        return String(format: "trial %d (round %d, %d sweeps): score %.4f", trial.index, trial.round, trial.iterationCount,
-                      trial.score)
-            + part("warm", trial.warm) + part("cold", trial.cold) + String(format: ", %.1f s", trial.seconds)
+        let head = String(format: "trial %d (round %d, %d sweeps): ", trial.index, trial.round, trial.iterationCount)
+        if let failure = trial.failure { return head + "failed: \(failure)" }
+        return head + String(format: "score %.4f", trial.score) + part("warm", trial.warm) + part("cold", trial.cold)
+            + String(format: ", %.1f s", trial.seconds)
     }
 
     /// The command-line flags that reproduce `trial`'s settings on top of the column options.
@@ -154,12 +155,13 @@ struct TuneRecord: Encodable {
         var factors: Int, regularization: Double, alpha: Double?, loadingRegularization: Double
         var blockWeights: [String: Double], numericRepresentations: [String: String]
         var warm: EvaluationSummary.Metrics?, coldItems: EvaluationSummary.Metrics?
+        var failure: String?
         var flags: [String]
 
         enum CodingKeys: String, CodingKey {
             case index, round, iterations, score, seconds, factors, regularization, alpha
             case loadingRegularization = "loading_regularization", blockWeights = "block_weights"
-            case numericRepresentations = "numeric_representations", warm, coldItems = "cold_items", flags
+            case numericRepresentations = "numeric_representations", warm, coldItems = "cold_items", failure, flags
         }
     }
 
@@ -196,7 +198,7 @@ struct TuneRecord: Encodable {
                     }
                 },
                 warm: trial.warm.map { EvaluationSummary.Metrics(metrics: $0) },
-                coldItems: trial.cold.map { EvaluationSummary.Metrics(metrics: $0) },
+                coldItems: trial.cold.map { EvaluationSummary.Metrics(metrics: $0) }, failure: trial.failure,
                 flags: TuneCommand.flags(trial, pipeline: pipeline))
         }
     }
