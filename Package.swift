@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TextEmbedding", targets: ["TextEmbedding"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Serving", targets: ["Serving"]),
         .library(name: "CFusionRecBLAS", targets: ["CFusionRecBLAS"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
@@ -36,10 +37,13 @@ let package = Package(
         .target(name: "TextEmbedding", dependencies: ["LinearAlgebra", "FeatureEncoding"]),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion"]),
         .target(
+            name: "Serving",
+            dependencies: ["LinearAlgebra", "FeatureEncoding", "Persistence", "Factorization", "Ranking", "Fusion"]),
+        .target(
             name: "FusionRec",
             dependencies: [
                 "LinearAlgebra", "FeatureEncoding", "Persistence", "Factorization", "Ranking", "Fusion",
-                "TextEmbedding", "Evaluation",
+                "TextEmbedding", "Evaluation", "Serving",
             ]),
         .executableTarget(
             name: "fusionrec",
@@ -64,6 +68,9 @@ let package = Package(
         .testTarget(name: "RankingTests", dependencies: ["Ranking", "FusionRecTestSupport"]),
         .testTarget(name: "FusionTests", dependencies: ["Fusion", "FeatureEncoding", "Persistence", "FusionRecTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "FusionRecTestSupport"]),
+        .testTarget(
+            name: "ServingTests",
+            dependencies: ["Serving", "Fusion", "Ranking", "Factorization", "LinearAlgebra", "FusionRecTestSupport"]),
         .testTarget(
             name: "TextEmbeddingTests",
             dependencies: ["TextEmbedding", "FeatureEncoding", "LinearAlgebra"],
