@@ -112,28 +112,32 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
             }
             let keepsRecords = firstBadRecord == nil
             let bytes = UnsafeRawBufferPointer(buffer.filledBytes)
-            let parsed = Parallel.mapChunks(of: 0..<ends.count, grainSize: 1) { range in
+            var parsed = Parallel.mapChunks(of: 0..<ends.count, grainSize: 1) { range in
                 let start = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1]
                 return _InteractionChunk(
                     parsing: UnsafeRawBufferPointer(rebasing: bytes[start..<ends[range.lowerBound]]), layout: layout,
                     badRecords: badRecords, keepsRecords: keepsRecords, validUserID: validUserID,
                     validItemID: validItemID)
             }
-            for var chunk in parsed {
-                if let malformed = chunk.malformed { throw malformed.shiftingLine(by: linesBefore) }
-                if firstBadRecord == nil, let bad = chunk.firstBadRecord { firstBadRecord = bad.shiftingLine(by: linesBefore) }
-                skipped.append(contentsOf: chunk.skipped.map { $0.shiftingLine(by: linesBefore) })
-                linesBefore += chunk.lineCount
+            for index in parsed.indices {
+                // In place: a copy would share, then copy, the record arrays when renumbered.
+                if let malformed = parsed[index].malformed { throw malformed.shiftingLine(by: linesBefore) }
+                if firstBadRecord == nil, let bad = parsed[index].firstBadRecord {
+                    firstBadRecord = bad.shiftingLine(by: linesBefore)
+                }
+                skipped.append(contentsOf: parsed[index].skipped.map { $0.shiftingLine(by: linesBefore) })
+                linesBefore += parsed[index].lineCount
                 guard firstBadRecord == nil else {
                     chunks = []
                     continue
                 }
-                userMerger.merge(&chunk.users, keys: chunk.userKeys, into: &users)
-                itemMerger.merge(&chunk.items, keys: chunk.itemKeys, into: &items)
-                chunk.userKeys = _ByteKeyTable(capacity: 0)
-                chunk.itemKeys = _ByteKeyTable(capacity: 0)
-                recordCount += chunk.users.count
-                chunks.append(chunk)
+                let userKeys = parsed[index].userKeys, itemKeys = parsed[index].itemKeys
+                parsed[index].userKeys = _ByteKeyTable(capacity: 0)
+                parsed[index].itemKeys = _ByteKeyTable(capacity: 0)
+                userMerger.merge(&parsed[index].users, keys: userKeys, into: &users)
+                itemMerger.merge(&parsed[index].items, keys: itemKeys, into: &items)
+                recordCount += parsed[index].users.count
+                chunks.append(parsed[index])
             }
             buffer.consume(consumed)
             if buffer.atEnd && buffer.filled == 0 { break }

@@ -5,7 +5,15 @@
 /// Open addressing with linear probing over a power-of-two slot array; keys live in one
 /// byte arena. Deterministic: the hash has no per-process seed.
 struct _ByteKeyTable: Sendable {
-    private var slots: [Int32]
+    /// One slot: a key of at most 8 bytes itself (zero-padded), and `tag << 40 | length << 32
+    /// | (number + 1)` with the hash's top 24 bits as tag and the length capped at 255; `meta`
+    /// 0 is an empty slot. A probe of a short key reads nothing but its slots.
+    private struct Slot {
+        var word: UInt64 = 0
+        var meta: UInt64 = 0
+    }
+
+    private var slots: [Slot]
     private var hashes: [UInt64] = []
     private var keyOffsets: [Int] = [0]
     private var arena: [UInt8] = []
@@ -16,7 +24,7 @@ struct _ByteKeyTable: Sendable {
     init(capacity: Int = 1024) {
         var slotCount = 16
         while slotCount < capacity * 2 { slotCount <<= 1 }
-        slots = [Int32](repeating: -1, count: slotCount)
+        slots = [Slot](repeating: Slot(), count: slotCount)
         hashes.reserveCapacity(capacity)
         keyOffsets.reserveCapacity(capacity + 1)
     }
@@ -31,55 +39,72 @@ struct _ByteKeyTable: Sendable {
             h ^= h >> 31
             index += 8
         }
-        var tail: UInt64 = 0, shift: UInt64 = 0
+        h = (h ^ tail(bytes + index, count - index)) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 32)
+    }
+
+    /// The `count` (< 8) bytes at `bytes` as the low bytes of a word.
+    @inline(__always)
+    private static func tail(_ bytes: UnsafeRawPointer, _ count: Int) -> UInt64 {
+        var word: UInt64 = 0, shift: UInt64 = 0, index = 0
         while index < count {
-            tail |= UInt64(bytes.load(fromByteOffset: index, as: UInt8.self)) << shift
+            word |= UInt64(bytes.load(fromByteOffset: index, as: UInt8.self)) << shift
             shift += 8
             index += 1
         }
-        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
-        return h ^ (h >> 32)
+        return word
+    }
+
+    /// A key of at most 8 bytes as a slot word; 0 for a longer key.
+    @inline(__always)
+    private static func word(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        if key.count > 8 || key.count == 0 { return 0 }
+        return key.count == 8 ? key.loadUnaligned(as: UInt64.self) : tail(key.baseAddress!, key.count)
+    }
+
+    @inline(__always)
+    private static func meta(hash: UInt64, length: Int, entry: Int) -> UInt64 {
+        (hash >> 40) << 40 | UInt64(min(length, 255)) << 32 | UInt64(entry + 1)
     }
 
     /// The number of `key`, or `nil` when the table does not hold it.
     @inline(__always)
     func index(of key: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
         let mask = slots.count - 1
+        let expected = Self.meta(hash: hash, length: key.count, entry: 0) & ~0xFFFF_FFFF
+        let word = Self.word(key)
         var slot = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { slots in
-            arena.withUnsafeBytes { arena in
-                while true {
-                    let entry = Int(slots[slot])
-                    if entry < 0 { return nil }
-                    if hashes[entry] == hash {
-                        let start = keyOffsets[entry], length = keyOffsets[entry + 1] - start
-                        if length == key.count
-                            && (length == 0 || Self.equal(arena.baseAddress! + start, key.baseAddress!, length)) {
-                            return entry
-                        }
+            while true {
+                let meta = slots[slot].meta
+                if meta == 0 { return nil }
+                if meta & ~0xFFFF_FFFF == expected {
+                    let entry = Int(meta & 0xFFFF_FFFF) - 1
+                    if key.count <= 8 {
+                        if slots[slot].word == word { return entry }
+                    } else if longKey(entry, equals: key) {
+                        return entry
                     }
-                    slot = (slot + 1) & mask
                 }
+                slot = (slot + 1) & mask
             }
         }
     }
 
-    /// Whether `count` bytes at `a` and `b` are equal.
-    @inline(__always)
-    private static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-        var index = 0
-        while index + 8 <= count {
-            if a.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                != b.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
-            index += 8
-        }
-        while index < count {
-            if a.load(fromByteOffset: index, as: UInt8.self) != b.load(fromByteOffset: index, as: UInt8.self) {
-                return false
+    /// Whether key `entry` (longer than 8 bytes) is `key`.
+    private func longKey(_ entry: Int, equals key: UnsafeRawBufferPointer) -> Bool {
+        let start = keyOffsets[entry]
+        guard keyOffsets[entry + 1] - start == key.count else { return false }
+        return arena.withUnsafeBytes { arena in
+            var index = 0
+            let a = arena.baseAddress! + start, b = key.baseAddress!
+            while index + 8 <= key.count {
+                if a.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    != b.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+                index += 8
             }
-            index += 1
+            return Self.tail(a + index, key.count - index) == Self.tail(b + index, key.count - index)
         }
-        return true
     }
 
     /// Adds `key`, which the table must not hold, and returns its number.
@@ -90,7 +115,7 @@ struct _ByteKeyTable: Sendable {
         hashes.append(hash)
         arena.append(contentsOf: key)
         keyOffsets.append(arena.count)
-        place(entry, hash: hash)
+        place(Slot(word: Self.word(key), meta: Self.meta(hash: hash, length: key.count, entry: entry)), hash: hash)
         return entry
     }
 
@@ -104,15 +129,18 @@ struct _ByteKeyTable: Sendable {
     /// The stored hash of key `entry`.
     func hash(ofEntry entry: Int) -> UInt64 { hashes[entry] }
 
-    private mutating func place(_ entry: Int, hash: UInt64) {
+    private mutating func place(_ content: Slot, hash: UInt64) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(entry)
+        while slots[slot].meta != 0 { slot = (slot + 1) & mask }
+        slots[slot] = content
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
-        for entry in 0..<count { place(entry, hash: hashes[entry]) }
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        for content in old where content.meta != 0 {
+            place(content, hash: hashes[Int(content.meta & 0xFFFF_FFFF) - 1])
+        }
     }
 }
