@@ -37,15 +37,7 @@ struct ImportedFactorsTests {
             .fitSideInformation(userIDs: als.userIDs.ids, userFactors: als.userFactors, itemIDs: als.itemIDs.ids,
                                 itemFactors: als.itemFactors, itemBlocks: [data.features])
         let cold = try model.itemFactors(for: data.coldItems, from: [data.features])
-        var predicted: [Double] = [], planted: [Double] = []
-        for user in 0..<data.plantedUsers.rowCount {
-            let u = model.userIDs.index(of: user)!
-            for (row, item) in data.coldItems.enumerated() {
-                predicted.append(zip(model.userFactors.row(u), cold.row(row)).reduce(0) { $0 + $1.0 * $1.1 })
-                planted.append(zip(data.plantedUsers.row(user), data.plantedItems.row(item)).reduce(0) { $0 + $1.0 * $1.1 })
-            }
-        }
-        let r = correlation(predicted, planted)
+        let r = data.coldScoreCorrelation(userIDs: model.userIDs, userFactors: model.userFactors, coldFactors: cold)
         #expect(r > 0.8, "correlation \(r)")
     }
 
