@@ -57,6 +57,11 @@ let package = Package(
             dependencies: ["Factorization", "Ranking"],
             path: "Benchmarks/Compare/fusionrec-compare"
         ),
+        .executableTarget(
+            name: "fusionrec-sparse-scale",
+            dependencies: ["Factorization", "Fusion"],
+            path: "Benchmarks/Compare/sparse-scale"
+        ),
         // Planted data, the scalar list and the FactorModel conformance suite, shared by the test targets.
         .target(
             name: "FusionRecTestSupport",

@@ -208,8 +208,13 @@ extension JointFactorizationModel {
         var blocks: [SideInformationBlock<ID, Scalar>] = []
         for encoded in try await pipeline.encodedColumns(of: table, encoders: encoders, cache: cache) {
             guard let summary = side.block(named: encoded.block.name) else { throw FusionError.unknownBlock(encoded.block.name) }
-            let features = try summary.normalization.validatedApply(
-                to: encoded.features.converted(to: Scalar.self), block: summary.name)
+            let features: BlockFeatures<Scalar>
+            switch encoded.features.converted(to: Scalar.self) {
+            case .sparse(let x) where summary.normalization.columnMeans.allSatisfy({ $0 == 0 }):
+                features = .sparse(try summary.normalization.validatedApply(toSparse: x, block: summary.name))
+            case let other:
+                features = .dense(try summary.normalization.validatedApply(to: other.dense(), block: summary.name))
+            }
             blocks.append(try SideInformationBlock(
                 name: summary.name, ids: ids, features: features, presence: encoded.presence, weight: summary.weight,
                 encoderIdentifier: encoded.identifier))

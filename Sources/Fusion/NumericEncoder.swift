@@ -6,7 +6,7 @@ import LinearAlgebra
 /// Missing values never become a fake number: a block built through this encoder marks
 /// rows whose value is `nil` as absent (see
 /// ``SideInformationBlock/encoding(name:ids:inputs:using:cache:batchSize:weight:preprocessing:)``).
-public struct NumericEncoder: FeatureEncoder {
+public struct NumericEncoder: SparseFeatureEncoder {
     /// How a value becomes features.
     public enum Representation: Sendable, Hashable {
         /// One column: `(x − mean) / standard deviation`, fitted on the corpus.
@@ -138,7 +138,17 @@ public struct NumericEncoder: FeatureEncoder {
     /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for a NaN or infinite
     ///   value (pass missing values as `nil` to the block builder instead).
     public func encode(_ inputs: [Double]) async throws -> Matrix<Float> {
-        var result = Matrix<Float>(rowCount: inputs.count, columnCount: dimension)
+        try await encodeSparse(inputs).dense()
+    }
+
+    /// The rows of ``encode(_:)`` as a sparse matrix: one entry per bucketed input (its
+    /// bucket), one per standardised input that is not exactly the mean.
+    ///
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for a value that is not
+    ///   finite, or whose standardised value overflows `Float`.
+    public func encodeSparse(_ inputs: [Double]) async throws -> SparseMatrix<Float> {
+        var offsets = [0], columns: [Int32] = [], values: [Float] = []
+        offsets.reserveCapacity(inputs.count + 1)
         for (row, value) in inputs.enumerated() {
             guard value.isFinite else {
                 throw FusionError.invalidParameter(name: "numeric input \(row)", value: "\(value)",
@@ -148,13 +158,24 @@ public struct NumericEncoder: FeatureEncoder {
             case .automatic:
                 preconditionFailure("a fitted encoder is never automatic")
             case .standardized:
-                result[row, 0] = Float((value - origin) / scale)
+                let standardized = Float((value - origin) / scale)
+                guard standardized.isFinite else {
+                    throw FusionError.invalidParameter(name: "numeric input \(row)", value: "\(value)",
+                                                       reason: "its standardised value overflows Float")
+                }
+                if standardized != 0 {
+                    columns.append(0)
+                    values.append(standardized)
+                }
             case .buckets:
                 let position = min(max(((value - origin) / scale).rounded(.down), 0), Double(dimension - 1))
-                result[row, Int(position)] = 1
+                columns.append(Int32(position))
+                values.append(1)
             }
+            offsets.append(columns.count)
         }
-        return result
+        return try! SparseMatrix(rowCount: inputs.count, columnCount: dimension, rowOffsets: offsets,
+                                 columnIndices: columns, values: values)
     }
 }
 

@@ -101,20 +101,20 @@ struct FeaturePipelineTests {
         // Genres: Comedy is known, Western is not; the vocabulary stays the fitted one.
         let genres = try #require(byName["genres"])
         #expect(genres.features.columnCount == 6)  // Action, Animation, Comedy, Crime, Horror, Sci-Fi
-        #expect(genres.features.row(0) == [0, 0, 1, 0, 0, 0])
+        #expect(genres.features.isSparse && genres.features.dense().row(0) == [0, 0, 1, 0, 0, 0])
         #expect(genres.presence == [true, false])
         // Year buckets of width 10 from 1970: 2024 clamps to the last (2000s) bucket.
         let year = try #require(byName["year"])
-        #expect(year.features.row(0) == [0, 0, 0, 1])
+        #expect(year.features.dense().row(0) == [0, 0, 0, 1])
         // Price: standardised with the catalogue's mean 8.1875 and deviation.
         let price = try #require(byName["price"])
         let values = [9.5, 4, 12.25, 7], mean = values.reduce(0, +) / 4
         let deviation = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 4).squareRoot()
-        #expect(abs(Double(price.features[0, 0]) - (100 - mean) / deviation) < 1e-4)
+        #expect(abs(Double(price.features.dense()[0, 0]) - (100 - mean) / deviation) < 1e-4)
         #expect(price.presence == [true, false])
         // The cross knows Comedy@199 and Comedy@200 only: 2024 is bucket 202, unseen, so a zero row.
         let cross = try #require(byName["genres×year"])
-        #expect(cross.features.row(0).allSatisfy { $0 == 0 } && cross.presence == [true, false])
+        #expect(cross.features.dense().row(0).allSatisfy { $0 == 0 } && cross.presence == [true, false])
         // The hashing encoder keeps the catalogue's TF-IDF weights.
         let refitted = try FeaturePipeline([Self.pipeline.blocks[0]]).fitted(on: Self.newRows)
         #expect(refitted.encoderIdentifiers["title"] != fitted.encoderIdentifiers["title"])

@@ -18,15 +18,7 @@ struct JointFactorizationTests {
             loadingRegularization: 0.1))
             .fit(data.interactions, itemBlocks: [data.features], as: Double.self)
         let cold = try model.itemFactors(for: data.coldItems, from: [data.features])
-        var predicted: [Double] = [], planted: [Double] = []
-        for user in 0..<data.plantedUsers.rowCount {
-            let u = model.userIDs.index(of: user)!
-            for (row, item) in data.coldItems.enumerated() {
-                predicted.append(zip(model.userFactors.row(u), cold.row(row)).reduce(0) { $0 + $1.0 * $1.1 })
-                planted.append(zip(data.plantedUsers.row(user), data.plantedItems.row(item)).reduce(0) { $0 + $1.0 * $1.1 })
-            }
-        }
-        let r = correlation(predicted, planted)
+        let r = data.coldScoreCorrelation(userIDs: model.userIDs, userFactors: model.userFactors, coldFactors: cold)
         // The offset model learns the map from features to factors directly; the
         // collective model only asks the factors to explain the features, which on this
         // data recovers much less (see Docs/Fusion.md).
