@@ -12,7 +12,8 @@
 #   ROUNDS                     side-by-side rounds (default 3)
 #
 # PyTorch runs in Benchmarks/Compare/.venv (git-ignored), created on first use with
-# `pip install torch numpy pillow`. Swift times embed(), which includes preprocessing
+# `pip install torch numpy pillow`; each PyTorch run times both NCHW and channels-last
+# activations (after a warm-up of max(2, 64/batch) calls) and keeps the faster. Swift times embed(), which includes preprocessing
 # (crop and bicubic resize of each 224 × 224 image); PyTorch times the network alone on
 # an already normalised tensor. The second ratio compares process CPU seconds per image,
 # which other load on the machine distorts less. Before timing, the script checks

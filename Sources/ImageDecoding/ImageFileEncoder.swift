@@ -2,7 +2,7 @@ import FeatureEncoding
 import LinearAlgebra
 
 /// An image encoder over file paths: decodes each JPEG or PNG file with an
-/// ``ImageDecoder`` and embeds the pixels with any encoder of ``RGBImage`` values (such as
+/// ``ImageDecoder`` and embeds the pixels with any encoder of `RGBImage` values (such as
 /// `EfficientNetLiteEncoder`).
 ///
 /// Rows are cached by path in encoding caches, so a file that changes on disk keeps its
