@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ImageDecoding", targets: ["ImageDecoding"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Serving", targets: ["Serving"]),
         .library(name: "CFusionRecBLAS", targets: ["CFusionRecBLAS"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
@@ -47,10 +48,13 @@ let package = Package(
         .target(name: "ImageDecoding", dependencies: ["CFusionRecImageCodecs", "FeatureEncoding", "LinearAlgebra"]),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion"]),
         .target(
+            name: "Serving",
+            dependencies: ["LinearAlgebra", "FeatureEncoding", "Persistence", "Factorization", "Ranking", "Fusion"]),
+        .target(
             name: "FusionRec",
             dependencies: [
                 "LinearAlgebra", "FeatureEncoding", "Persistence", "Factorization", "Ranking", "Fusion",
-                "TextEmbedding", "Evaluation",
+                "TextEmbedding", "Evaluation", "Serving",
             ]),
         .executableTarget(
             name: "fusionrec",
@@ -64,6 +68,11 @@ let package = Package(
             dependencies: ["Factorization", "Ranking"],
             path: "Benchmarks/Compare/fusionrec-compare"
         ),
+        .executableTarget(
+            name: "fusionrec-sparse-scale",
+            dependencies: ["Factorization", "Fusion"],
+            path: "Benchmarks/Compare/sparse-scale"
+        ),
         // Planted data, the scalar list and the FactorModel conformance suite, shared by the test targets.
         .target(
             name: "FusionRecTestSupport",
@@ -75,6 +84,9 @@ let package = Package(
         .testTarget(name: "RankingTests", dependencies: ["Ranking", "FusionRecTestSupport"]),
         .testTarget(name: "FusionTests", dependencies: ["Fusion", "FeatureEncoding", "Persistence", "FusionRecTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "FusionRecTestSupport"]),
+        .testTarget(
+            name: "ServingTests",
+            dependencies: ["Serving", "Fusion", "Ranking", "Factorization", "LinearAlgebra", "FusionRecTestSupport"]),
         .testTarget(
             name: "TextEmbeddingTests",
             dependencies: ["TextEmbedding", "FeatureEncoding", "LinearAlgebra"],
