@@ -19,7 +19,7 @@ import Darwin
 /// 16-bit PNG samples keep their high byte, and CMYK JPEGs (Adobe-inverted or not) are
 /// converted as R = (255 − C)(255 − K)/255. Progressive and interlaced files decode like
 /// baseline ones. This module is the only one in FusionRec that links libjpeg and
-/// libpng; hosts that decode images themselves build ``RGBImage`` values directly and
+/// libpng; hosts that decode images themselves build `RGBImage` values directly and
 /// never link it.
 public struct ImageDecoder: Sendable {
     /// The largest pixel count (width × height) accepted, checked from the header before

@@ -21,6 +21,7 @@ import Synchronization
 ///
 /// [EfficientNet]: https://arxiv.org/abs/1905.11946
 public struct EfficientNetLiteEncoder: ImageEncoder {
+    /// Decoded pixels; `ImageDecoding` makes them from JPEG and PNG files.
     public typealias Input = RGBImage
 
     /// The side of the square network input, 224 pixels.

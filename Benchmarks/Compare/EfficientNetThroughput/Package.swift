@@ -13,6 +13,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ImageEmbedding", package: "FusionRec"),
                 .product(name: "FeatureEncoding", package: "FusionRec"),
+                .product(name: "ImageDecoding", package: "FusionRec"),
             ]
         )
     ],
