@@ -156,6 +156,15 @@ extension JointFactorizationModel where UserID: LosslessStringConvertible {
             attributes, known: userIDs, side: userSide, kind: "user", encoders: encoders, cache: cache)
         return (ids, ids.isEmpty ? Matrix(rowCount: 0, columnCount: factorCount) : try userFactors(for: ids, from: blocks))
     }
+
+    /// The ids of `attributes` that ``placingUsers(_:encoders:cache:)`` would place: new to
+    /// the model, with at least one cell the user pipeline reads.
+    ///
+    /// - Throws: ``FusionError/invalidColumn(table:column:reason:)`` for a column the pipeline needs.
+    public func placeableUsers(in attributes: AttributeTable<UserID>) throws(FusionError) -> [UserID] {
+        guard let pipeline = userSide.pipeline else { return [] }
+        return try Self.placeable(attributes, known: userIDs, pipeline: pipeline)
+    }
 }
 
 extension JointFactorizationModel {
@@ -199,8 +208,13 @@ extension JointFactorizationModel {
         var blocks: [SideInformationBlock<ID, Scalar>] = []
         for encoded in try await pipeline.encodedColumns(of: table, encoders: encoders, cache: cache) {
             guard let summary = side.block(named: encoded.block.name) else { throw FusionError.unknownBlock(encoded.block.name) }
-            let features = try summary.normalization.validatedApply(
-                to: encoded.features.converted(to: Scalar.self), block: summary.name)
+            let features: BlockFeatures<Scalar>
+            switch encoded.features.converted(to: Scalar.self) {
+            case .sparse(let x) where summary.normalization.columnMeans.allSatisfy({ $0 == 0 }):
+                features = .sparse(try summary.normalization.validatedApply(toSparse: x, block: summary.name))
+            case let other:
+                features = .dense(try summary.normalization.validatedApply(to: other.dense(), block: summary.name))
+            }
             blocks.append(try SideInformationBlock(
                 name: summary.name, ids: ids, features: features, presence: encoded.presence, weight: summary.weight,
                 encoderIdentifier: encoded.identifier))
