@@ -153,24 +153,9 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
         }
         if let firstBadRecord { throw firstBadRecord }
 
-        let policy: Interactions<Int, Int>.DuplicatePolicy
-        switch duplicates(layout.value.map { layout.header[$0] }) {
-        case .sum: policy = .sum
-        case .last: policy = .last
-        case .max: policy = .max
-        }
-        let rows: _InteractionMatrixBuilder
-        do {
-            rows = try _InteractionMatrixBuilder(
-                chunks: &chunks, userCount: users.count, itemCount: items.count, duplicates: policy,
-                hasValues: layout.value != nil, stamped: layout.timestamp != nil && recordCount > 0)
-        } catch {
-            throw .nonFiniteValue(record: error.record, user: "\(users.id(at: error.user))",
-                                  item: "\(items.id(at: error.item))", value: error.value)
-        }
-        let byUser = SparseMatrix<Double>(unchecked: users.count, items.count, rows.offsets, rows.columns, rows.values)
-        let interactions = Interactions(userIDs: users, itemIDs: items, byUser: byUser, byItem: byUser.transposed(),
-                                        timestamps: rows.timestamps)
+        let interactions = try _built(
+            from: &chunks, userIDs: users, itemIDs: items, duplicates: duplicates(layout.value.map { layout.header[$0] }),
+            hasValues: layout.value != nil, stamped: layout.timestamp != nil && recordCount > 0)
         return CSVRead(interactions: interactions, recordCount: recordCount, skipped: skipped,
                        valueColumn: layout.value.map { layout.header[$0] })
     }

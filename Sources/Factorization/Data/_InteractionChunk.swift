@@ -63,6 +63,9 @@ struct _InteractionChunk: Sendable {
     /// The bad records skipped under ``BadRecordPolicy/skip``.
     var skipped: [FactorizationError] = []
 
+    /// An empty chunk, for records that come from elsewhere (`.npy` triplets).
+    init() {}
+
     /// Parses `bytes`.
     ///
     /// - Parameters:

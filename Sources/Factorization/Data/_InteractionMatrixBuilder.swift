@@ -171,3 +171,32 @@ struct _InteractionMatrixBuilder {
         self.timestamps = stamped ? stamps : nil
     }
 }
+
+extension Interactions {
+    /// Interactions from parsed chunks whose user and item numbers index `userIDs` and `itemIDs`.
+    ///
+    /// - Throws: ``FactorizationError/nonFiniteValue(record:user:item:value:)`` when repeated
+    ///   pairs sum past the largest finite value.
+    static func _built(
+        from chunks: inout [_InteractionChunk], userIDs: IDMap<UserID>, itemIDs: IDMap<ItemID>,
+        duplicates: DuplicatePolicy, hasValues: Bool, stamped: Bool
+    ) throws(FactorizationError) -> Interactions {
+        let policy: Interactions<Int, Int>.DuplicatePolicy
+        switch duplicates {
+        case .sum: policy = .sum
+        case .last: policy = .last
+        case .max: policy = .max
+        }
+        let rows: _InteractionMatrixBuilder
+        do {
+            rows = try _InteractionMatrixBuilder(chunks: &chunks, userCount: userIDs.count, itemCount: itemIDs.count,
+                                                 duplicates: policy, hasValues: hasValues, stamped: stamped)
+        } catch {
+            throw .nonFiniteValue(record: error.record, user: "\(userIDs.id(at: error.user))",
+                                  item: "\(itemIDs.id(at: error.item))", value: error.value)
+        }
+        let byUser = SparseMatrix<Double>(unchecked: userIDs.count, itemIDs.count, rows.offsets, rows.columns, rows.values)
+        return Interactions(userIDs: userIDs, itemIDs: itemIDs, byUser: byUser, byItem: byUser.transposed(),
+                            timestamps: rows.timestamps)
+    }
+}
