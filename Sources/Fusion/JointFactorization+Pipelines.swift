@@ -131,6 +131,15 @@ extension JointFactorizationModel where UserID: LosslessStringConvertible {
             attributes, known: userIDs, side: userSide, kind: "user", encoders: encoders, cache: cache)
         return ids.isEmpty ? self : try placingUsers(ids, from: blocks)
     }
+
+    /// The ids of `attributes` that ``placingUsers(_:encoders:cache:)`` would place: new to
+    /// the model, with at least one cell the user pipeline reads.
+    ///
+    /// - Throws: ``FusionError/invalidColumn(table:column:reason:)`` for a column the pipeline needs.
+    public func placeableUsers(in attributes: AttributeTable<UserID>) throws(FusionError) -> [UserID] {
+        guard let pipeline = userSide.pipeline else { return [] }
+        return try Self.placeable(attributes, known: userIDs, pipeline: pipeline)
+    }
 }
 
 extension JointFactorizationModel {

@@ -30,20 +30,19 @@ struct RecommendCommand: AsyncParsableCommand {
             try checkOutputFile(output, option: "--output", allowsStandardOutput: true)
             try fitting.prepare()
             let userIDs = try users.map { try readUserIDs($0) }
-            let (trainData, itemTable) = try fitting.readData()
+            let data = try fitting.readData()
             switch fitting.factorization.precision {
-            case .float: try await recommend(trainData, itemTable, userIDs, as: Float.self)
-            case .double: try await recommend(trainData, itemTable, userIDs, as: Double.self)
+            case .float: try await recommend(data, userIDs, as: Float.self)
+            case .double: try await recommend(data, userIDs, as: Double.self)
             }
         }
     }
 
     /// Fits with factors of type `Scalar` and writes the recommendations.
     private func recommend<Scalar: BLASScalar>(
-        _ trainData: Interactions<String, String>, _ itemTable: AttributeTable<String>?, _ requested: [String]?,
-        as scalarType: Scalar.Type
+        _ data: ModelData, _ requested: [String]?, as scalarType: Scalar.Type
     ) async throws {
-        let ranker = try await fitting.fit(trainData, items: itemTable, as: scalarType).ranker
+        let ranker = try await fitting.fit(data, as: scalarType).ranker
         let userIDs = requested ?? ranker.users.ids
         if let users {
             for user in userIDs where ranker.users.index(of: user) == nil {

@@ -146,26 +146,26 @@ struct GuideExamplesTests {
 
     @Test("Fusion.docc: blocks, joint fit, ranker, cold start")
     func fusionCatalog() async throws {
-        // 80 users and 70 movies (k = 64 needs at least 64 of each) in two taste groups
-        // that follow the genres; movies 71 and 72 have no interactions.
+        // 150 users and 140 movies (the default k = 128 needs at least 128 of each) in two
+        // taste groups that follow the genres; movies 141 and 142 have no interactions.
         var records: [Interactions<String, String>.Record] = []
-        for user in 1...80 {
-            for item in 1...70 where item % 2 == user % 2 && (user * 7 + item * 3) % 5 < 2 {
+        for user in 1...150 {
+            for item in 1...140 where item % 2 == user % 2 && (user * 7 + item * 3) % 5 < 2 {
                 records.append(.init(user: "\(user)", item: "\(item)", value: 1))
             }
         }
         let train = try Interactions(records)
-        let movieIDs = (1...72).map(String.init)
+        let movieIDs = (1...142).map(String.init)
         let genreLists = movieIDs.map { Int($0)! % 2 == 0 ? "Drama|Romance" : "Action|Sci-Fi" }
         let titles = try SideInformationBlock<String, Float>(
-            name: "title", ids: movieIDs, features: Matrix(rowCount: 72, columnCount: 3) { row, column in
+            name: "title", ids: movieIDs, features: Matrix(rowCount: 142, columnCount: 3) { row, column in
                 Float((row + column) % 3)
             })
         let newMovieBlocks = [try await SideInformationBlock<String, Float>.encoding(
             name: "genres", ids: ["new"], inputs: ["Action|Sci-Fi"], using: CategoricalEncoder(fittingOn: genreLists))]
         let newMovie = try await fusionCatalogExample(
             train: train, movieIDs: movieIDs, genreLists: genreLists, titles: titles, newMovieBlocks: newMovieBlocks)
-        #expect(newMovie.rowCount == 1 && newMovie.columnCount == 64)
+        #expect(newMovie.rowCount == 1 && newMovie.columnCount == 128)
         #expect(newMovie.firstNonFiniteIndex() == nil && newMovie.frobeniusNorm > 0)
     }
 

@@ -90,8 +90,9 @@ struct JointFactorizationTests {
             name: "noise", ids: Array(0..<300),
             features: Matrix.randomNormal(rowCount: 300, columnCount: 16, using: &generator))
         func ndcg(_ blocks: [SideInformationBlock<Int, Double>]) throws -> Double {
-            let model = try JointFactorization(.init(factorCount: 6, iterationCount: 10))
-                .fit(train, itemBlocks: blocks, as: Double.self)
+            let model = try JointFactorization(.init(
+                feedback: .implicit(.init(alpha: 40)), factorCount: 6, regularization: 0.05, iterationCount: 10)
+            ).fit(train, itemBlocks: blocks, as: Double.self)
             return try Ranker(model: model, training: train).evaluate(test: test, k: 10).metrics.ndcg
         }
         let plain = try ndcg([]), noisy = try ndcg([noise])
@@ -102,8 +103,9 @@ struct JointFactorizationTests {
     @Test("Without blocks the joint fit is exactly implicit ALS")
     func reducesToImplicitALS() throws {
         let data = Self.data
-        let joint = try JointFactorization(.init(feedback: .implicit(.init(solver: .cholesky)), factorCount: 6, iterationCount: 4))
-            .fit(data.interactions, as: Double.self)
+        let joint = try JointFactorization(.init(
+            feedback: .implicit(.init(alpha: 40, solver: .cholesky)), factorCount: 6, regularization: 0.05, iterationCount: 4)
+        ).fit(data.interactions, as: Double.self)
         let plain = try ImplicitAlternatingLeastSquares(.init(factorCount: 6, iterationCount: 4, solver: .cholesky))
             .fit(data.interactions, as: Double.self)
         #expect(joint.userFactors == plain.userFactors)

@@ -74,7 +74,7 @@ struct SparseBlockTests {
         let decades = try NumericEncoder(fittingOn: [1990, 2005, 1971, 1990], representation: .buckets(width: 10))
         let buckets = try await decades.encodeSparse([1990, 2024, 1900, 1989.5])
         #expect(buckets.columnIndices == [2, 3, 0, 1] && buckets.values == [1, 1, 1, 1] && buckets.rowOffsets == [0, 1, 2, 3, 4])
-        let standardized = try NumericEncoder(fittingOn: [1990, 2005, 1971, 1990])
+        let standardized = try NumericEncoder(fittingOn: [1990, 2005, 1971, 1990], representation: .standardized)
         let z = try await standardized.encodeSparse([1989, 2005])
         #expect(z.rowOffsets == [0, 0, 1] && abs(Double(z.values[0]) - 16 / standardized.scale) < 1e-6)
     }
@@ -182,7 +182,7 @@ struct SparseBlockTests {
         ])
         let pipeline = FeaturePipeline([
             .text("title", encoder: .hashing(dimension: 64)), .categorical("genres"), .numeric("year", .buckets(width: 10)),
-            .cross("genres", "year", bucketWidth: 10), .numeric("year").renamed("year-z"),
+            .cross("genres", "year", bucketWidth: 10), .numeric("year", .standardized).renamed("year-z"),
             FeaturePipeline.Block(name: "genres-centred", .categorical(column: "genres", separator: "|", ignoring: []),
                                   preprocessing: .init(centerColumns: true)),
         ])

@@ -271,7 +271,7 @@ struct BadInputMatrixTests {
         }
         #expect(throws: FusionError.self) { try NumericEncoder(fittingOn: [.nan, .infinity]) }
         #expect(throws: FusionError.self) { try NumericEncoder(fittingOn: []) }
-        let numeric = try NumericEncoder(fittingOn: [1, 2, 3])
+        let numeric = try NumericEncoder(fittingOn: [1, 2, 3], representation: .standardized)
         for value in Self.nonFinite {
             await #expect(throws: FusionError.self) { try await numeric.encode([1, value]) }
         }
