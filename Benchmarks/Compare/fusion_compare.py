@@ -179,7 +179,7 @@ def main():
     from scipy import sparse
     features = feature_sets["genres, one-hot year, genre x decade"]
     norms = features.sum(axis=1, keepdims=True)
-    item_features = sparse.csr_matrix(features / np.maximum(norms, 1), dtype=np.float32)
+    lightfm_features = sparse.csr_matrix(features / np.maximum(norms, 1), dtype=np.float32)
     user_ids = sorted(train.userId.unique())
     user_row = {u: i for i, u in enumerate(user_ids)}
     matrix = sparse.coo_matrix((np.ones(len(train), dtype=np.float32),
@@ -187,11 +187,11 @@ def main():
                                shape=(len(user_ids), len(movies)))
     model = LightFM(no_components=k, loss="warp", random_state=42)
     start = time.perf_counter()
-    model.fit(matrix, item_features=item_features, epochs=30, num_threads=2)
+    model.fit(matrix, item_features=lightfm_features, epochs=30, num_threads=2)
     seconds = time.perf_counter() - start
     cold_rows = np.array([row_of[i] for i in cold_items], dtype=np.int32)
     result = cold_metrics(
-        lambda u: model.predict(user_row[u], cold_rows, item_features=item_features, num_threads=1), test, cold_items)
+        lambda u: model.predict(user_row[u], cold_rows, item_features=lightfm_features, num_threads=1), test, cold_items)
     rows.append(("LightFM WARP (features only; genres, one-hot year, genre x decade; 30 epochs)",
                  result["ndcg"], result["auc"], seconds))
 

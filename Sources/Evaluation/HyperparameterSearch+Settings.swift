@@ -119,6 +119,32 @@ extension HyperparameterSearch {
             return settings
         }
 
+        /// Settings near `settings`: each continuous parameter multiplied by e^u with u
+        /// uniform in ±0.5 (and kept in its range), k moved to a neighbouring count or kept,
+        /// each numeric representation redrawn with probability 0.2.
+        func perturbing(_ settings: Settings, numeric: NumericChoices, using generator: inout SplitMix64) -> Settings {
+            func nudge(_ value: Double, _ range: ClosedRange<Double>) -> Double {
+                min(max(value * _exp(Double.random(in: -0.5...0.5, using: &generator)), range.lowerBound), range.upperBound)
+            }
+            var result = settings
+            let counts = factorCounts.sorted()
+            let nearest = counts.indices.min { abs(counts[$0] - settings.factorCount) < abs(counts[$1] - settings.factorCount) }!
+            result.factorCount = counts[min(max(nearest + Int.random(in: -1...1, using: &generator), 0), counts.count - 1)]
+            result.regularization = nudge(settings.regularization, regularization)
+            if let alpha = settings.alpha { result.alpha = nudge(alpha, self.alpha) }
+            result.loadingRegularization = nudge(settings.loadingRegularization, loadingRegularization)
+            for name in settings.blockWeights.keys.sorted() {
+                result.blockWeights[name] = nudge(settings.blockWeights[name]!, blockWeight)
+            }
+            if variesNumericRepresentation {
+                for (name, options) in numeric.options.sorted(by: { $0.key < $1.key })
+                where Double.random(in: 0..<1, using: &generator) < 0.2 {
+                    result.numericRepresentations[name] = options[Int.random(in: 0..<options.count, using: &generator)]
+                }
+            }
+            return result
+        }
+
         private static func logUniform(_ range: ClosedRange<Double>, using generator: inout SplitMix64) -> Double {
             let (low, high) = (_log(range.lowerBound), _log(range.upperBound))
             return _exp(low + Double.random(in: 0...1, using: &generator) * (high - low))

@@ -10,9 +10,11 @@ import Ranking
 /// The search carves a validation split out of the training interactions (cold items,
 /// held-out interactions of warm users, or both at once, so that one fit scores both),
 /// then runs rounds of seeded random search with successive halving (Jamieson and
-/// Talwalkar 2016; Li et al. 2018): each round draws ``roundSize`` settings from
-/// ``space``, fits them with the first of ``iterationCounts`` sweeps, keeps the best
-/// 1/``reductionFactor`` for the next count, and so on to the last. The first trial fits
+/// Talwalkar 2016; Li et al. 2018): each round draws ``roundSize`` settings — from the
+/// whole of ``space`` in the first round, and from then on every other one near the best
+/// settings so far (each continuous parameter within a factor e^±0.5) — fits them with the
+/// first of ``iterationCounts`` sweeps, keeps the best 1/``reductionFactor`` for the next
+/// count, and so on to the last. The first trial fits
 /// the starting settings (the configuration and pipeline passed to ``run(training:items:pipeline:configuration:encoders:cache:as:progress:)``)
 /// with the last count, so the best trial never scores below them on the validation data.
 /// A trial is started only while its estimated cost fits in what is left of ``budget``.
@@ -229,7 +231,16 @@ public struct HyperparameterSearch: Sendable {
         }
         var round = 0
         search: while !Task.isCancelled {
-            var contenders = (0..<roundSize).map { _ in space.sample(from: startSettings, numeric: choices, using: &generator) }
+            // After the first round, every other draw explores around the best settings so far.
+            let incumbent = trials.filter { $0.iterationCount == last && $0.failure == nil }.max { $0.score < $1.score }
+            var contenders: [Settings] = []
+            for draw in 0..<roundSize {
+                if round > 0, draw % 2 == 0, let incumbent {
+                    contenders.append(space.perturbing(incumbent.settings, numeric: choices, using: &generator))
+                } else {
+                    contenders.append(space.sample(from: startSettings, numeric: choices, using: &generator))
+                }
+            }
             for (rung, iterations) in iterationCounts.enumerated() {
                 var scored: [Trial] = []
                 for settings in contenders {

@@ -177,7 +177,7 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     }
 
     @usableFromInline
-    internal init(unchecked rowCount: Int, _ columnCount: Int, _ offsets: [Int], _ columns: [Int32], _ values: [Scalar]) {
+    package init(unchecked rowCount: Int, _ columnCount: Int, _ offsets: [Int], _ columns: [Int32], _ values: [Scalar]) {
         self.rowCount = rowCount
         self.columnCount = columnCount
         self.rowOffsets = offsets

@@ -128,3 +128,46 @@ package func _writeWholeFileAtomically(_ path: String, _ bytes: [UInt8]) throws(
         close(folderDescriptor)
     }
 }
+
+/// A file read front to back in pieces, so that pipes and FIFOs work and a caller can
+/// keep memory near one piece instead of the whole file.
+package final class _SequentialFileReader {
+    private let descriptor: Int32
+    package let path: String
+
+    /// Opens `path` for reading; a folder is refused.
+    package init(path: String) throws(_FileFailure) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw _FileFailure(path: path, reason: _systemErrorMessage()) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            close(descriptor)
+            throw _FileFailure(path: path, reason: "is a folder, not a file")
+        }
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    deinit { close(descriptor) }
+
+    /// Fills `buffer` as far as the file allows and returns the number of bytes read;
+    /// fewer than `buffer.count` only at the end of the file.
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(_FileFailure) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let result = _readDescriptor(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw _FileFailure(path: path, reason: "read failed: " + _systemErrorMessage())
+            }
+            if result == 0 { break }
+            filled += result
+        }
+        return filled
+    }
+}
+
+/// The C library's `read`, under a name the reader's own `read(into:)` does not shadow.
+private func _readDescriptor(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}

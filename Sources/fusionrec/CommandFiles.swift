@@ -93,10 +93,13 @@ func checkDistinctFiles(_ paths: [(option: String, path: String)]) throws {
 /// row without a value column) are summed. Says on standard error how many rows were
 /// merged and how.
 func readInteractions(_ path: String, option: String) throws -> Interactions<String, String> {
-    let read = try Interactions<String, String>.readCSVRecords(path: path)
-    let explicit = read.valueColumn.map { ["rating", "score"].contains($0.lowercased()) } ?? false
-    let data = try Interactions<String, String>(read.records, duplicates: explicit ? .last : .sum)
-    let merged = read.records.count - data.count
+    func isExplicit(_ valueColumn: String?) -> Bool {
+        valueColumn.map { ["rating", "score"].contains($0.lowercased()) } ?? false
+    }
+    let read = try Interactions<String, String>.readCSV(path: path) { isExplicit($0) ? .last : .sum }
+    let explicit = isExplicit(read.valueColumn)
+    let data = read.interactions
+    let merged = read.recordCount - data.count
     if merged > 0 {
         let how = explicit
             ? "kept the last \(read.valueColumn!) of each pair"

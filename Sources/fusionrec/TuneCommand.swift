@@ -47,6 +47,9 @@ struct TuneCommand: AsyncParsableCommand {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
         _ = try Self.duration(budget)
         _ = try sideInformation.pipeline()
+        if sideInformation.userTable != nil || sideInformation.hasUserColumns {
+            throw ValidationError("tune searches the item side and the interaction settings; --user-table and the --user-…-column options are not searched")
+        }
     }
 
     /// `90`, `90s`, `3m` or `1h` as a duration.

@@ -40,5 +40,7 @@ struct TuneCommandTests {
         }
         expectFailure(try scratch.run(["tune", "--train", "r.csv", "--items", "items.csv"]), status: 64,
                       "--model fusion needs at least one block")
+        expectFailure(try scratch.run(["tune", "--train", "r.csv", "--items", "items.csv", "--categorical-column", "genres",
+                                       "--user-table", "items.csv"]), status: 64, "--user-table and the --user-…-column options are not searched")
     }
 }

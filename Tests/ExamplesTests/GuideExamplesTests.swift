@@ -183,4 +183,55 @@ struct GuideExamplesTests {
         _ = ranker
         return newMovie
     }
+
+    /// Serving.docc, compiled only: it reads ratings.csv and model.frm from the current directory.
+    func servingCatalog() async throws {
+        // BEGIN Sources/Serving/Serving.docc/Serving.md
+        let train = try Interactions<Int, Int>(csvPath: "ratings.csv")
+        let live = try LiveModel(model: try JointFactorizationModel<Float, Int, Int>(contentsOfFile: "model.frm"),
+                                 training: train)
+        let snapshot = live.snapshot                                   // one version per request
+        let top10 = try snapshot.recommend(user: 1, count: 10)         // seen items left out
+        let similar = try snapshot.similarItems(to: 318, count: 10)
+        try live.record([(user: 1, item: 318, value: 1)])              // re-folds user 1; the next read sees it
+        let movie = try AttributeTable<Int>(columnNames: ["movieId", "title", "year", "genres"],
+                                            rows: [["200001", "Galaxy Toys", "2026", "Animation|Sci-Fi"]])
+        try await live.addItems(movie)                                 // placed through the model's pipeline
+        try await live.reloadModel(contentsOfFile: "model.frm")        // hot swap; recorded writes replayed
+        // END Sources/Serving/Serving.docc/Serving.md
+        _ = (top10, similar)
+    }
+
+    /// Docs/Serving.md, compiled only: it reads model.frm and ratings.csv from the current directory.
+    func servingGuide() async throws {
+        // BEGIN Docs/Serving.md
+        // What the host keeps for its lifetime: one live model.
+        let live = try LiveModel(model: try JointFactorizationModel<Float, Int, Int>(contentsOfFile: "model.frm"),
+                                 training: try Interactions<Int, Int>(csvPath: "ratings.csv"))
+
+        // A request handler (a Hummingbird or Vapor route, a gRPC method): one snapshot per request.
+        @Sendable func recommendations(for user: Int, excluding: Set<Int>) throws(ServingError) -> [RankedItem<Int>] {
+            try live.snapshot.recommend(user: user, count: 10, filter: RankingFilter(excluded: excluding))
+        }
+
+        // A queue worker: feedback events become writes, a batch at a time.
+        let (events, continuation) = AsyncStream.makeStream(of: (user: Int, item: Int, value: Double).self)
+        let worker = Task {
+            var batch: [(user: Int, item: Int, value: Double)] = []
+            for await event in events {
+                batch.append(event)
+                if batch.count == 100 {
+                    try live.record(batch)
+                    batch.removeAll()
+                }
+            }
+            if !batch.isEmpty { try live.record(batch) }
+        }
+        continuation.yield((user: 1, item: 318, value: 1))
+        continuation.finish()
+        try await worker.value
+        let top = try recommendations(for: 1, excluding: [])
+        // END Docs/Serving.md
+        _ = top
+    }
 }

@@ -9,12 +9,12 @@ import Darwin
 #endif
 
 /// Writes `text` to a fresh temporary file and returns its path.
-private func temporaryFile(_ name: String, _ text: String) -> String {
+func temporaryFile(_ name: String, _ text: String) -> String {
     temporaryFile(name, Array(text.utf8))
 }
 
 /// Writes `bytes` to a fresh temporary file and returns its path.
-private func temporaryFile(_ name: String, _ bytes: [UInt8]) -> String {
+func temporaryFile(_ name: String, _ bytes: [UInt8]) -> String {
     let path = "/tmp/fusionrec-csv-\(getpid())-\(name)"
     let file = fopen(path, "wb")!
     _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }

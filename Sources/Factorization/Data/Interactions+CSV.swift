@@ -36,7 +36,8 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
     }
 
     /// Reads an interactions file (see ``readCSVRecords(path:columns:badRecords:)``) and
-    /// builds interactions from it.
+    /// builds interactions from it, in one streaming pass (see
+    /// ``readCSV(path:columns:badRecords:userIDs:itemIDs:duplicates:)``).
     ///
     /// - Parameters:
     ///   - path: the file.
@@ -50,8 +51,8 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
         csvPath path: String, columns: InteractionColumns = .automatic, duplicates: DuplicatePolicy = .sum,
         badRecords: BadRecordPolicy = .fail, userIDs: IDMap<UserID> = IDMap(), itemIDs: IDMap<ItemID> = IDMap()
     ) throws(FactorizationError) {
-        let read = try Self.readCSVRecords(path: path, columns: columns, badRecords: badRecords)
-        try self.init(read.records, userIDs: userIDs, itemIDs: itemIDs, duplicates: duplicates)
+        self = try Self.readCSV(path: path, columns: columns, badRecords: badRecords, userIDs: userIDs, itemIDs: itemIDs,
+                                duplicates: { _ in duplicates }).interactions
     }
 
     static func readCSVRecords(

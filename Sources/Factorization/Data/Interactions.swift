@@ -168,6 +168,18 @@ public struct Interactions<UserID: Hashable & Sendable, ItemID: Hashable & Senda
         self.timestamps = stamped ? outStamps : nil
     }
 
+    /// Wraps matrices built elsewhere in the module (the CSV reader builds them directly).
+    init(
+        userIDs: IDMap<UserID>, itemIDs: IDMap<ItemID>, byUser: SparseMatrix<Double>, byItem: SparseMatrix<Double>,
+        timestamps: [Int]?
+    ) {
+        self.userIDs = userIDs
+        self.itemIDs = itemIDs
+        self.byUser = byUser
+        self.byItem = byItem
+        self.timestamps = timestamps
+    }
+
     /// The stored interactions as records, user by user in index order and, within a
     /// user, by item index.
     ///

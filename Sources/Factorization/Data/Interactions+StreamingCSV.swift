@@ -1,0 +1,320 @@
+import LinearAlgebra
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Interactions where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
+    /// Interactions read from a comma-separated file, with what the reading found.
+    public struct CSVRead: Sendable {
+        /// The interactions.
+        public var interactions: Interactions
+        /// The number of records read (before repeated pairs were merged).
+        public var recordCount: Int
+        /// One error per skipped record (empty unless the policy is ``BadRecordPolicy/skip``).
+        public var skipped: [FactorizationError]
+        /// The header name of the value column, `nil` when the file has none.
+        public var valueColumn: String?
+    }
+
+    /// Reads an interactions file in one pass and builds interactions from it, parsing
+    /// chunks of the file in parallel (``Parallel``) and building the id maps and both
+    /// matrices without a record per line.
+    ///
+    /// The file is read front to back once, so a pipe or FIFO works. The result, the
+    /// checks and the errors are those of ``readCSVRecords(path:columns:badRecords:)``
+    /// followed by ``init(_:userIDs:itemIDs:duplicates:)``: the same ids in the same order,
+    /// the same matrices, the same error for the same file (a malformed line — bad quoting,
+    /// invalid UTF-8 — anywhere in the file is reported before a bad record, and is fatal
+    /// under either policy).
+    ///
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - columns: which columns hold the user, item, value and time stamp; detected by default.
+    ///   - badRecords: whether a bad record throws (default) or is skipped.
+    ///   - userIDs: ids whose indices to keep, new ids are appended.
+    ///   - itemIDs: likewise for items.
+    ///   - duplicates: how repeated (user, item) pairs combine, chosen from the header name of
+    ///     the value column (`nil` when there is none).
+    /// - Throws: as ``readCSVRecords(path:columns:badRecords:)``, and
+    ///   ``FactorizationError/nonFiniteValue(record:user:item:value:)`` when repeated pairs sum
+    ///   past the largest finite value.
+    /// - Complexity: O(file size) time; memory about 16 bytes per record (24 with time
+    ///   stamps) plus the matrices, and a buffer of 32 MiB.
+    public static func readCSV(
+        path: String, columns: InteractionColumns = .automatic, badRecords: BadRecordPolicy = .fail,
+        userIDs: IDMap<UserID> = IDMap(), itemIDs: IDMap<ItemID> = IDMap(),
+        duplicates: (_ valueColumn: String?) -> DuplicatePolicy = { _ in .sum }
+    ) throws(FactorizationError) -> CSVRead {
+        try readCSV(path: path, columns: columns, badRecords: badRecords, userIDs: userIDs, itemIDs: itemIDs,
+                    duplicates: duplicates, bufferBytes: 32 << 20, chunkBytes: 4 << 20)
+    }
+
+    /// ``readCSV(path:columns:badRecords:userIDs:itemIDs:duplicates:)`` with the read
+    /// buffer's first size and the chunks' target size chosen (tests use tiny ones, so that
+    /// records straddle reads and chunks).
+    package static func readCSV(
+        path: String, columns: InteractionColumns, badRecords: BadRecordPolicy, userIDs: IDMap<UserID>,
+        itemIDs: IDMap<ItemID>, duplicates: (_ valueColumn: String?) -> DuplicatePolicy, bufferBytes: Int,
+        chunkBytes: Int
+    ) throws(FactorizationError) -> CSVRead {
+        let reader: _SequentialFileReader
+        do { reader = try _SequentialFileReader(path: path) } catch {
+            throw .cannotReadFile(file: error.path, reason: error.reason)
+        }
+        var buffer = _GrowableBuffer(capacity: max(bufferBytes, 4))
+        defer { buffer.deallocate() }
+        try buffer.fill(from: reader)
+        if buffer.filled >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { buffer.consume(3) }
+
+        var headerEnd: (end: Int, lines: Int)?
+        while true {
+            headerEnd = _headerEnd(buffer.filledBytes, atEnd: buffer.atEnd)
+            if headerEnd != nil { break }
+            buffer.grow()
+            try buffer.fill(from: reader)
+        }
+        let headerFile = try _CSVFile(path: path, bytes: Array(buffer.filledBytes[0..<headerEnd!.end]))
+        buffer.consume(headerEnd!.end)
+        func locate(_ name: String?, _ candidates: [String], required: Bool) throws(FactorizationError) -> Int? {
+            if let name { return try headerFile.requireColumn(name) }
+            if let index = headerFile.columnIndex(among: candidates) { return index }
+            if required { throw .missingColumn(file: path, column: candidates[0], header: headerFile.header) }
+            return nil
+        }
+        let layout = _InteractionFieldLayout(
+            path: path, header: headerFile.header,
+            user: try locate(columns.user, InteractionColumns.userCandidates, required: true)!,
+            item: try locate(columns.item, InteractionColumns.itemCandidates, required: true)!,
+            value: try locate(columns.value, InteractionColumns.valueCandidates, required: false),
+            timestamp: try locate(columns.timestamp, InteractionColumns.timestampCandidates, required: false))
+
+        let validUserID: ((String) -> Bool)? = UserID.self == String.self ? nil : { UserID($0) != nil }
+        let validItemID: ((String) -> Bool)? = ItemID.self == String.self ? nil : { ItemID($0) != nil }
+        var users = userIDs, items = itemIDs
+        var userMerger = _IDMerger(), itemMerger = _IDMerger()
+        var chunks: [_InteractionChunk] = []
+        var linesBefore = headerEnd!.lines
+        var firstBadRecord: FactorizationError?
+        var skipped: [FactorizationError] = []
+        var recordCount = 0
+        while true {
+            try buffer.fill(from: reader)
+            let ends = _chunkEnds(buffer.filledBytes, atEnd: buffer.atEnd, target: max(chunkBytes, 1))
+            guard let consumed = ends.last else {
+                if buffer.atEnd { break }
+                buffer.grow()
+                continue
+            }
+            let keepsRecords = firstBadRecord == nil
+            let bytes = UnsafeRawBufferPointer(buffer.filledBytes)
+            var parsed = Parallel.mapChunks(of: 0..<ends.count, grainSize: 1) { range in
+                let start = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1]
+                return _InteractionChunk(
+                    parsing: UnsafeRawBufferPointer(rebasing: bytes[start..<ends[range.lowerBound]]), layout: layout,
+                    badRecords: badRecords, keepsRecords: keepsRecords, validUserID: validUserID,
+                    validItemID: validItemID)
+            }
+            for index in parsed.indices {
+                // In place: a copy would share, then copy, the record arrays when renumbered.
+                if let malformed = parsed[index].malformed { throw malformed.shiftingLine(by: linesBefore) }
+                if firstBadRecord == nil, let bad = parsed[index].firstBadRecord {
+                    firstBadRecord = bad.shiftingLine(by: linesBefore)
+                }
+                skipped.append(contentsOf: parsed[index].skipped.map { $0.shiftingLine(by: linesBefore) })
+                linesBefore += parsed[index].lineCount
+                guard firstBadRecord == nil else {
+                    chunks = []
+                    continue
+                }
+                let userKeys = parsed[index].userKeys, itemKeys = parsed[index].itemKeys
+                parsed[index].userKeys = _ByteKeyTable(capacity: 0)
+                parsed[index].itemKeys = _ByteKeyTable(capacity: 0)
+                userMerger.merge(&parsed[index].users, keys: userKeys, into: &users)
+                itemMerger.merge(&parsed[index].items, keys: itemKeys, into: &items)
+                recordCount += parsed[index].users.count
+                chunks.append(parsed[index])
+            }
+            buffer.consume(consumed)
+            if buffer.atEnd && buffer.filled == 0 { break }
+        }
+        if let firstBadRecord { throw firstBadRecord }
+
+        let policy: Interactions<Int, Int>.DuplicatePolicy
+        switch duplicates(layout.value.map { layout.header[$0] }) {
+        case .sum: policy = .sum
+        case .last: policy = .last
+        case .max: policy = .max
+        }
+        let rows: _InteractionMatrixBuilder
+        do {
+            rows = try _InteractionMatrixBuilder(
+                chunks: &chunks, userCount: users.count, itemCount: items.count, duplicates: policy,
+                hasValues: layout.value != nil, stamped: layout.timestamp != nil && recordCount > 0)
+        } catch {
+            throw .nonFiniteValue(record: error.record, user: "\(users.id(at: error.user))",
+                                  item: "\(items.id(at: error.item))", value: error.value)
+        }
+        let byUser = SparseMatrix<Double>(unchecked: users.count, items.count, rows.offsets, rows.columns, rows.values)
+        let interactions = Interactions(userIDs: users, itemIDs: items, byUser: byUser, byItem: byUser.transposed(),
+                                        timestamps: rows.timestamps)
+        return CSVRead(interactions: interactions, recordCount: recordCount, skipped: skipped,
+                       valueColumn: layout.value.map { layout.header[$0] })
+    }
+}
+
+/// Gives the ids of each chunk their global numbers, in file order of first appearance:
+/// a table from an id's bytes to its number in front of the id map, so that only an id
+/// never seen before builds a value (and spellings of one id, such as `7` and `07` for
+/// `Int` ids, share the number the map gives the id).
+private struct _IDMerger {
+    private var known = _ByteKeyTable()
+    private var numbers: [Int32] = []
+
+    /// Renumbers `records` (chunk-local numbers of `keys`) with the numbers of `map`,
+    /// appending new ids to `map`.
+    mutating func merge<ID: LosslessStringConvertible>(
+        _ records: inout [Int32], keys: _ByteKeyTable, into map: inout IDMap<ID>
+    ) {
+        var global = [Int32](repeating: 0, count: keys.count)
+        for entry in 0..<keys.count {
+            let hash = keys.hash(ofEntry: entry)
+            global[entry] = keys.withKey(entry) { key in
+                if let index = known.index(of: key, hash: hash) { return numbers[index] }
+                let id = ID(String(decoding: key, as: UTF8.self))!
+                let number = Int32(map.index(of: id) ?? map.append(id))
+                known.insert(key, hash: hash)
+                numbers.append(number)
+                return number
+            }
+        }
+        global.withUnsafeBufferPointer { global in
+            records.withUnsafeMutableBufferPointer { records in
+                for index in records.indices { records[index] = global[Int(records[index])] }
+            }
+        }
+    }
+}
+
+/// A byte buffer that the reader fills from the file and consumes from the front.
+private struct _GrowableBuffer {
+    private var storage: UnsafeMutableRawBufferPointer
+    private(set) var filled = 0
+    private(set) var atEnd = false
+
+    init(capacity: Int) { storage = .allocate(byteCount: capacity, alignment: 64) }
+
+    func deallocate() { storage.deallocate() }
+
+    subscript(index: Int) -> UInt8 { storage[index] }
+
+    /// The bytes read and not yet consumed.
+    var filledBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<filled]) }
+
+    /// Reads until the buffer is full or the file ends.
+    mutating func fill(from reader: _SequentialFileReader) throws(FactorizationError) {
+        guard !atEnd, filled < storage.count else { return }
+        let read: Int
+        do { read = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[filled...])) } catch {
+            throw .cannotReadFile(file: error.path, reason: error.reason)
+        }
+        if filled + read < storage.count { atEnd = true }
+        filled += read
+    }
+
+    /// Drops the first `count` bytes.
+    mutating func consume(_ count: Int) {
+        if count < filled { memmove(storage.baseAddress!, storage.baseAddress! + count, filled - count) }
+        filled -= count
+    }
+
+    /// Doubles the capacity, for a record longer than the buffer.
+    mutating func grow() {
+        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: storage.count * 2, alignment: 64)
+        larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<filled]))
+        storage.deallocate()
+        storage = larger
+    }
+}
+
+/// The end of the header (the first record that is not a blank line) and the line breaks
+/// up to it, or `nil` when more of the file is needed; at the end of the file, the whole
+/// buffer.
+private func _headerEnd(_ bytes: UnsafeRawBufferPointer, atEnd: Bool) -> (end: Int, lines: Int)? {
+    var inQuotes = false, lines = 0, recordStart = 0, index = 0
+    while index < bytes.count {
+        let byte = bytes[index]
+        if byte == UInt8(ascii: "\"") {
+            inQuotes.toggle()
+        } else if byte == UInt8(ascii: "\n") && inQuotes {
+            lines += 1
+        } else if !inQuotes && (byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")) {
+            let blank = index == recordStart
+            if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
+                index += 1
+            } else if byte == UInt8(ascii: "\r"), index + 1 == bytes.count, !atEnd {
+                return nil
+            }
+            lines += 1
+            index += 1
+            if !blank { return (index, lines) }
+            recordStart = index
+            continue
+        }
+        index += 1
+    }
+    return atEnd ? (bytes.count, lines) : nil
+}
+
+/// Where to cut `bytes` (which begins at a record) into chunks of about `target` bytes:
+/// after line feeds outside quoted fields, the last cut being the end of the last whole
+/// record (the end of the bytes at the end of the file). Empty when no whole record fits.
+private func _chunkEnds(_ bytes: UnsafeRawBufferPointer, atEnd: Bool, target: Int) -> [Int] {
+    var ends: [Int] = []
+    let count = bytes.count
+    guard count > 0 else { return ends }
+    let base = bytes.baseAddress!
+    if memchr(base, Int32(UInt8(ascii: "\"")), count) == nil {
+        var start = 0
+        while start < count {
+            if start + target < count,
+               let found = memchr(base + start + target, Int32(UInt8(ascii: "\n")), count - start - target) {
+                start = base.distance(to: UnsafeRawPointer(found)) + 1
+                ends.append(start)
+                continue
+            }
+            if atEnd {
+                ends.append(count)
+            } else {
+                var last = count
+                while last > start && bytes[last - 1] != UInt8(ascii: "\n") { last -= 1 }
+                if last > start { ends.append(last) }
+            }
+            break
+        }
+        return ends
+    }
+    var inQuotes = false, lastEnd = 0, nextCut = target
+    for index in 0..<count {
+        let byte = bytes[index]
+        if byte == UInt8(ascii: "\"") {
+            inQuotes.toggle()
+        } else if byte == UInt8(ascii: "\n") && !inQuotes {
+            lastEnd = index + 1
+            if lastEnd >= nextCut {
+                ends.append(lastEnd)
+                nextCut = lastEnd + target
+            }
+        }
+    }
+    if atEnd {
+        if ends.last != count { ends.append(count) }
+    } else if lastEnd > (ends.last ?? 0) {
+        ends.append(lastEnd)
+    }
+    return ends
+}

@@ -1,0 +1,442 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where the fields of an interactions file sit, found from its header.
+struct _InteractionFieldLayout: Sendable {
+    let path: String
+    let header: [String]
+    let user: Int
+    let item: Int
+    let value: Int?
+    let timestamp: Int?
+    /// For each header position, the role it plays (`0` user, `1` item, `2` value, `3` time
+    /// stamp) or `-1`.
+    let roles: [Int8]
+
+    init(path: String, header: [String], user: Int, item: Int, value: Int?, timestamp: Int?) {
+        self.path = path
+        self.header = header
+        self.user = user
+        self.item = item
+        self.value = value
+        self.timestamp = timestamp
+        var roles = [Int8](repeating: -1, count: header.count)
+        for (role, column) in [user, item, value ?? -1, timestamp ?? -1].enumerated() where column >= 0 {
+            roles[column] = Int8(role)
+        }
+        self.roles = roles
+    }
+}
+
+/// What one chunk of an interactions file (whole records, beginning at a record start)
+/// parses to: its records as chunk-local user and item numbers with their values, and the
+/// chunk's own id tables, so that chunks parse in parallel and merge in file order.
+///
+/// Line numbers in the errors are relative to the chunk (its first line is 1) until the
+/// reader shifts them with ``FactorizationError/shiftingLine(by:)``. The tokenizer follows
+/// ``_CSVFile`` byte for byte (RFC 4180 quoting, CR LF, blank lines skipped, every field
+/// valid UTF-8) and the record checks follow ``Interactions/readCSVRecords(path:columns:badRecords:)``,
+/// in the same order and with the same messages.
+struct _InteractionChunk: Sendable {
+    var users: [Int32] = []
+    var items: [Int32] = []
+    var values: [Double] = []
+    var timestamps: [Int] = []
+    var userKeys = _ByteKeyTable()
+    var itemKeys = _ByteKeyTable()
+    /// The line breaks in the chunk.
+    var lineCount = 0
+    /// The sum of the absolute values of the chunk's records.
+    var absoluteValueSum = 0.0
+    /// A line no record can come from (bad quoting, invalid UTF-8): fatal under every policy.
+    var malformed: FactorizationError?
+    /// The first bad record under ``BadRecordPolicy/fail``; the chunk goes on checking the
+    /// lines after it (a malformed line later in the file is reported first, as the
+    /// whole-file reader did) but keeps no more records.
+    var firstBadRecord: FactorizationError?
+    /// The bad records skipped under ``BadRecordPolicy/skip``.
+    var skipped: [FactorizationError] = []
+
+    /// Parses `bytes`.
+    ///
+    /// - Parameters:
+    ///   - keepsRecords: `false` once an earlier chunk had a bad record under the fail policy:
+    ///     the chunk is only checked for malformed lines.
+    ///   - validUserID, validItemID: whether a new id's text parses as an id (`nil`: every
+    ///     text does, as for `String`); called once per distinct id of the chunk.
+    /// - Complexity: O(`bytes.count`).
+    init(
+        parsing bytes: UnsafeRawBufferPointer, layout: _InteractionFieldLayout, badRecords: BadRecordPolicy,
+        keepsRecords: Bool, validUserID: ((String) -> Bool)?, validItemID: ((String) -> Bool)?
+    ) {
+        var parser = _ChunkParser(bytes: bytes, layout: layout, badRecords: badRecords, keepsRecords: keepsRecords,
+                                  validUserID: validUserID, validItemID: validItemID)
+        parser.run(into: &self)
+    }
+}
+
+private let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lineFeed = UInt8(ascii: "\n")
+private let carriageReturn = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+private let powersOfTen: [Double] = (0...22).map { exponent in
+    var value = 1.0
+    for _ in 0..<exponent { value *= 10 }
+    return value
+}
+
+/// The byte loop of ``_InteractionChunk/init(parsing:layout:badRecords:keepsRecords:validUserID:validItemID:)``.
+///
+/// The fields of the four roles of the current record are kept as pointers, into the
+/// chunk or, for a quoted field with doubled quotes or a non-ASCII field trimmed through
+/// `String`, into a scratch buffer of the role; nothing is allocated per record.
+private struct _ChunkParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let layout: _InteractionFieldLayout
+    let badRecords: BadRecordPolicy
+    var keepsRecords: Bool
+    let validUserID: ((String) -> Bool)?
+    let validItemID: ((String) -> Bool)?
+    /// The role of each header position (see ``_InteractionFieldLayout/roles``).
+    let roles: UnsafeMutableBufferPointer<Int8>
+    /// Per role: the field's first byte, its length, whether it holds non-ASCII bytes.
+    let fieldBases: UnsafeMutableBufferPointer<UnsafePointer<UInt8>>
+    let fieldLengths: UnsafeMutableBufferPointer<Int>
+    let fieldNonASCII: UnsafeMutableBufferPointer<Bool>
+    /// Per role: a scratch buffer and its capacity.
+    let scratch: UnsafeMutableBufferPointer<UnsafeMutablePointer<UInt8>>
+    let scratchCapacity: UnsafeMutableBufferPointer<Int>
+
+    init(
+        bytes: UnsafeRawBufferPointer, layout: _InteractionFieldLayout, badRecords: BadRecordPolicy,
+        keepsRecords: Bool, validUserID: ((String) -> Bool)?, validItemID: ((String) -> Bool)?
+    ) {
+        self.bytes = bytes.bindMemory(to: UInt8.self)
+        self.layout = layout
+        self.badRecords = badRecords
+        self.keepsRecords = keepsRecords
+        self.validUserID = validUserID
+        self.validItemID = validItemID
+        roles = .allocate(capacity: layout.roles.count)
+        _ = roles.initialize(from: layout.roles)
+        fieldBases = .allocate(capacity: 4)
+        fieldBases.initialize(repeating: UnsafePointer(self.bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+        fieldLengths = .allocate(capacity: 4)
+        fieldLengths.initialize(repeating: 0)
+        fieldNonASCII = .allocate(capacity: 4)
+        fieldNonASCII.initialize(repeating: false)
+        scratch = .allocate(capacity: 4)
+        scratchCapacity = .allocate(capacity: 4)
+        for role in 0..<4 {
+            scratch[role] = .allocate(capacity: 64)
+            scratchCapacity[role] = 64
+        }
+    }
+
+    func deallocate() {
+        for role in 0..<4 { scratch[role].deallocate() }
+        for buffer in [UnsafeMutableRawBufferPointer(roles), UnsafeMutableRawBufferPointer(fieldBases),
+                       UnsafeMutableRawBufferPointer(fieldLengths), UnsafeMutableRawBufferPointer(fieldNonASCII),
+                       UnsafeMutableRawBufferPointer(scratch), UnsafeMutableRawBufferPointer(scratchCapacity)] {
+            buffer.deallocate()
+        }
+    }
+
+    /// The scratch buffer of `role`, with room for `count` bytes.
+    func scratch(_ role: Int, count: Int) -> UnsafeMutablePointer<UInt8> {
+        if scratchCapacity[role] < count {
+            scratch[role].deallocate()
+            scratch[role] = .allocate(capacity: count * 2)
+            scratchCapacity[role] = count * 2
+        }
+        return scratch[role]
+    }
+
+    mutating func run(into chunk: inout _InteractionChunk) {
+        defer { deallocate() }
+        let b = bytes, n = bytes.count
+        if keepsRecords {
+            var lines = 0
+            for byte in b where byte == lineFeed { lines += 1 }
+            chunk.users.reserveCapacity(lines + 1)
+            chunk.items.reserveCapacity(lines + 1)
+            chunk.values.reserveCapacity(layout.value == nil ? 0 : lines + 1)
+            chunk.timestamps.reserveCapacity(layout.timestamp == nil ? 0 : lines + 1)
+        }
+        let roleCount = roles.count
+        var p = 0, line = 1
+        while p < n {
+            let rowLine = line
+            var fieldIndex = 0
+            var blank = false
+            while true {
+                let start = p
+                var contentStart = p, contentEnd = p, quoted = false, doubled = false
+                var high: UInt8 = 0
+                if p < n && b[p] == quote {
+                    quoted = true
+                    p += 1
+                    contentStart = p
+                    while true {
+                        while p < n && b[p] != quote {
+                            let byte = b[p]
+                            if byte == lineFeed { line += 1 }
+                            high |= byte
+                            p += 1
+                        }
+                        if p >= n {
+                            chunk.malformed = .malformedLine(file: layout.path, line: rowLine,
+                                                             reason: "unterminated quoted field")
+                            chunk.lineCount = line - 1
+                            return
+                        }
+                        if p + 1 < n && b[p + 1] == quote {
+                            doubled = true
+                            p += 2
+                            continue
+                        }
+                        break
+                    }
+                    contentEnd = p
+                    p += 1
+                    if p < n, b[p] != comma, b[p] != lineFeed, b[p] != carriageReturn {
+                        chunk.malformed = .malformedLine(
+                            file: layout.path, line: line,
+                            reason: "text after the closing quote of field \(fieldIndex + 1)")
+                        chunk.lineCount = line - 1
+                        return
+                    }
+                } else {
+                    while p < n {
+                        let byte = b[p]
+                        if byte == comma || byte == lineFeed || byte == carriageReturn || byte == quote { break }
+                        high |= byte
+                        p += 1
+                    }
+                    if p < n && b[p] == quote {
+                        chunk.malformed = .malformedLine(file: layout.path, line: line,
+                                                         reason: "quote inside an unquoted field \(fieldIndex + 1)")
+                        chunk.lineCount = line - 1
+                        return
+                    }
+                    contentEnd = p
+                }
+                let atRecordEnd = p >= n || b[p] != comma
+                if atRecordEnd && fieldIndex == 0 && !quoted && contentEnd == start {
+                    blank = true
+                } else {
+                    if high >= 0x80 {
+                        let valid = String(validating: UnsafeBufferPointer(rebasing: b[contentStart..<contentEnd]),
+                                           as: UTF8.self) != nil
+                        if !valid {
+                            chunk.malformed = .malformedLine(file: layout.path, line: line,
+                                                             reason: "field \(fieldIndex + 1) is not valid UTF-8")
+                            chunk.lineCount = line - 1
+                            return
+                        }
+                    }
+                    if fieldIndex < roleCount, roles[fieldIndex] >= 0 {
+                        let role = Int(roles[fieldIndex])
+                        fieldNonASCII[role] = high >= 0x80
+                        if doubled {
+                            let target = scratch(role, count: contentEnd - contentStart)
+                            var index = contentStart, length = 0
+                            while index < contentEnd {
+                                target[length] = b[index]
+                                length += 1
+                                index += b[index] == quote ? 2 : 1
+                            }
+                            fieldBases[role] = UnsafePointer(target)
+                            fieldLengths[role] = length
+                        } else {
+                            fieldBases[role] = b.baseAddress! + contentStart
+                            fieldLengths[role] = contentEnd - contentStart
+                        }
+                    }
+                    fieldIndex += 1
+                }
+                if p >= n { break }
+                let terminator = b[p]
+                p += 1
+                if terminator == comma { continue }
+                if terminator == carriageReturn, p < n, b[p] == lineFeed { p += 1 }
+                line += 1
+                break
+            }
+            if blank || !keepsRecords { continue }
+            if let bad = record(fieldCount: fieldIndex, line: rowLine, into: &chunk) {
+                if badRecords == .skip {
+                    chunk.skipped.append(bad)
+                } else {
+                    chunk.firstBadRecord = bad
+                    keepsRecords = false
+                }
+            }
+        }
+        chunk.lineCount = line - 1
+    }
+
+    /// The field of `role` with spaces and tabs trimmed from both ends (through `String`
+    /// when the field is not ASCII, exactly as the record reader trims).
+    func trimmedField(_ role: Int) -> UnsafeRawBufferPointer {
+        let base = fieldBases[role]
+        if fieldNonASCII[role] {
+            var text = String(decoding: UnsafeBufferPointer(start: base, count: fieldLengths[role]), as: UTF8.self)
+                .trimmingSpaces()
+            return text.withUTF8 { trimmed in
+                let target = scratch(role, count: trimmed.count)
+                if trimmed.count > 0 { target.update(from: trimmed.baseAddress!, count: trimmed.count) }
+                return UnsafeRawBufferPointer(start: target, count: trimmed.count)
+            }
+        }
+        var lower = 0, upper = fieldLengths[role]
+        while lower < upper && (base[lower] == space || base[lower] == tab) { lower += 1 }
+        while upper > lower && (base[upper - 1] == space || base[upper - 1] == tab) { upper -= 1 }
+        return UnsafeRawBufferPointer(start: base + lower, count: upper - lower)
+    }
+
+    /// The trimmed id field of `role`, its hash and its number in `table` (`nil` when the
+    /// id is new to the chunk), or the error of an empty id or one `valid` refuses.
+    func identify(
+        _ role: Int, in table: borrowing _ByteKeyTable, valid: ((String) -> Bool)?, kind: String, column: Int,
+        line: Int
+    ) -> (key: UnsafeRawBufferPointer, hash: UInt64, index: Int?, error: FactorizationError?) {
+        let key = trimmedField(role)
+        func bad(_ reason: String) -> (UnsafeRawBufferPointer, UInt64, Int?, FactorizationError?) {
+            (key, 0, nil, .invalidField(file: layout.path, line: line, column: layout.header[column], reason: reason))
+        }
+        guard key.count > 0 else { return bad("empty \(kind) id") }
+        let hash = _ByteKeyTable.hash(key.baseAddress!, key.count)
+        let index = table.index(of: key, hash: hash)
+        if index == nil, let valid {
+            let text = String(decoding: key, as: UTF8.self)
+            guard valid(text) else { return bad("cannot parse \(kind) id \"\(text)\"") }
+        }
+        return (key, hash, index, nil)
+    }
+
+    /// Checks and stores the current record; returns the error of a bad one.
+    mutating func record(fieldCount: Int, line: Int, into chunk: inout _InteractionChunk) -> FactorizationError? {
+        func bad(_ column: Int, _ reason: String) -> FactorizationError {
+            .invalidField(file: layout.path, line: line, column: layout.header[column], reason: reason)
+        }
+        guard fieldCount == roles.count else {
+            return .malformedLine(file: layout.path, line: line,
+                                  reason: "\(fieldCount) fields, the header has \(roles.count)")
+        }
+        // Ids new to the chunk are inserted only once the whole record is good, so that a
+        // skipped record adds no id.
+        let user = identify(0, in: chunk.userKeys, valid: validUserID, kind: "user", column: layout.user, line: line)
+        if let error = user.error { return error }
+        let item = identify(1, in: chunk.itemKeys, valid: validItemID, kind: "item", column: layout.item, line: line)
+        if let error = item.error { return error }
+        var value = 1.0
+        if let column = layout.value {
+            let text = trimmedField(2)
+            if let parsed = fieldNonASCII[2] ? nil : _fastDecimal(text) {
+                value = parsed
+            } else {
+                let text = String(decoding: text, as: UTF8.self)
+                guard let slow = _decimalNumber(text) else {
+                    return bad(column, "cannot parse value \"\(text)\" as a decimal number")
+                }
+                guard slow.isFinite else { return bad(column, "value \(text) is not finite") }
+                value = slow
+            }
+        }
+        var timestamp = 0
+        if let column = layout.timestamp {
+            let text = trimmedField(3)
+            if let parsed = fieldNonASCII[3] ? nil : _fastInteger(text) {
+                timestamp = parsed
+            } else {
+                let text = String(decoding: text, as: UTF8.self)
+                guard let slow = Int(text) ?? _decimalNumber(text).flatMap({ Int(exactly: $0) }) else {
+                    return bad(column, "cannot parse time stamp \"\(text)\" as an integer")
+                }
+                timestamp = slow
+            }
+        }
+        chunk.users.append(Int32(user.index ?? chunk.userKeys.insert(user.key, hash: user.hash)))
+        chunk.items.append(Int32(item.index ?? chunk.itemKeys.insert(item.key, hash: item.hash)))
+        if layout.value != nil {
+            chunk.values.append(value)
+            chunk.absoluteValueSum += abs(value)
+        }
+        if layout.timestamp != nil { chunk.timestamps.append(timestamp) }
+        return nil
+    }
+}
+
+/// Whether `text` starts with a minus sign, and where its digits start (after a `+` or `-`).
+@inline(__always)
+private func _sign(_ text: UnsafeRawBufferPointer) -> (negative: Bool, digitsStart: Int) {
+    guard let first = text.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else { return (false, 0) }
+    return (first == UInt8(ascii: "-"), 1)
+}
+
+/// `text` as a number when it is `[+-]digits[.digits]` with at most 15 digits, the case
+/// where one correctly rounded division gives exactly what `Double(_:)` gives (Clinger's
+/// fast path); `nil` sends the caller to the general parser.
+@inline(__always)
+private func _fastDecimal(_ text: UnsafeRawBufferPointer) -> Double? {
+    let n = text.count
+    let (negative, start) = _sign(text)
+    var index = start
+    var mantissa: UInt64 = 0, digits = 0
+    while index < n, text[index] &- 0x30 < 10 {
+        mantissa = mantissa &* 10 &+ UInt64(text[index] &- 0x30)
+        digits += 1
+        index += 1
+    }
+    guard digits > 0 else { return nil }
+    var fractionDigits = 0
+    if index < n && text[index] == UInt8(ascii: ".") {
+        index += 1
+        while index < n, text[index] &- 0x30 < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(text[index] &- 0x30)
+            fractionDigits += 1
+            index += 1
+        }
+        guard fractionDigits > 0 else { return nil }
+    }
+    guard index == n, digits + fractionDigits <= 15 else { return nil }
+    let magnitude = Double(mantissa) / powersOfTen[fractionDigits]
+    return negative ? -magnitude : magnitude
+}
+
+/// `text` as an integer when it is `[+-]digits` with at most 18 digits; `nil` sends the
+/// caller to the general parser.
+@inline(__always)
+private func _fastInteger(_ text: UnsafeRawBufferPointer) -> Int? {
+    let n = text.count
+    let (negative, start) = _sign(text)
+    var index = start
+    guard n - index > 0, n - index <= 18 else { return nil }
+    var value = 0
+    while index < n {
+        let digit = text[index] &- 0x30
+        guard digit < 10 else { return nil }
+        value = value * 10 + Int(digit)
+        index += 1
+    }
+    return negative ? -value : value
+}
+
+extension FactorizationError {
+    /// The error with its line number moved on by `lines` (a chunk's errors count lines from
+    /// the chunk's start).
+    func shiftingLine(by lines: Int) -> FactorizationError {
+        switch self {
+        case let .invalidField(file, line, column, reason):
+            return .invalidField(file: file, line: line + lines, column: column, reason: reason)
+        case let .malformedLine(file, line, reason):
+            return .malformedLine(file: file, line: line + lines, reason: reason)
+        default:
+            return self
+        }
+    }
+}

@@ -1,0 +1,142 @@
+/// Builds the users × items CSR arrays of parsed chunks (user and item numbers already
+/// global) without sorting: a stable counting sort by item, then one by user, leaves every
+/// row in ascending item order with repeated pairs next to each other in file order, where
+/// the duplicate policy merges them in place.
+///
+/// Peak memory is the chunks plus one item-ordered copy (a user, a value and a time stamp
+/// per record), then that copy plus the rows; the chunks are released as soon as no error
+/// can need them (a sum of duplicates can only overflow when the values' absolute sum does).
+struct _InteractionMatrixBuilder {
+    /// A sum of duplicates that is not finite: the user and item numbers, the position of the
+    /// group's last record in file order, and the sum.
+    struct Overflow: Error {
+        var user: Int
+        var item: Int
+        var record: Int
+        var value: Double
+    }
+
+    var offsets: [Int]
+    var columns: [Int32]
+    var values: [Double]
+    var timestamps: [Int]?
+
+    /// - Parameters:
+    ///   - chunks: the parsed chunks, emptied here.
+    ///   - hasValues: whether the chunks carry values (otherwise every value is 1).
+    ///   - stamped: whether the chunks carry time stamps.
+    /// - Complexity: O(records + users + items).
+    init(
+        chunks: inout [_InteractionChunk], userCount: Int, itemCount: Int,
+        duplicates: Interactions<Int, Int>.DuplicatePolicy, hasValues: Bool, stamped: Bool
+    ) throws(Overflow) {
+        var itemOffsets = [Int](repeating: 0, count: itemCount + 1)
+        var userOffsets = [Int](repeating: 0, count: userCount + 1)
+        var absoluteSum = 0.0
+        for chunk in chunks {
+            for item in chunk.items { itemOffsets[Int(item) + 1] += 1 }
+            for user in chunk.users { userOffsets[Int(user) + 1] += 1 }
+            absoluteSum += chunk.absoluteValueSum
+        }
+        for i in 0..<itemCount { itemOffsets[i + 1] += itemOffsets[i] }
+        for u in 0..<userCount { userOffsets[u + 1] += userOffsets[u] }
+        let count = itemOffsets[itemCount]
+
+        // By item, in file order.
+        var byItemUsers = [Int32](repeating: 0, count: count)
+        var byItemValues = [Double](repeating: 1, count: hasValues ? count : 0)
+        var byItemStamps = [Int](repeating: 0, count: stamped ? count : 0)
+        var cursor = itemOffsets
+        for chunk in chunks {
+            for (record, item) in chunk.items.enumerated() {
+                let position = cursor[Int(item)]
+                cursor[Int(item)] = position + 1
+                byItemUsers[position] = chunk.users[record]
+                if hasValues { byItemValues[position] = chunk.values[record] }
+                if stamped { byItemStamps[position] = chunk.timestamps[record] }
+            }
+        }
+        let mayOverflow = duplicates == .sum && hasValues && !(absoluteSum <= Double.greatestFiniteMagnitude)
+        if !mayOverflow { chunks = [] }
+
+        // By user: items ascending, repeated pairs in file order.
+        var columns = [Int32](repeating: 0, count: count)
+        var values = [Double](repeating: 1, count: count)
+        var stamps = [Int](repeating: 0, count: stamped ? count : 0)
+        cursor = userOffsets
+        for i in 0..<itemCount {
+            for entry in itemOffsets[i]..<itemOffsets[i + 1] {
+                let user = Int(byItemUsers[entry])
+                let position = cursor[user]
+                cursor[user] = position + 1
+                columns[position] = Int32(i)
+                if hasValues { values[position] = byItemValues[entry] }
+                if stamped { stamps[position] = byItemStamps[entry] }
+            }
+        }
+        byItemUsers = []
+        byItemValues = []
+        byItemStamps = []
+
+        // Merge repeated pairs, compacting in place.
+        var written = 0, readStart = 0
+        var overflow: (user: Int, item: Int, value: Double)?
+        for u in 0..<userCount {
+            let rowStart = written, readEnd = userOffsets[u + 1]
+            defer { readStart = readEnd }
+            for entry in readStart..<readEnd {
+                if written > rowStart && columns[written - 1] == columns[entry] {
+                    let last = written - 1
+                    switch duplicates {
+                    case .sum:
+                        values[last] += values[entry]
+                        if stamped { stamps[last] = max(stamps[last], stamps[entry]) }
+                    case .last:
+                        values[last] = values[entry]
+                        if stamped { stamps[last] = stamps[entry] }
+                    case .max:
+                        if values[entry] > values[last] {
+                            values[last] = values[entry]
+                            if stamped { stamps[last] = stamps[entry] }
+                        }
+                    }
+                    continue
+                }
+                if mayOverflow, overflow == nil, written > rowStart, !values[written - 1].isFinite {
+                    overflow = (u, Int(columns[written - 1]), values[written - 1])
+                }
+                columns[written] = columns[entry]
+                values[written] = values[entry]
+                if stamped { stamps[written] = stamps[entry] }
+                written += 1
+            }
+            if mayOverflow, overflow == nil, written > rowStart, !values[written - 1].isFinite {
+                overflow = (u, Int(columns[written - 1]), values[written - 1])
+            }
+            userOffsets[u + 1] = written
+        }
+        if let overflow {
+            // The old reader named the group's last record by its position among the records.
+            var position = 0, last = 0
+            for chunk in chunks {
+                for record in chunk.users.indices {
+                    if Int(chunk.users[record]) == overflow.user && Int(chunk.items[record]) == overflow.item {
+                        last = position
+                    }
+                    position += 1
+                }
+            }
+            throw Overflow(user: overflow.user, item: overflow.item, record: last, value: overflow.value)
+        }
+        chunks = []
+        if written < count {
+            columns.removeLast(count - written)
+            values.removeLast(count - written)
+            if stamped { stamps.removeLast(count - written) }
+        }
+        self.offsets = userOffsets
+        self.columns = columns
+        self.values = values
+        self.timestamps = stamped ? stamps : nil
+    }
+}
