@@ -12,8 +12,11 @@ let package = Package(
         .library(name: "FeatureEncoding", targets: ["FeatureEncoding"]),
         .library(name: "Fusion", targets: ["Fusion"]),
         .library(name: "TextEmbedding", targets: ["TextEmbedding"]),
+        .library(name: "ImageEmbedding", targets: ["ImageEmbedding"]),
+        .library(name: "ImageDecoding", targets: ["ImageDecoding"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Serving", targets: ["Serving"]),
         .library(name: "CFusionRecBLAS", targets: ["CFusionRecBLAS"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
@@ -34,12 +37,24 @@ let package = Package(
         .target(name: "Ranking", dependencies: ["LinearAlgebra", "Factorization"]),
         .target(name: "Fusion", dependencies: ["LinearAlgebra", "Factorization", "FeatureEncoding", "Persistence"]),
         .target(name: "TextEmbedding", dependencies: ["LinearAlgebra", "FeatureEncoding"]),
+        // The image encoder reads safetensors with TextEmbedding's package-visible reader.
+        .target(name: "ImageEmbedding", dependencies: ["LinearAlgebra", "FeatureEncoding", "TextEmbedding"]),
+        // libjpeg-turbo and libpng: linked only by ImageDecoding, never by the core library.
+        .systemLibrary(
+            name: "CFusionRecImageCodecs",
+            pkgConfig: "libpng",
+            providers: [.apt(["libjpeg62-turbo-dev", "libpng-dev"])]
+        ),
+        .target(name: "ImageDecoding", dependencies: ["CFusionRecImageCodecs", "FeatureEncoding", "LinearAlgebra"]),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion"]),
+        .target(
+            name: "Serving",
+            dependencies: ["LinearAlgebra", "FeatureEncoding", "Persistence", "Factorization", "Ranking", "Fusion"]),
         .target(
             name: "FusionRec",
             dependencies: [
                 "LinearAlgebra", "FeatureEncoding", "Persistence", "Factorization", "Ranking", "Fusion",
-                "TextEmbedding", "Evaluation",
+                "TextEmbedding", "Evaluation", "Serving",
             ]),
         .executableTarget(
             name: "fusionrec",
@@ -53,6 +68,11 @@ let package = Package(
             dependencies: ["Factorization", "Ranking"],
             path: "Benchmarks/Compare/fusionrec-compare"
         ),
+        .executableTarget(
+            name: "fusionrec-sparse-scale",
+            dependencies: ["Factorization", "Fusion"],
+            path: "Benchmarks/Compare/sparse-scale"
+        ),
         // Planted data, the scalar list and the FactorModel conformance suite, shared by the test targets.
         .target(
             name: "FusionRecTestSupport",
@@ -65,10 +85,19 @@ let package = Package(
         .testTarget(name: "FusionTests", dependencies: ["Fusion", "FeatureEncoding", "Persistence", "FusionRecTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "FusionRecTestSupport"]),
         .testTarget(
+            name: "ServingTests",
+            dependencies: ["Serving", "Fusion", "Ranking", "Factorization", "LinearAlgebra", "FusionRecTestSupport"]),
+        .testTarget(
             name: "TextEmbeddingTests",
             dependencies: ["TextEmbedding", "FeatureEncoding", "LinearAlgebra"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(
+            name: "ImageEmbeddingTests",
+            dependencies: ["ImageEmbedding", "ImageDecoding", "FeatureEncoding", "LinearAlgebra"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "FeatureEncoding"]),
         .testTarget(name: "ExamplesTests", dependencies: ["FusionRec"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Fusion", "FusionRecTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["FusionRec"]),

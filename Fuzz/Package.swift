@@ -10,15 +10,25 @@ let targets = [
     "FuzzModelFile", "FuzzNumPy", "FuzzInteractionsCSV", "FuzzAttributeTable", "FuzzSafeTensors", "FuzzItemsPipeline",
 ]
 
+/// The image decoders' targets link ImageDecoding, which the umbrella does not include.
+let imageTargets = ["FuzzJPEG", "FuzzPNG"]
+
 let package = Package(
     name: "FusionRecFuzz",
     platforms: [.macOS(.v15)],
-    products: targets.map { .executable(name: $0, targets: [$0]) },
+    products: (targets + imageTargets).map { .executable(name: $0, targets: [$0]) },
     dependencies: [.package(name: "FusionRec", path: "..")],
     targets: [.target(name: "FuzzDriver")] + targets.map {
         .executableTarget(
             name: $0,
             dependencies: ["FuzzDriver", .product(name: "FusionRec", package: "FusionRec")])
+    } + imageTargets.map {
+        .executableTarget(
+            name: $0,
+            dependencies: [
+                "FuzzDriver", .product(name: "ImageDecoding", package: "FusionRec"),
+                .product(name: "FeatureEncoding", package: "FusionRec"),
+            ])
     },
     swiftLanguageModes: [.v6]
 )

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 bash Scripts/install-dependencies.sh
 
 modules=("$@")
-[ ${#modules[@]} -eq 0 ] && modules=(LinearAlgebra FeatureEncoding Persistence Factorization Ranking Fusion TextEmbedding Evaluation FusionRec)
+[ ${#modules[@]} -eq 0 ] && modules=(LinearAlgebra FeatureEncoding Persistence Factorization Ranking Fusion TextEmbedding Evaluation Serving FusionRec)
 status=0
 
 # 1. Public declarations without a doc comment (attributes between are allowed; protocol
@@ -49,6 +49,8 @@ examples=(
     "Sources/Factorization/Factorization.docc/Factorization.md Tests/ExamplesTests/GuideExamplesTests.swift"
     "Sources/Ranking/Ranking.docc/Ranking.md Tests/ExamplesTests/GuideExamplesTests.swift"
     "Sources/Fusion/Fusion.docc/Fusion.md Tests/ExamplesTests/GuideExamplesTests.swift"
+    "Sources/Serving/Serving.docc/Serving.md Tests/ExamplesTests/GuideExamplesTests.swift"
+    "Docs/Serving.md Tests/ExamplesTests/GuideExamplesTests.swift"
 )
 normalise() { grep -v '^[[:space:]]*import ' | sed 's/^[[:space:]]*//' | grep -v '^$' || true; }
 for pair in "${examples[@]}"; do

@@ -27,10 +27,7 @@ die() { echo "fetch-minilm: $*" >&2; exit 1; }
 [[ -f "$fixture" ]] || die "missing fixture $fixture"
 command -v "$python" >/dev/null || die "python3 not found (set PYTHON)"
 
-sha256() {
-    if command -v sha256sum >/dev/null; then sha256sum "$1" | cut -d' ' -f1
-    else shasum -a 256 "$1" | cut -d' ' -f1; fi
-}
+source "$root/Scripts/_sha256.sh"
 
 expected() {
     "$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["model"]["files_sha256"][sys.argv[2]])' \

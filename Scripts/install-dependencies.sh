@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system libraries FusionRec links against (OpenBLAS, LAPACKE, pkg-config)
-# when they are missing. Debian/Ubuntu; uses sudo when not run as root.
+# Installs the system libraries FusionRec links against (OpenBLAS, LAPACKE, pkg-config;
+# libjpeg-turbo and libpng for the optional ImageDecoding module, which the core library
+# never links) when they are missing. Debian/Ubuntu; uses sudo when not run as root.
 set -euo pipefail
 
-packages=(libopenblas-dev liblapacke-dev pkg-config)
+packages=(libopenblas-dev liblapacke-dev pkg-config libjpeg62-turbo-dev libpng-dev)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

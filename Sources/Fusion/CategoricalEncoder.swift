@@ -7,7 +7,7 @@ import LinearAlgebra
 /// The vocabulary is fitted on a corpus and sorted, so column `j` is always category
 /// ``categories``[j]. Categories outside the vocabulary are ignored; an input with no
 /// known category encodes to a zero row.
-public struct CategoricalEncoder: TextEncoder {
+public struct CategoricalEncoder: TextEncoder, SparseFeatureEncoder {
     /// The categories, in column order.
     public let categories: [String]
     /// The separator between categories in an input.
@@ -64,6 +64,21 @@ public struct CategoricalEncoder: TextEncoder {
             }
         }
         return result
+    }
+
+    /// One multi-hot row per input, holding only the input's known categories.
+    ///
+    /// - Complexity: O(categories in the inputs · log of a row's categories).
+    public func encodeSparse(_ inputs: [String]) async throws -> SparseMatrix<Float> {
+        var offsets = [0], columns: [Int32] = []
+        offsets.reserveCapacity(inputs.count + 1)
+        for text in inputs {
+            let row = Set(Self.split(text, separator).compactMap { columnOf[$0] }).sorted()
+            columns.append(contentsOf: row.map { Int32($0) })
+            offsets.append(columns.count)
+        }
+        return try! SparseMatrix(rowCount: inputs.count, columnCount: dimension, rowOffsets: offsets,
+                                 columnIndices: columns, values: [Float](repeating: 1, count: columns.count))
     }
 
     private static func split(_ text: String, _ separator: Character) -> [String] {

@@ -24,7 +24,10 @@ extension FeaturePipeline {
     ) throws(FusionError) -> FittedFeaturePipeline {
         try validate()
         var fitted: [FittedFeaturePipeline.FittedEncoder] = []
-        for block in blocks {
+        // Choices left to the fit (an automatic representation, a cross's width) are
+        // written into the fitted specification, so that it describes exactly what is encoded.
+        var resolved = self
+        for (index, block) in blocks.enumerated() {
             let encoder: FittedFeaturePipeline.FittedEncoder
             switch block.source {
             case let .text(column, .hashing(dimension, wordNGrams, characterNGrams)):
@@ -48,12 +51,29 @@ extension FeaturePipeline {
             case let .numeric(column, representation):
                 let values = try FittedFeaturePipeline.numbers(column, of: table).compactMap { $0 }
                 guard !values.isEmpty else { throw .invalidColumn(table: table.source, column: column, reason: "every cell is empty: no number to fit") }
+                let numeric: NumericEncoder
                 do {
-                    encoder = .numeric(try NumericEncoder(fittingOn: values, representation: representation))
+                    numeric = try NumericEncoder(fittingOn: values, representation: representation)
                 } catch {
                     throw .invalidColumn(table: table.source, column: column, reason: error.description)
                 }
-            case let .cross(categoryColumn, numericColumn, width, separator):
+                encoder = .numeric(numeric)
+                resolved.blocks[index].source = .numeric(column: column, representation: numeric.representation)
+            case let .cross(categoryColumn, numericColumn, givenWidth, separator):
+                let width: Double
+                if let givenWidth {
+                    width = givenWidth
+                } else {
+                    let values = try FittedFeaturePipeline.numbers(numericColumn, of: table).compactMap { $0 }
+                    guard let low = values.min(), let high = values.max() else {
+                        throw .invalidColumn(table: table.source, column: numericColumn,
+                                             reason: "every cell is empty: no number to fit")
+                    }
+                    width = NumericEncoder.coarseBucketWidth(from: low, to: high)
+                    resolved.blocks[index].source = .cross(
+                        categoryColumn: categoryColumn, numericColumn: numericColumn, bucketWidth: width,
+                        separator: separator)
+                }
                 let tokens = try FittedFeaturePipeline.crossTokens(
                     categoryColumn, numericColumn, width: width, separator: separator, of: table)
                 let categorical = CategoricalEncoder(fittingOn: tokens.compactMap { $0 }, separator: separator)
@@ -62,7 +82,7 @@ extension FeaturePipeline {
             }
             fitted.append(encoder)
         }
-        return FittedFeaturePipeline(specification: self, encoders: fitted)
+        return FittedFeaturePipeline(specification: resolved, encoders: fitted)
     }
 
     private static func checkVocabulary(_ encoder: CategoricalEncoder, column: String, of table: String) throws(FusionError) {

@@ -64,6 +64,10 @@ public struct FittedFeaturePipeline: Sendable {
     /// Builds the blocks of the rows of `table`, encoded with the fitted state; each block's
     /// preprocessing is fitted on these rows (as for training).
     ///
+    /// Hashing text, categorical, bucketed numeric and cross blocks are built sparse (unless
+    /// their preprocessing centres columns, which makes them dense); standardised numbers
+    /// and host encoders' blocks dense.
+    ///
     /// - Parameters:
     ///   - table: the rows; it must have every column the pipeline reads.
     ///   - encoders: the host's text encoders for the ``FeaturePipeline/TextEncoding/provided(_:)`` blocks, by name.
@@ -90,7 +94,7 @@ public struct FittedFeaturePipeline: Sendable {
     /// One block's raw (not yet preprocessed) features for the rows of a table.
     struct EncodedColumn {
         var block: FeaturePipeline.Block
-        var features: Matrix<Float>
+        var features: BlockFeatures<Float>
         var presence: [Bool]
         var identifier: String
     }
@@ -101,18 +105,15 @@ public struct FittedFeaturePipeline: Sendable {
     ) async throws -> [EncodedColumn] {
         var result: [EncodedColumn] = []
         for (block, encoder) in zip(specification.blocks, encoders) {
-            let (elements, overflow) = table.count.multipliedReportingOverflow(by: encoder.dimension)
-            guard !overflow, elements <= SideInformationBlock<ID, Float>.maximumElementCount else {
-                throw FusionError.invalidParameter(
-                    name: "size of block '\(block.name)'", value: "\(table.count) rows × \(encoder.dimension) columns",
-                    reason: "dense blocks hold at most \(SideInformationBlock<ID, Float>.maximumElementCount) values")
-            }
-            let features: Matrix<Float>, presence: [Bool]
+            let sparse = !block.preprocessing.centerColumns
+            let features: BlockFeatures<Float>, presence: [Bool]
             switch (block.source, encoder) {
             case let (.text(column, _), .hashing(hashing)):
                 let texts = try Self.column(column, of: table)
                 presence = texts.map { !$0.isEmpty }
-                features = try await Self.rows(texts, presence, hashing, cache: nil)
+                features = sparse
+                    ? .sparse(try await _sparseRows(zip(texts, presence).map { $1 ? $0 : nil }, using: hashing))
+                    : .dense(try await Self.rows(texts, presence, hashing, cache: nil, block: block.name, count: table.count))
             case let (.text(column, _), .provided(name, identifier, _)):
                 guard let host = hostEncoders[name] else { throw FusionError.missingEncoder(block: block.name, name: name) }
                 guard host.identifier == identifier else {
@@ -120,19 +121,28 @@ public struct FittedFeaturePipeline: Sendable {
                 }
                 let texts = try Self.column(column, of: table)
                 presence = texts.map { !$0.isEmpty }
-                features = try await Self.rows(texts, presence, host, cache: cache)
+                features = .dense(try await Self.rows(texts, presence, host, cache: cache, block: block.name, count: table.count))
             case let (.categorical(column, _, _), .categorical(categorical)):
                 let values = try Self.column(column, of: table)
                 presence = values.map { !$0.isEmpty }
-                features = try await Self.rows(values, presence, categorical, cache: nil)
-            case let (.numeric(column, _), .numeric(numeric)):
+                features = sparse
+                    ? .sparse(try await _sparseRows(zip(values, presence).map { $1 ? $0 : nil }, using: categorical))
+                    : .dense(try await Self.rows(values, presence, categorical, cache: nil, block: block.name, count: table.count))
+            case let (.numeric(column, representation), .numeric(numeric)):
                 let values = try Self.numbers(column, of: table)
                 presence = values.map { $0 != nil }
-                features = try await numeric.encode(values.map { $0 ?? 0 })
+                if case .buckets = representation, sparse {
+                    features = .sparse(try await _sparseRows(values, using: numeric))
+                } else {
+                    features = .dense(try await numeric.encode(values.map { $0 ?? 0 }))
+                }
             case let (.cross(categoryColumn, numericColumn, _, separator), .cross(categorical, width)):
                 let tokens = try Self.crossTokens(categoryColumn, numericColumn, width: width, separator: separator, of: table)
                 presence = tokens.map { $0 != nil }
-                features = try await Self.rows(tokens.map { $0 ?? "" }, presence, categorical, cache: nil)
+                features = sparse
+                    ? .sparse(try await _sparseRows(tokens, using: categorical))
+                    : .dense(try await Self.rows(tokens.map { $0 ?? "" }, presence, categorical, cache: nil,
+                                                 block: block.name, count: table.count))
             default:
                 preconditionFailure("block '\(block.name)': the fitted encoder does not match its source")
             }
@@ -143,9 +153,20 @@ public struct FittedFeaturePipeline: Sendable {
 
     /// Rows of `encoder` for the present texts, zero rows for the absent ones, each
     /// distinct text encoded once and every batch validated.
+    ///
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` when the dense block
+    ///   would hold more than `SideInformationBlock.maximumElementCount` values, and what
+    ///   encoding throws.
     private static func rows<Encoder: TextEncoder>(
-        _ texts: [String], _ presence: [Bool], _ encoder: Encoder, cache: EncodingCache<String>?
+        _ texts: [String], _ presence: [Bool], _ encoder: Encoder, cache: EncodingCache<String>?, block: String,
+        count: Int
     ) async throws -> Matrix<Float> {
+        let (elements, overflow) = count.multipliedReportingOverflow(by: encoder.dimension)
+        guard !overflow, elements <= SideInformationBlock<Int, Float>.maximumElementCount else {
+            throw FusionError.invalidParameter(
+                name: "size of block '\(block)'", value: "\(count) rows × \(encoder.dimension) columns",
+                reason: "dense blocks hold at most \(SideInformationBlock<Int, Float>.maximumElementCount) values")
+        }
         let present = zip(texts, presence).compactMap { $1 ? $0 : nil }
         let vectors = try await encoder.encodedVectors(for: present, cache: cache)
         return Matrix<Float>._fromFloatRows(
@@ -217,5 +238,15 @@ extension Matrix where Scalar == Float {
             }
         }
         return result
+    }
+}
+
+extension BlockFeatures where Scalar == Float {
+    /// The features with every value converted to `Target`.
+    func converted<Target: BLASScalar>(to _: Target.Type) -> BlockFeatures<Target> {
+        switch self {
+        case .dense(let x): .dense(x.converted(to: Target.self))
+        case .sparse(let x): .sparse(x.converted(to: Target.self))
+        }
     }
 }

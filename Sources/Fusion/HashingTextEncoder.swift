@@ -16,7 +16,7 @@ import LinearAlgebra
 /// by `tf · idf`, `idf = ln((1 + N) / (1 + df)) + 1` over the N fitted documents.
 ///
 /// [Weinberger 2009]: https://arxiv.org/abs/0902.2206
-public struct HashingTextEncoder: TextEncoder {
+public struct HashingTextEncoder: TextEncoder, SparseFeatureEncoder {
     /// The number of output dimensions.
     public let dimension: Int
     /// The word n-gram lengths used.
@@ -133,6 +133,44 @@ public struct HashingTextEncoder: TextEncoder {
         }
         result.normalizeRows()
         return result
+    }
+
+    /// Encodes texts into unit-length sparse rows: the rows of ``encode(_:)``, holding
+    /// only the buckets a text's features land in (and do not cancel in).
+    ///
+    /// - Complexity: O(features of the texts + touched buckets · log touched buckets).
+    public func encodeSparse(_ inputs: [String]) async throws -> SparseMatrix<Float> { encodeSparseSynchronously(inputs) }
+
+    /// Encodes texts as sparse rows without suspending.
+    public func encodeSparseSynchronously(_ inputs: [String]) -> SparseMatrix<Float> {
+        var offsets = [0], columns: [Int32] = [], values: [Float] = []
+        offsets.reserveCapacity(inputs.count + 1)
+        var accumulator = [Float](repeating: 0, count: dimension)
+        var touched: [Int] = []
+        for text in inputs {
+            Self.forEachFeature(of: text, wordNGrams: wordNGrams, characterNGrams: characterNGrams) { hash in
+                let bucket = Int(hash % UInt64(dimension))
+                let sign: Float = (hash >> 63) == 0 ? 1 : -1
+                if accumulator[bucket] == 0 { touched.append(bucket) }
+                accumulator[bucket] += sign * inverseDocumentFrequencies[bucket]
+            }
+            touched.sort()
+            let start = values.count
+            var previous = -1
+            for bucket in touched where bucket != previous {
+                previous = bucket
+                if accumulator[bucket] != 0 {
+                    columns.append(Int32(bucket))
+                    values.append(accumulator[bucket])
+                }
+                accumulator[bucket] = 0
+            }
+            touched.removeAll(keepingCapacity: true)
+            _normalize(&values[start...])
+            offsets.append(values.count)
+        }
+        return try! SparseMatrix(rowCount: inputs.count, columnCount: dimension, rowOffsets: offsets,
+                                 columnIndices: columns, values: values)
     }
 
     static func forEachFeature(

@@ -102,9 +102,24 @@ extension JointFactorizationModel where ItemID: LosslessStringConvertible {
     public func placingItems(
         _ attributes: AttributeTable<ItemID>, encoders: [String: any TextEncoder] = [:], cache: EncodingCache<String>? = nil
     ) async throws -> Self {
+        let placed = try await itemFactors(placing: attributes, encoders: encoders, cache: cache)
+        return placed.ids.isEmpty ? self : try addingItems(placed.ids, factors: placed.factors)
+    }
+
+    /// The rows ``placingItems(_:encoders:cache:)`` would append, without growing the model:
+    /// the new placeable items of `attributes` and their factors from side information
+    /// alone (an explicit model's bias for them is 0). A host that keeps its own storage
+    /// (a live model) adds them there instead of copying the model's matrices.
+    ///
+    /// - Throws: as ``placingItems(_:encoders:cache:)``.
+    /// - Complexity: encoding the new rows, then one k×k solve per new item.
+    public func itemFactors(
+        placing attributes: AttributeTable<ItemID>, encoders: [String: any TextEncoder] = [:],
+        cache: EncodingCache<String>? = nil
+    ) async throws -> (ids: [ItemID], factors: Matrix<Scalar>) {
         let (ids, blocks) = try await Self.placementBlocks(
             attributes, known: itemIDs, side: itemSide, kind: "item", encoders: encoders, cache: cache)
-        return ids.isEmpty ? self : try placingItems(ids, from: blocks)
+        return (ids, ids.isEmpty ? Matrix(rowCount: 0, columnCount: factorCount) : try itemFactors(for: ids, from: blocks))
     }
 
     /// The ids of `attributes` that ``placingItems(_:encoders:cache:)`` would place: new to
@@ -127,9 +142,28 @@ extension JointFactorizationModel where UserID: LosslessStringConvertible {
     public func placingUsers(
         _ attributes: AttributeTable<UserID>, encoders: [String: any TextEncoder] = [:], cache: EncodingCache<String>? = nil
     ) async throws -> Self {
+        let placed = try await userFactors(placing: attributes, encoders: encoders, cache: cache)
+        return placed.ids.isEmpty ? self : try addingUsers(placed.ids, factors: placed.factors)
+    }
+
+    /// The rows ``placingUsers(_:encoders:cache:)`` would append, without growing the
+    /// model; see ``itemFactors(placing:encoders:cache:)``.
+    public func userFactors(
+        placing attributes: AttributeTable<UserID>, encoders: [String: any TextEncoder] = [:],
+        cache: EncodingCache<String>? = nil
+    ) async throws -> (ids: [UserID], factors: Matrix<Scalar>) {
         let (ids, blocks) = try await Self.placementBlocks(
             attributes, known: userIDs, side: userSide, kind: "user", encoders: encoders, cache: cache)
-        return ids.isEmpty ? self : try placingUsers(ids, from: blocks)
+        return (ids, ids.isEmpty ? Matrix(rowCount: 0, columnCount: factorCount) : try userFactors(for: ids, from: blocks))
+    }
+
+    /// The ids of `attributes` that ``placingUsers(_:encoders:cache:)`` would place: new to
+    /// the model, with at least one cell the user pipeline reads.
+    ///
+    /// - Throws: ``FusionError/invalidColumn(table:column:reason:)`` for a column the pipeline needs.
+    public func placeableUsers(in attributes: AttributeTable<UserID>) throws(FusionError) -> [UserID] {
+        guard let pipeline = userSide.pipeline else { return [] }
+        return try Self.placeable(attributes, known: userIDs, pipeline: pipeline)
     }
 }
 
@@ -174,8 +208,13 @@ extension JointFactorizationModel {
         var blocks: [SideInformationBlock<ID, Scalar>] = []
         for encoded in try await pipeline.encodedColumns(of: table, encoders: encoders, cache: cache) {
             guard let summary = side.block(named: encoded.block.name) else { throw FusionError.unknownBlock(encoded.block.name) }
-            let features = try summary.normalization.validatedApply(
-                to: encoded.features.converted(to: Scalar.self), block: summary.name)
+            let features: BlockFeatures<Scalar>
+            switch encoded.features.converted(to: Scalar.self) {
+            case .sparse(let x) where summary.normalization.columnMeans.allSatisfy({ $0 == 0 }):
+                features = .sparse(try summary.normalization.validatedApply(toSparse: x, block: summary.name))
+            case let other:
+                features = .dense(try summary.normalization.validatedApply(to: other.dense(), block: summary.name))
+            }
             blocks.append(try SideInformationBlock(
                 name: summary.name, ids: ids, features: features, presence: encoded.presence, weight: summary.weight,
                 encoderIdentifier: encoded.identifier))

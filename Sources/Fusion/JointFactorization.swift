@@ -44,7 +44,9 @@ public struct JointFactorization: Trainer {
 
     /// The hyper-parameters of implicit feedback, as in `ImplicitAlternatingLeastSquares`.
     public struct ImplicitFeedback: Sendable, Hashable {
-        /// α in the confidence 1 + α·r. Must be non-negative. Default 40.
+        /// α in the confidence 1 + α·r. Must be non-negative. Default 5, chosen with the
+        /// configuration's other defaults on the MovieLens inner and carved cold splits
+        /// (`Benchmarks/Compare/choose-fusion-defaults.sh`, see `Docs/Fusion.md`).
         public var alpha: Double
         /// How interaction values become r. Default `ImplicitValues.raw`.
         public var values: ImplicitValues
@@ -52,7 +54,7 @@ public struct JointFactorization: Trainer {
         public var solver: ImplicitSolver
 
         /// Creates the implicit-feedback settings; every parameter has the documented default.
-        public init(alpha: Double = 40, values: ImplicitValues = .raw, solver: ImplicitSolver = .conjugateGradient(steps: 3)) {
+        public init(alpha: Double = 5, values: ImplicitValues = .raw, solver: ImplicitSolver = .conjugateGradient(steps: 3)) {
             self.alpha = alpha
             self.values = values
             self.solver = solver
@@ -77,9 +79,14 @@ public struct JointFactorization: Trainer {
         /// Implicit or explicit interactions, with their own settings. Default
         /// ``Feedback/implicit(_:)`` with ``ImplicitFeedback``'s defaults.
         public var feedback: Feedback
-        /// The number of latent factors k. Default 64.
+        /// The number of latent factors k. Default 128 for implicit feedback, 40 (explicit
+        /// ALS's) for explicit.
         public var factorCount: Int
-        /// λ on the factors of a collective side (and of a side without blocks). Default 0.05.
+        /// λ on the factors of a collective side (and of a side without blocks), and λₒ of
+        /// an offset side unless ``offsetRegularization`` is set. Default 50 for implicit
+        /// feedback (with α = 5, binary or rating values: chosen on the MovieLens inner
+        /// split for warm users and a carved cold split for cold items, see
+        /// `Docs/Fusion.md`), 10 (explicit ALS's) for explicit.
         public var regularization: Double
         /// The number of sweeps. Default 15.
         public var iterationCount: Int
@@ -102,16 +109,18 @@ public struct JointFactorization: Trainer {
         /// feedback, from N(0, initialScale²) for explicit. Default 0.01.
         public var initialScale: Double
 
-        /// Creates a configuration; every parameter has the documented default.
+        /// Creates a configuration; every parameter has the documented default, and
+        /// `factorCount` and `regularization` left `nil` take the default of `feedback`'s kind.
         public init(
-            feedback: Feedback = .implicit(), factorCount: Int = 64, regularization: Double = 0.05,
+            feedback: Feedback = .implicit(), factorCount: Int? = nil, regularization: Double? = nil,
             iterationCount: Int = 15, userModel: SideInformationModel = .collective,
             itemModel: SideInformationModel = .offset, loadingRegularization: Double = 10,
             offsetRegularization: Double? = nil, seed: UInt64 = 42, initialScale: Double = 0.01
         ) {
             self.feedback = feedback
-            self.factorCount = factorCount
-            self.regularization = regularization
+            let isImplicit = if case .implicit = feedback { true } else { false }
+            self.factorCount = factorCount ?? (isImplicit ? 128 : 40)
+            self.regularization = regularization ?? (isImplicit ? 50 : 10)
             self.iterationCount = iterationCount
             self.userModel = userModel
             self.itemModel = itemModel

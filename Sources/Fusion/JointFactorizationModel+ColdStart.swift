@@ -163,16 +163,26 @@ extension JointFactorizationModel {
         }
         // Rows with the same blocks present (and all with, or all without, interactions)
         // share one prior matrix, so they are solved together.
+        // Each row's index in every block (-1 where absent); its entries are read when its
+        // group is solved, so no dense copy of a sparse block is ever made.
         var groups: [[Bool]: [Int]] = [:]
-        var features: [[String: [Scalar]]] = []
+        var sourceRows: [[Int]] = []
+        sourceRows.reserveCapacity(ids.count)
         for (row, id) in ids.enumerated() {
-            var rows: [String: [Scalar]] = [:]
-            for block in blocks {
-                if let index = block.ids.index(of: id), block.presence[index] { rows[block.name] = block.features.row(index) }
+            let indices = blocks.map { block in
+                block.ids.index(of: id).flatMap { block.presence[$0] ? $0 : nil } ?? -1
             }
+            let present = Set(zip(blocks, indices).compactMap { $1 >= 0 ? $0.name : nil })
             let warm = !(interactions?[row].isEmpty ?? true)
-            groups[side.blocks.map { rows[$0.name] != nil } + [warm], default: []].append(features.count)
-            features.append(rows)
+            groups[side.blocks.map { present.contains($0.name) } + [warm], default: []].append(row)
+            sourceRows.append(indices)
+        }
+        func features(_ row: Int) -> [String: (columns: [Int32], values: [Scalar])] {
+            var result: [String: (columns: [Int32], values: [Scalar])] = [:]
+            for (block, index) in zip(blocks, sourceRows[row]) where index >= 0 {
+                result[block.name] = block.storage.nonZeroEntries(inRow: index)
+            }
+            return result
         }
         var result = Matrix<Scalar>(rowCount: ids.count, columnCount: k)
         var resultBiases: [Scalar]? = explicit ? [Scalar](repeating: 0, count: ids.count) : nil
@@ -187,7 +197,7 @@ extension JointFactorizationModel {
             var rhs = Matrix<Scalar>(rowCount: members.count, columnCount: k)
             var regularization = side.factorRegularization
             for (position, member) in members.enumerated() {
-                let prior = try side.prior(features[member], factorCount: k)
+                let prior = try side.prior(features(member), factorCount: k)
                 if position == 0 { (gram, regularization) = (prior.gram, prior.regularization) }
                 rhs.setRow(position, to: prior.rightHandSide)
             }

@@ -25,9 +25,10 @@ where UserID: LosslessStringConvertible, ItemID: LosslessStringConvertible {
     }
 
     private static func write(_ c: JointFactorization.Configuration, to meta: inout _Metadata) {
-        // Every key is written for either feedback (the settings of the other feedback at
-        // their defaults), so files keep the layout older builds read.
-        let implicit = c.implicitFeedback ?? JointFactorization.ImplicitFeedback()
+        // Every key is written for either feedback, so files keep the layout older builds
+        // read; an explicit model records the implicit settings of the build that made the
+        // layout (α = 40), which nothing reads back.
+        let implicit = c.implicitFeedback ?? JointFactorization.ImplicitFeedback(alpha: 40)
         meta.set("config.feedback", c.implicitFeedback == nil ? "explicit" : "implicit")
         var biasRegularization: Double? = nil
         if case .explicit(let explicit) = c.feedback { biasRegularization = explicit.biasRegularization }

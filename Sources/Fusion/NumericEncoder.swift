@@ -6,7 +6,7 @@ import LinearAlgebra
 /// Missing values never become a fake number: a block built through this encoder marks
 /// rows whose value is `nil` as absent (see
 /// ``SideInformationBlock/encoding(name:ids:inputs:using:cache:batchSize:weight:preprocessing:)``).
-public struct NumericEncoder: FeatureEncoder {
+public struct NumericEncoder: SparseFeatureEncoder {
     /// How a value becomes features.
     public enum Representation: Sendable, Hashable {
         /// One column: `(x − mean) / standard deviation`, fitted on the corpus.
@@ -15,6 +15,12 @@ public struct NumericEncoder: FeatureEncoder {
         /// values outside clamped to the first or last bucket. Keeps non-linear signal
         /// (a decade of release) that a single linear column loses.
         case buckets(width: Double)
+        /// Decided by the fit: one-hot buckets of width 1 for a column of whole numbers
+        /// spanning at most ``NumericEncoder/maximumAutomaticSpan`` values (a year, an age,
+        /// a rating), standardised otherwise. One-hot years beat standardised years by
+        /// 0.11 AUC and decades by 0.02 on MovieLens cold items (`Docs/Fusion.md`). The
+        /// fitted encoder holds the representation chosen, never `automatic`.
+        case automatic
     }
 
     /// The representation.
@@ -31,19 +37,27 @@ public struct NumericEncoder: FeatureEncoder {
     /// tiny width cannot ask for terabytes of features.
     public static let maximumBucketCount = 1 << 20
 
+    /// The widest span of whole numbers (largest − smallest + 1) that
+    /// ``Representation/automatic`` one-hot encodes, 256.
+    public static let maximumAutomaticSpan = 256
+
     /// Fits the encoder on the finite values of `corpus`.
     ///
     /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` when the corpus holds
     ///   no finite value, a bucket width is not positive and finite, or the corpus spans
     ///   more than ``maximumBucketCount`` buckets.
-    public init(fittingOn corpus: [Double], representation: Representation = .standardized) throws(FusionError) {
+    public init(fittingOn corpus: [Double], representation: Representation = .automatic) throws(FusionError) {
         let values = corpus.filter(\.isFinite)
         guard let low = values.min(), let high = values.max() else {
             throw .invalidParameter(name: "numeric corpus", value: "\(corpus.count) values",
                                     reason: "holds no finite value")
         }
-        self.representation = representation
-        switch representation {
+        let chosen = representation == .automatic
+            ? Self.automaticRepresentation(low: low, high: high, values: values) : representation
+        self.representation = chosen
+        switch chosen {
+        case .automatic:
+            preconditionFailure("automaticRepresentation chose automatic")
         case .standardized:
             let mean = values.reduce(0, +) / Double(values.count)
             let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)
@@ -69,6 +83,12 @@ public struct NumericEncoder: FeatureEncoder {
         }
     }
 
+    /// What ``Representation/automatic`` becomes for finite values from `low` to `high`.
+    static func automaticRepresentation(low: Double, high: Double, values: [Double]) -> Representation {
+        let isWhole = values.allSatisfy { $0 == $0.rounded() }
+        return isWhole && high - low < Double(maximumAutomaticSpan) ? .buckets(width: 1) : .standardized
+    }
+
     /// An encoder with fitted state read back (from a model file, for example).
     ///
     /// - Parameters:
@@ -85,6 +105,9 @@ public struct NumericEncoder: FeatureEncoder {
                                     reason: "must be finite with a positive scale")
         }
         switch representation {
+        case .automatic:
+            throw .invalidParameter(name: "numeric representation", value: "automatic",
+                                    reason: "a fitted encoder holds the representation chosen")
         case .standardized:
             guard dimension == 1 else {
                 throw .invalidParameter(name: "numeric dimension", value: "\(dimension)", reason: "a standardised column has 1")
@@ -104,6 +127,7 @@ public struct NumericEncoder: FeatureEncoder {
     /// A name that changes with the fitted state.
     public var identifier: String {
         switch representation {
+        case .automatic: preconditionFailure("a fitted encoder is never automatic")
         case .standardized: return "numeric(standardized,mean=\(origin),sd=\(scale))"
         case .buckets: return "numeric(buckets,origin=\(origin),width=\(scale),count=\(dimension))"
         }
@@ -114,25 +138,63 @@ public struct NumericEncoder: FeatureEncoder {
     /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for a NaN or infinite
     ///   value (pass missing values as `nil` to the block builder instead).
     public func encode(_ inputs: [Double]) async throws -> Matrix<Float> {
-        var result = Matrix<Float>(rowCount: inputs.count, columnCount: dimension)
+        try await encodeSparse(inputs).dense()
+    }
+
+    /// The rows of ``encode(_:)`` as a sparse matrix: one entry per bucketed input (its
+    /// bucket), one per standardised input that is not exactly the mean.
+    ///
+    /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` for a value that is not
+    ///   finite, or whose standardised value overflows `Float`.
+    public func encodeSparse(_ inputs: [Double]) async throws -> SparseMatrix<Float> {
+        var offsets = [0], columns: [Int32] = [], values: [Float] = []
+        offsets.reserveCapacity(inputs.count + 1)
         for (row, value) in inputs.enumerated() {
             guard value.isFinite else {
                 throw FusionError.invalidParameter(name: "numeric input \(row)", value: "\(value)",
                                                    reason: "must be finite; pass missing values as nil")
             }
             switch representation {
+            case .automatic:
+                preconditionFailure("a fitted encoder is never automatic")
             case .standardized:
-                result[row, 0] = Float((value - origin) / scale)
+                let standardized = Float((value - origin) / scale)
+                guard standardized.isFinite else {
+                    throw FusionError.invalidParameter(name: "numeric input \(row)", value: "\(value)",
+                                                       reason: "its standardised value overflows Float")
+                }
+                if standardized != 0 {
+                    columns.append(0)
+                    values.append(standardized)
+                }
             case .buckets:
                 let position = min(max(((value - origin) / scale).rounded(.down), 0), Double(dimension - 1))
-                result[row, Int(position)] = 1
+                columns.append(Int32(position))
+                values.append(1)
             }
+            offsets.append(columns.count)
         }
-        return result
+        return try! SparseMatrix(rowCount: inputs.count, columnCount: dimension, rowOffsets: offsets,
+                                 columnIndices: columns, values: values)
     }
 }
 
 extension NumericEncoder {
+    /// The coarse bucket width that an automatic cross uses for values from `low` to
+    /// `high`: the smallest width of the form 1, 2 or 5 × 10ⁿ that cuts the span into at
+    /// most 12 buckets (10 for years from 1902 to 2016), 1 when all values are equal.
+    public static func coarseBucketWidth(from low: Double, to high: Double) -> Double {
+        let target = high / 12 - low / 12
+        guard target > 0, target.isFinite else { return 1 }
+        var power = 1.0
+        while power * 10 <= target { power *= 10 }
+        while power > target { power /= 10 }
+        for step in [1.0, 2, 5, 10] where step * power >= target && (step * power).isFinite {
+            return step * power
+        }
+        return target
+    }
+
     /// The lower edge of the bucket of width `width` that holds `value`, as text: the
     /// name of that bucket in a cross of categories and buckets (`Drama@1990`). Edges
     /// that are whole numbers of magnitude below 2⁵³ are written without a fraction

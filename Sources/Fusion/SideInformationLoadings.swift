@@ -46,10 +46,11 @@ public struct SideInformationLoadings<Scalar: BLASScalar>: Sendable {
     /// The prior a row's side information puts on its factors f, as the normal equations
     /// (gram + λ·I)·f = rightHandSide that fold-in adds the interactions to.
     ///
-    /// - Parameter rows: preprocessed feature vectors by block name; blocks not present are
-    ///   absent for this row.
+    /// - Parameter rows: the non-zero entries of each preprocessed feature vector, by block
+    ///   name (dense and sparse blocks alike); blocks not present are absent for this row.
     /// - Throws: ``FusionError/unknownBlock(_:)``, ``FusionError/blockShape(block:reason:)``.
-    func prior(_ rows: [String: [Scalar]], factorCount k: Int) throws(FusionError)
+    /// - Complexity: O(non-zero entries × k), plus O(k²) per collective block.
+    func prior(_ rows: [String: (columns: [Int32], values: [Scalar])], factorCount k: Int) throws(FusionError)
         -> (gram: Matrix<Scalar>, rightHandSide: [Scalar], regularization: Scalar)
     {
         for name in rows.keys where block(named: name) == nil { throw .unknownBlock(name) }
@@ -57,31 +58,34 @@ public struct SideInformationLoadings<Scalar: BLASScalar>: Sendable {
         var rhs = [Scalar](repeating: 0, count: k)
         for (index, summary) in blocks.enumerated() {
             guard let x = rows[summary.name] else { continue }
-            guard x.count == summary.dimension else {
-                throw .blockShape(block: summary.name, reason: "\(x.count) features, the block has \(summary.dimension)")
+            if let column = x.columns.first(where: { !(0..<Int32(summary.dimension)).contains($0) }) {
+                throw .blockShape(block: summary.name, reason: "feature column \(column), the block has \(summary.dimension)")
             }
             if model == .collective {
                 let loading = loadings[index]
                 gram.add(loading.gram(), scaledBy: summary.weight)
-                let projected = loading.multiplied(by: x, transposingSelf: true)
-                for a in 0..<k { rhs[a] += summary.weight * projected[a] }
+                for (column, value) in zip(x.columns, x.values) {
+                    let weighted = summary.weight * value
+                    loading.withRow(Int(column)) { row in for a in 0..<k { rhs[a] += weighted * row[a] } }
+                }
             }
         }
         guard model == .offset, let map = loadings.first else {
             return (gram, rhs, factorRegularization)
         }
         // Offset: the prior mean is Dᵀz with z = [√w₁x₁, …, 1].
-        var z = [Scalar](repeating: 0, count: map.rowCount)
+        var mean = map.row(map.rowCount - 1)
         var offset = 0
         for summary in blocks {
             if let x = rows[summary.name] {
                 let root = summary.weight.squareRoot()
-                for column in 0..<summary.dimension { z[offset + column] = root * x[column] }
+                for (column, value) in zip(x.columns, x.values) {
+                    let weighted = root * value
+                    map.withRow(offset + Int(column)) { row in for a in 0..<k { mean[a] += weighted * row[a] } }
+                }
             }
             offset += summary.dimension
         }
-        z[map.rowCount - 1] = 1
-        let mean = map.multiplied(by: z, transposingSelf: true)
         return (gram, mean.map { $0 * offsetRegularization }, offsetRegularization)
     }
 }

@@ -96,6 +96,28 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
         self.columnCount = columnCount
     }
 
+    /// The rows `sourceRows` of a block's features, stored by the same rule as
+    /// ``init(rowsOf:at:sparseDensity:)`` whatever the block's own storage, so that a
+    /// sparse block and its dense twin fit alike.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    init(rowsOf source: BlockFeatures<Scalar>, at sourceRows: [Int], sparseDensity: Double = 0.1) {
+        switch source {
+        case .dense(let x):
+            self.init(rowsOf: x, at: sourceRows, sparseDensity: sparseDensity)
+        case .sparse(let x):
+            let (offsets, columns, values) = x.gatheringRows(sourceRows)
+            let (rowCount, columnCount) = (sourceRows.count, x.columnCount)
+            guard rowCount * columnCount > 0, Double(values.count) <= sparseDensity * Double(rowCount * columnCount) else {
+                let gathered = try! SparseMatrix(rowCount: rowCount, columnCount: columnCount, rowOffsets: offsets,
+                                                 columnIndices: columns, values: values)
+                self.init(storage: .dense(gathered.dense()), rowCount: rowCount, columnCount: columnCount)
+                return
+            }
+            self.init(sparse: offsets, columns, values, rowCount: rowCount, columnCount: columnCount)
+        }
+    }
+
     /// CSR arrays built valid by construction.
     private init(sparse offsets: [Int], _ columns: [Int32], _ values: [Scalar], rowCount: Int, columnCount: Int) {
         let matrix = try! SparseMatrix(rowCount: rowCount, columnCount: columnCount, rowOffsets: offsets,

@@ -7,7 +7,9 @@ import LinearAlgebra
 struct _SideTerms<Scalar: BLASScalar>: Sendable {
     struct Block: Sendable {
         let summary: BlockSummary<Scalar>
-        let design: _FeatureDesign<Scalar>
+        /// The block's rows aligned to the side; `nil` for the offset model once they are
+        /// part of the combined design (one copy of the features, not two).
+        var design: _FeatureDesign<Scalar>?
         let absentRows: [Int]
         let squaredNorm: Double
     }
@@ -44,14 +46,13 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
                     absent.append(row)
                 }
             }
-            let design = _FeatureDesign(rowsOf: block.features, at: sourceRows)
+            let design = _FeatureDesign(rowsOf: block.storage, at: sourceRows)
             blocks.append(Block(
                 summary: BlockSummary(name: block.name, weight: block.weight, normalization: block.normalization,
                                       encoderIdentifier: block.encoderIdentifier),
                 design: design, absentRows: absent, squaredNorm: design.squaredNorm()))
         }
         self.model = model
-        self.blocks = blocks
         self.factorRegularization = factorRegularization
         self.loadingRegularization = loadingRegularization
         self.offsetRegularization = offsetRegularization
@@ -61,7 +62,8 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
             combined = nil
             ridgeInverse = nil
         case .offset where !blocks.isEmpty:
-            let design = _FeatureDesign.concatenatedWithIntercept(blocks.map(\.design), weights: blocks.map(\.summary.weight))
+            let design = _FeatureDesign.concatenatedWithIntercept(blocks.map { $0.design! }, weights: blocks.map(\.summary.weight))
+            for index in blocks.indices { blocks[index].design = nil }
             let width = design.columnCount
             var system = design.gram()
             let ridge = loadingRegularization / offsetRegularization
@@ -78,6 +80,7 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
             combined = nil
             ridgeInverse = nil
         }
+        self.blocks = blocks
     }
 
     /// The λ of this side's half-step: λₒ for the offset model (the offsets are what is
@@ -108,7 +111,7 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
                 let w = block.summary.weight
                 let blockGram = loading.gram()
                 gram.add(blockGram, scaledBy: w)
-                rhs.add(block.design.multiplied(by: loading), scaledBy: w)
+                rhs.add(block.design!.multiplied(by: loading), scaledBy: w)
                 for row in block.absentRows {
                     let imputed = blockGram.multiplied(by: factors.row(row))
                     rhs.withMutableRow(row) { target in
@@ -134,7 +137,7 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
                 var system = presentGram(factors, block)
                 let ridge = loadingRegularization / block.summary.weight
                 for a in 0..<system.rowCount { system[a, a] += ridge }
-                let crossTransposed = block.design.transposeMultiplied(by: factors).transposed()
+                let crossTransposed = block.design!.transposeMultiplied(by: factors).transposed()
                 do {
                     loadings[index] = try system.solvedSymmetricPositiveDefinite(crossTransposed).transposed()
                 } catch {
@@ -162,7 +165,7 @@ struct _SideTerms<Scalar: BLASScalar>: Sendable {
         case .collective:
             var terms = [LossTerm(name: "\(side) penalty", value: Double(factorRegularization) * factorNorm)]
             for (block, loading) in zip(blocks, loadings) {
-                let cross = block.design.transposeMultiplied(by: factors)
+                let cross = block.design!.transposeMultiplied(by: factors)
                 let reconstruction = block.squaredNorm - 2 * Double(cross.dot(loading))
                     + Double(loading.gram().dot(presentGram(factors, block)))
                 let penalty = Double(loadingRegularization) * Double(loading.frobeniusNorm) * Double(loading.frobeniusNorm)

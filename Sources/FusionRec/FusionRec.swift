@@ -8,3 +8,4 @@
 @_exported import Fusion
 @_exported import TextEmbedding
 @_exported import Evaluation
+@_exported import Serving

@@ -12,11 +12,11 @@ import Darwin
 /// the thread sanitizer intercepts pthread locks but cannot see the futex operations
 /// inside the (uninstrumented) standard library's `Mutex` on Linux, and so reported
 /// every access under it as a race (`Docs/Reliability.md`).
-final class _PThreadLock<Value>: @unchecked Sendable {
+package final class _PThreadLock<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
 
-    init(_ value: Value) {
+    package init(_ value: Value) {
         self.value = value
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -29,7 +29,7 @@ final class _PThreadLock<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the value.
-    func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
+    package func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)

@@ -2,12 +2,12 @@
 /// (the lower position wins), through a bounded heap whose root is the worst kept entry.
 ///
 /// - Complexity: O(n log K) worst case, O(n) when most scores fall below the K-th best.
-struct _TopKSelection<Scalar: BinaryFloatingPoint> {
+package struct _TopKSelection<Scalar: BinaryFloatingPoint> {
     private(set) var positions: [Int] = []
     private(set) var scores: [Scalar] = []
     let capacity: Int
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = capacity
         // K comes from callers' requests and may be far above the row length (Int.max
         // means "all"); reserving that much overflows the allocation size and corrupts
@@ -18,7 +18,7 @@ struct _TopKSelection<Scalar: BinaryFloatingPoint> {
     }
 
     /// The score of the worst kept entry once `capacity` entries are kept, else `nil`.
-    var worstKeptScore: Scalar? { positions.count == capacity && capacity > 0 ? scores[0] : nil }
+    package var worstKeptScore: Scalar? { positions.count == capacity && capacity > 0 ? scores[0] : nil }
 
     /// Whether entry `a` ranks below entry `b`.
     @inline(__always)
@@ -28,7 +28,7 @@ struct _TopKSelection<Scalar: BinaryFloatingPoint> {
 
     /// Offers an entry; call with positions in ascending order for the fast path to hold.
     @inline(__always)
-    mutating func offer(position: Int, score: Scalar) {
+    package mutating func offer(position: Int, score: Scalar) {
         if positions.count < capacity {
             positions.append(position)
             scores.append(score)
@@ -67,7 +67,7 @@ struct _TopKSelection<Scalar: BinaryFloatingPoint> {
     }
 
     /// The kept entries, best first.
-    func sorted() -> [(position: Int, score: Scalar)] {
+    package func sorted() -> [(position: Int, score: Scalar)] {
         zip(positions, scores).sorted { a, b in a.1 > b.1 || (a.1 == b.1 && a.0 < b.0) }.map { ($0.0, $0.1) }
     }
 }

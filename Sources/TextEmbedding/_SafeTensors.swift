@@ -3,8 +3,8 @@
 ///
 /// Opening validates the header against the file size; ``floats(_:shape:)`` validates one
 /// tensor and reads it, widened to `Float`, straight from the file — the file is never
-/// held in memory as a whole.
-struct _SafeTensors {
+/// held in memory as a whole. Package-visible: ImageEmbedding reads its weights with it.
+package struct _SafeTensors {
     struct Entry {
         var dataType: String
         var shape: [Int]
@@ -21,7 +21,7 @@ struct _SafeTensors {
     static let elementSizes = ["F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1,
                                "U64": 8, "U32": 4, "U16": 2, "U8": 1, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1]
 
-    init(path: String) throws(TextEmbeddingError) {
+    package init(path: String) throws(TextEmbeddingError) {
         let file = try _ReadOnlyFile(path: path)
         guard file.size >= 8 else { throw .truncatedFile(path: path, expected: 8, actual: file.size) }
         let lengthBytes = try file.bytes(at: 0, count: 8)
@@ -88,7 +88,7 @@ struct _SafeTensors {
     ///   ``TextEmbeddingError/shapeMismatch(tensor:expected:actual:path:)``,
     ///   ``TextEmbeddingError/unsupportedDataType(tensor:dataType:path:)``, or
     ///   ``TextEmbeddingError/invalidTensorData(tensor:reason:path:)`` for a NaN or infinity.
-    func floats(_ name: String, shape: [Int]) throws(TextEmbeddingError) -> [Float] {
+    package func floats(_ name: String, shape: [Int]) throws(TextEmbeddingError) -> [Float] {
         guard let entry = entries[name] else { throw .missingTensor(name: name, path: path) }
         guard entry.shape == shape else {
             throw .shapeMismatch(tensor: name, expected: shape, actual: entry.shape, path: path)

@@ -57,7 +57,8 @@ struct DemoCommand: AsyncParsableCommand {
                     let bar = ProgressBar(label: "\(model.label) · \(split.rawValue)")
                     if model.name == .fusion { bar.status("encoding the item blocks …") }
                     let fitStart = ContinuousClock.now
-                    let fitted = try await command.fitting.fit(train, items: table, progress: bar.update, as: Double.self)
+                    let fitted = try await command.fitting.fit(
+                        ModelData(train: train, items: table), progress: bar.update, as: Double.self)
                     let fitSeconds = seconds(since: fitStart)
                     bar.finish(seconds: fitSeconds)
                     let report = try fitted.ranker.evaluate(test: test, k: command.k)
@@ -95,10 +96,7 @@ struct DemoCommand: AsyncParsableCommand {
         ]
         if model.name == .fusion {
             arguments += ["--text-column", "title"] + textEncoder.arguments
-            arguments += [
-                "--categorical-column", "genres", "--numeric-column", "year=1", "--cross-column", "genres,year=10",
-                "--block-weight", "genres=0.3", "--block-weight", "genres×year=0.3", "--loading-regularization", "10",
-            ]
+            arguments += ["--categorical-column", "genres", "--numeric-column", "year"]
         }
         return arguments + model.options
     }
@@ -184,13 +182,14 @@ struct DemoModel {
 
     /// Popularity; implicit ALS with its documented defaults; implicit ALS with the
     /// settings Docs/Factorization.md tuned for MovieLens on the u8020 inner split (k = 128,
-    /// λ = 50, α = 5, binary values); the fused model with the same interaction settings
-    /// and the item blocks of ``DemoCommand/evaluateArguments(model:split:files:textEncoder:)``.
+    /// λ = 50, α = 5, binary values); the fused model with its defaults (the same
+    /// interaction settings, chosen for it on carved splits) and the columns of
+    /// ``DemoCommand/evaluateArguments(model:split:files:textEncoder:)``.
     static let all = [
         DemoModel(label: "popularity", name: .popularity, options: []),
         DemoModel(label: "implicit-als", name: .implicitALS, options: []),
         DemoModel(label: "implicit-als tuned", name: .implicitALS, options: tuned),
-        DemoModel(label: "fusion tuned", name: .fusion, options: tuned),
+        DemoModel(label: "fusion", name: .fusion, options: []),
     ]
 
     /// The tuned interaction settings of Docs/Factorization.md.
@@ -226,7 +225,7 @@ func demoTextEncoder() -> DemoTextEncoder {
             description: "all-MiniLM-L6-v2 sentence encoder (384 dimensions) from \(directory)")
     }
     return DemoTextEncoder(
-        arguments: ["--text-encoder", "hashing", "--hashing-dimension", "256"],
+        arguments: ["--text-encoder", "hashing"],
         description: "hashing (TF-IDF of hashed word and character n-grams, 256 dimensions); "
             + "no MiniLM model files in \(directory) (run Scripts/fetch-minilm.sh to use the sentence encoder)")
 }

@@ -38,22 +38,21 @@ struct EvaluateCommand: AsyncParsableCommand {
         try await reportingErrors {
             if let perUser { try checkOutputFile(perUser, option: "--per-user", allowsStandardOutput: true) }
             try fitting.prepare()
-            let (trainData, itemTable) = try fitting.readData()
+            let data = try fitting.readData()
             let testData = try readInteractions(test, option: "--test")
             switch fitting.factorization.precision {
-            case .float: try await evaluate(trainData, testData, itemTable, as: Float.self)
-            case .double: try await evaluate(trainData, testData, itemTable, as: Double.self)
+            case .float: try await evaluate(data, testData, as: Float.self)
+            case .double: try await evaluate(data, testData, as: Double.self)
             }
         }
     }
 
     /// Fits, evaluates and prints with factors of type `Scalar`.
     private func evaluate<Scalar: BLASScalar>(
-        _ trainData: Interactions<String, String>, _ testData: Interactions<String, String>,
-        _ itemTable: AttributeTable<String>?, as scalarType: Scalar.Type
+        _ data: ModelData, _ testData: Interactions<String, String>, as scalarType: Scalar.Type
     ) async throws {
         let fitStart = ContinuousClock.now
-        let fitted = try await fitting.fit(trainData, items: itemTable, as: scalarType)
+        let fitted = try await fitting.fit(data, as: scalarType)
         let (ranker, encodingSeconds) = (fitted.ranker, fitted.joint?.encodingSeconds)
         let fitSeconds = seconds(since: fitStart)
         let evaluateStart = ContinuousClock.now
@@ -70,8 +69,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             ablation = try fitting.sideInformation.trainer(
                 fitting.factorization, feedback: fitting.model == .fusion ? .implicit : .explicit
             ).modalityReport(
-                training: trainData, test: testData, k: k, itemBlocks: joint.blocks,
-                additionalItems: itemTable?.ids ?? [], as: scalarType)
+                training: data.train, test: testData, k: k, itemBlocks: joint.blocks,
+                additionalItems: data.items?.ids ?? [], as: scalarType)
         }
         switch format {
         case .json:

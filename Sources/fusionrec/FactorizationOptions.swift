@@ -12,13 +12,13 @@ struct FactorizationOptions: ParsableArguments {
         case float, double
     }
 
-    @Option(parsing: .unconditional, help: "Latent factors k (default: 40 for als and sgd, 64 for implicit-als and bpr).")
+    @Option(parsing: .unconditional, help: "Latent factors k (default: 40 for als, sgd and fusion-explicit, 64 for implicit-als and bpr, 128 for fusion).")
     var factors: Int?
     @Option(parsing: .unconditional, help: "ALS sweeps, or SGD/BPR epochs (default: 10 als, 15 implicit-als, 30 sgd, 50 bpr).")
     var iterations: Int?
-    @Option(parsing: .unconditional, help: "λ on the factors (default: 10 als, 0.05 implicit-als, 0.05 sgd, 0.01 bpr).")
+    @Option(parsing: .unconditional, help: "λ on the factors (default: 10 als and fusion-explicit, 0.05 implicit-als and sgd, 0.01 bpr, 50 fusion).")
     var regularization: Double?
-    @Option(parsing: .unconditional, help: "Implicit ALS: α in the confidence 1 + α·value (default 40).")
+    @Option(parsing: .unconditional, help: "Implicit ALS and fusion: α in the confidence 1 + α·value (default 40 implicit-als, 5 fusion).")
     var alpha: Double?
     @Option(help: "Implicit ALS row solver: cg or cholesky (default cg).")
     var solver: SolverName = .cg

@@ -11,7 +11,7 @@ struct FusionRecCommand: AsyncParsableCommand {
         abstract: "Fit, evaluate and use recommendation models.",
         subcommands: [
             DemoCommand.self, EvaluateCommand.self, RecommendCommand.self, SplitCommand.self, EmbedCommand.self,
-            ExportCommand.self, PlaceCommand.self,
+            ExportCommand.self, PlaceCommand.self, TuneCommand.self, ImportCommand.self,
         ],
         defaultSubcommand: DemoCommand.self)
 }

@@ -29,7 +29,8 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     /// ids instead of internal indices; a matrix that is not positive definite in a fusion
     /// fit names the options that set its scale.
     func fit<Scalar: BLASScalar>(
-        train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
+        train: Interactions<String, String>, table: AttributeTable<String>?, userTable: AttributeTable<String>? = nil,
+        options: FactorizationOptions,
         sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
         persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
     ) async throws -> FittedModel<Scalar> {
@@ -48,7 +49,8 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
             }
         }
         do {
-            return try await fitting(train: train, table: table, options: options, sideInformation: sideInformation,
+            return try await fitting(train: train, table: table, userTable: userTable, options: options,
+                                     sideInformation: sideInformation,
                                      progress: progress, persistence: persistence, as: scalarType)
         } catch let error as TrainingError {
             throw described(error)
@@ -58,7 +60,8 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
     }
 
     private func fitting<Scalar: BLASScalar>(
-        train: Interactions<String, String>, table: AttributeTable<String>?, options: FactorizationOptions,
+        train: Interactions<String, String>, table: AttributeTable<String>?, userTable: AttributeTable<String>? = nil,
+        options: FactorizationOptions,
         sideInformation: SideInformationOptions, progress: TrainingProgressHandler? = nil,
         persistence: PersistenceOptions, as scalarType: Scalar.Type = Scalar.self
     ) async throws -> FittedModel<Scalar> {
@@ -84,27 +87,46 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
             let encoders = try await sideInformation.encoders()
             let cache = TextEncoderCache.shared.vectors
             var blocks: [SideInformationBlock<String, Scalar>] = []
+            var userBlocks: [SideInformationBlock<String, Scalar>] = []
             var encodingSeconds = 0.0
             let model: JointFactorizationModel<Scalar, String, String> = try await persistence.model(training: train) {
-                guard let table else {
-                    throw ValidationError("--model fusion and fusion-explicit need --items, the table its blocks come from")
+                let itemPipeline = sideInformation.isEmpty ? nil : try sideInformation.pipeline()
+                let userPipeline = try sideInformation.userPipeline()
+                guard itemPipeline != nil || userPipeline != nil else {
+                    throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column, --cross-column or a --user-…-column")
                 }
                 let encodingStart = ContinuousClock.now
-                let pipeline = try sideInformation.pipeline().fitted(on: table, encoders: encoders)
-                blocks = try await pipeline.blocks(for: table, encoders: encoders, cache: cache)
+                var fittedItems: FittedFeaturePipeline?, fittedUsers: FittedFeaturePipeline?
+                if let itemPipeline {
+                    guard let table else {
+                        throw ValidationError("--model fusion and fusion-explicit need --items, the table its item blocks come from")
+                    }
+                    fittedItems = try itemPipeline.fitted(on: table, encoders: encoders)
+                    blocks = try await fittedItems!.blocks(for: table, encoders: encoders, cache: cache)
+                }
+                if let userPipeline, let userTable {
+                    fittedUsers = try userPipeline.fitted(on: userTable, encoders: encoders)
+                    userBlocks = try await fittedUsers!.blocks(for: userTable, encoders: encoders, cache: cache)
+                }
                 encodingSeconds = seconds(since: encodingStart)
-                return try trainer.fit(train, itemBlocks: blocks, userPipeline: nil, itemPipeline: pipeline,
-                                       as: Scalar.self, progress: progress)
+                return try trainer.fit(train, userBlocks: userBlocks, itemBlocks: blocks, userPipeline: fittedUsers,
+                                       itemPipeline: fittedItems, as: Scalar.self, progress: progress)
             } foldingIn: { model, users in
                 try model.placingUsers(users.map(\.id), from: [], foldingIn: users.map(\.interactions))
             }
-            // Items of --items the model does not know are placed: the cold ones of a fit from
-            // the blocks just built, the new ones of a loaded model through its own pipeline.
+            // Items of --items and users of --user-table the model does not know are placed:
+            // from the blocks just built after a fit, through the model's own pipelines
+            // after --load.
             var placed = model
             if let table, model.itemPipeline != nil {
                 placed = blocks.isEmpty
-                    ? try await model.placingItems(table, encoders: encoders, cache: cache)
-                    : try model.placingItems(model.placeableItems(in: table), from: blocks)
+                    ? try await placed.placingItems(table, encoders: encoders, cache: cache)
+                    : try placed.placingItems(placed.placeableItems(in: table), from: blocks)
+            }
+            if let userTable, model.userPipeline != nil {
+                placed = userBlocks.isEmpty
+                    ? try await placed.placingUsers(userTable, encoders: encoders, cache: cache)
+                    : try placed.placingUsers(placed.placeableUsers(in: userTable), from: userBlocks)
             }
             let ranker = try Ranker(model: placed, training: train, additionalItems: additionalItems)
             return (ranker, (placed, blocks, encodingSeconds))

@@ -30,17 +30,25 @@ struct ModelOptions: ParsableArguments {
         if let threads { Parallel.threadCount = threads }
     }
 
-    /// The `--train` interactions and the `--items` table.
-    func readData() throws -> (train: Interactions<String, String>, items: AttributeTable<String>?) {
-        (try readInteractions(train, option: "--train"), try readItemTable(items, idColumn: sideInformation.itemIdColumn))
+    /// The `--train` interactions, the `--items` table and the `--user-table`.
+    func readData() throws -> ModelData {
+        ModelData(train: try readInteractions(train, option: "--train"),
+                  items: try readItemTable(items, idColumn: sideInformation.itemIdColumn),
+                  users: try sideInformation.readUserTable())
     }
 
-    /// Fits (or loads) `--model` on `train` with factors of type `Scalar`.
+    /// Fits (or loads) `--model` on `data` with factors of type `Scalar`.
     func fit<Scalar: BLASScalar>(
-        _ train: Interactions<String, String>, items: AttributeTable<String>?, progress: TrainingProgressHandler? = nil,
-        as scalarType: Scalar.Type
+        _ data: ModelData, progress: TrainingProgressHandler? = nil, as scalarType: Scalar.Type
     ) async throws -> FittedModel<Scalar> {
-        try await model.fit(train: train, table: items, options: factorization, sideInformation: sideInformation,
-                            progress: progress, persistence: persistence, as: scalarType)
+        try await model.fit(train: data.train, table: data.items, userTable: data.users, options: factorization,
+                            sideInformation: sideInformation, progress: progress, persistence: persistence, as: scalarType)
     }
+}
+
+/// What `--train`, `--items` and `--user-table` hold.
+struct ModelData {
+    var train: Interactions<String, String>
+    var items: AttributeTable<String>?
+    var users: AttributeTable<String>? = nil
 }

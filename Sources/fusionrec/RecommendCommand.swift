@@ -33,11 +33,11 @@ struct RecommendCommand: AsyncParsableCommand {
             try fitting.prepare()
             let userIDs = try users.map { try readUserIDs($0) }
             var phases = PhaseClock()
-            let (trainData, itemTable) = try fitting.readData()
+            let data = try fitting.readData()
             phases.lap("read")
             switch fitting.factorization.precision {
-            case .float: try await recommend(trainData, itemTable, userIDs, as: Float.self, phases: &phases)
-            case .double: try await recommend(trainData, itemTable, userIDs, as: Double.self, phases: &phases)
+            case .float: try await recommend(data, userIDs, as: Float.self, phases: &phases)
+            case .double: try await recommend(data, userIDs, as: Double.self, phases: &phases)
             }
             if timings { FileHandle.standardError.write(Data((phases.json + "\n").utf8)) }
         }
@@ -45,10 +45,9 @@ struct RecommendCommand: AsyncParsableCommand {
 
     /// Fits with factors of type `Scalar` and writes the recommendations.
     private func recommend<Scalar: BLASScalar>(
-        _ trainData: Interactions<String, String>, _ itemTable: AttributeTable<String>?, _ requested: [String]?,
-        as scalarType: Scalar.Type, phases: inout PhaseClock
+        _ data: ModelData, _ requested: [String]?, as scalarType: Scalar.Type, phases: inout PhaseClock
     ) async throws {
-        let ranker = try await fitting.fit(trainData, items: itemTable, as: scalarType).ranker
+        let ranker = try await fitting.fit(data, as: scalarType).ranker
         phases.lap("fit")
         let userIDs = requested ?? ranker.users.ids
         if let users {

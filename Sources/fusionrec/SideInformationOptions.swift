@@ -16,19 +16,37 @@ struct SideInformationOptions: ParsableArguments {
             help: "A column of |-separated categories of --items, multi-hot encoded (repeatable).")
     var categoricalColumns: [String] = []
     @Option(name: .customLong("numeric-column"),
-            help: "A numeric column of --items: NAME (standardised) or NAME=WIDTH (one-hot buckets of WIDTH, e.g. year=10 for decades). Empty cells are missing (repeatable).")
+            help: "A numeric column of --items: NAME (one-hot when its values are whole numbers spanning at most 256, such as years; standardised otherwise), NAME=WIDTH (one-hot buckets of WIDTH, e.g. year=10 for decades) or NAME=standardized. Empty cells are missing (repeatable; a later one for the same column replaces the representation).")
     var numericColumns: [String] = []
     @Option(name: .customLong("cross-column"),
             help: "A cross of a category column and a bucketed numeric column, CATEGORIES,NUMBER=WIDTH (e.g. genres,year=10: one category per genre and decade) (repeatable).")
     var crossColumns: [String] = []
-    @Option(name: .customLong("block-weight"), help: "The weight of a block, NAME=W (default 1; repeatable).")
+    @Flag(inversion: .prefixedNo,
+          help: "Cross every --categorical-column with every --numeric-column in coarse buckets chosen from its values (genres × decade); a --cross-column of the same pair replaces its bucket width.")
+    var crosses = true
+    @Option(name: .customLong("block-weight"),
+            help: "The weight of a block, NAME=W (default 0.3 for categorical columns and crosses, 1 for the others; repeatable).")
     var blockWeights: [String] = []
+    @Option(help: "User attribute table (CSV; first column the user id unless --user-id-column) for the --user-…-column blocks; its users without training interactions are placed from their attributes (cold users).")
+    var userTable: String?
+    @Option(help: "The user id column of --user-table (default: the first column).")
+    var userIdColumn: String?
+    @Option(name: .customLong("user-text-column"), help: "A text column of --user-table, encoded by --text-encoder (repeatable).")
+    var userTextColumns: [String] = []
+    @Option(name: .customLong("user-categorical-column"), help: "A column of |-separated categories of --user-table (repeatable).")
+    var userCategoricalColumns: [String] = []
+    @Option(name: .customLong("user-numeric-column"), help: "A numeric column of --user-table, as --numeric-column (repeatable).")
+    var userNumericColumns: [String] = []
+    @Option(name: .customLong("user-block-weight"), help: "The weight of a user block, NAME=W (defaults as --block-weight; repeatable).")
+    var userBlockWeights: [String] = []
+    @Option(help: "How user blocks enter the user factors: offset (default) or collective.")
+    var userSideModel: SideInformationModel = .offset
     @Option(help: "The text encoder for --text-column: hashing (TF-IDF of hashed word and character n-grams) or minilm (the all-MiniLM-L6-v2 sentence encoder; see Scripts/fetch-minilm.sh).")
     var textEncoder: TextEncoderName = .hashing
     @Option(help: "The MiniLM model folder (config.json, vocab.txt, model.safetensors) for --text-encoder minilm (default: FUSIONREC_MODEL_DIR or ~/.cache/fusionrec/all-MiniLM-L6-v2).")
     var modelDir: String?
     @Option(parsing: .unconditional, help: "The dimension of the hashing text encoder (1 to 16,777,216).")
-    var hashingDimension: Int = 512
+    var hashingDimension: Int = 256
     @Option(help: "Word n-gram lengths of the hashing text encoder, FROM-TO (default 1-2).")
     var hashingWordNgrams: String = "1-2"
     @Option(help: "Character n-gram lengths (within words) of the hashing text encoder, FROM-TO, or none (default 3-5).")
@@ -45,6 +63,9 @@ struct SideInformationOptions: ParsableArguments {
     var ablateBlocks = false
 
     var isEmpty: Bool { textColumns.isEmpty && categoricalColumns.isEmpty && numericColumns.isEmpty && crossColumns.isEmpty }
+    var hasUserColumns: Bool {
+        !(userTextColumns.isEmpty && userCategoricalColumns.isEmpty && userNumericColumns.isEmpty)
+    }
 
     /// The largest block weight, 10⁶: a weight is relative to the interactions' term, and
     /// far larger ones overflow the normal equations (`--block-weight title=1e308`).
@@ -58,10 +79,14 @@ struct SideInformationOptions: ParsableArguments {
         if !categoricalColumns.isEmpty { given.append("--categorical-column") }
         if !numericColumns.isEmpty { given.append("--numeric-column") }
         if !crossColumns.isEmpty { given.append("--cross-column") }
+        if !crosses { given.append("--no-crosses") }
         if !blockWeights.isEmpty { given.append("--block-weight") }
         if loadingRegularization != nil { given.append("--loading-regularization") }
         if offsetRegularization != nil { given.append("--offset-regularization") }
         if ablateBlocks { given.append("--ablate-blocks") }
+        if userTable != nil { given.append("--user-table") }
+        if hasUserColumns { given.append("--user-…-column") }
+        if !userBlockWeights.isEmpty { given.append("--user-block-weight") }
         return given
     }
 
@@ -79,14 +104,20 @@ struct SideInformationOptions: ParsableArguments {
         }
         _ = try nGramRange(hashingWordNgrams, option: "--hashing-word-ngrams")
         if hashingCharacterNgrams != "none" { _ = try nGramRange(hashingCharacterNgrams, option: "--hashing-character-ngrams") }
-        for entry in blockWeights {
-            guard let (_, weight) = split(entry), let value = _decimalNumber(weight), value > 0,
-                  value <= Self.maximumBlockWeight
-            else {
-                throw ValidationError("--block-weight expects NAME=W with 0 < W ≤ \(Self.maximumBlockWeight), got \(entry)")
+        for (option, entries) in [("--block-weight", blockWeights), ("--user-block-weight", userBlockWeights)] {
+            for entry in entries {
+                guard let (_, weight) = split(entry), let value = _decimalNumber(weight), value > 0,
+                      value <= Self.maximumBlockWeight
+                else {
+                    throw ValidationError("\(option) expects NAME=W with 0 < W ≤ \(Self.maximumBlockWeight), got \(entry)")
+                }
             }
         }
         for entry in numericColumns { _ = try numericSpecification(entry, option: "--numeric-column") }
+        for entry in userNumericColumns { _ = try numericSpecification(entry, option: "--user-numeric-column") }
+        if hasUserColumns, userTable == nil {
+            throw ValidationError("--user-text-column, --user-categorical-column and --user-numeric-column need --user-table")
+        }
         for entry in crossColumns { _ = try crossSpecification(entry) }
         try checkPositive(loadingRegularization, "--loading-regularization")
         try checkPositive(offsetRegularization, "--offset-regularization")
@@ -104,33 +135,65 @@ struct SideInformationOptions: ParsableArguments {
         var configuration: JointFactorization.Configuration
         switch feedback {
         case .implicit:
+            // The joint model's own defaults (k, λ, α), not implicit ALS's: they were chosen
+            // for it on warm and cold validation splits (Docs/Fusion.md).
             let interaction = factorization.implicitALS.configuration
+            var implicit = JointFactorization.ImplicitFeedback(values: interaction.values, solver: interaction.solver)
+            if let alpha = factorization.alpha { implicit.alpha = alpha }
             configuration = .init(
-                feedback: .implicit(.init(alpha: interaction.alpha, values: interaction.values, solver: interaction.solver)),
-                factorCount: interaction.factorCount, regularization: interaction.regularization,
-                iterationCount: interaction.iterationCount, itemModel: itemSideModel, seed: interaction.seed)
+                feedback: .implicit(implicit), factorCount: factorization.factors,
+                regularization: factorization.regularization, userModel: userSideModel, itemModel: itemSideModel,
+                seed: interaction.seed)
+            if let iterations = factorization.iterations { configuration.iterationCount = iterations }
         case .explicit:
             let interaction = factorization.explicitALS.configuration
             configuration = .init(
                 feedback: .explicit(.init(biasRegularization: interaction.biasRegularization)),
                 factorCount: interaction.factorCount, regularization: interaction.regularization,
-                iterationCount: interaction.iterationCount, itemModel: itemSideModel, seed: interaction.seed)
+                iterationCount: interaction.iterationCount, userModel: userSideModel, itemModel: itemSideModel,
+                seed: interaction.seed)
         }
         if let loadingRegularization { configuration.loadingRegularization = loadingRegularization }
         if let offsetRegularization { configuration.offsetRegularization = offsetRegularization }
         return JointFactorization(configuration)
     }
 
-    /// The item pipeline the column options describe: text columns through the hashing
-    /// encoder or MiniLM (a provided encoder named `minilm`), categorical columns (with
-    /// MovieLens' `(no genres listed)` left out of the vocabulary), numeric columns
-    /// standardised or bucketed, crosses, and the `--block-weight`s.
+    /// The item pipeline the column options describe: `FeaturePipeline.standard` of the
+    /// columns — text through the hashing encoder or MiniLM (a provided encoder named
+    /// `minilm`), categorical columns, numeric columns (automatic unless a representation
+    /// is given), and their crosses unless `--no-crosses` — with the `--cross-column`s and
+    /// `--block-weight`s applied.
     ///
     /// - Throws: a usage error when no block is named or a weight names no block.
     func pipeline() throws -> FeaturePipeline {
         guard !isEmpty else {
             throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column or --cross-column")
         }
+        return try columnPipeline(
+            text: textColumns, categorical: categoricalColumns, numeric: numericColumns, crosses: crossColumns,
+            weights: blockWeights, prefix: "")
+    }
+
+    /// The user pipeline of the `--user-…-column` options, built as ``pipeline()`` is, or
+    /// `nil` when none is given.
+    func userPipeline() throws -> FeaturePipeline? {
+        guard hasUserColumns else { return nil }
+        return try columnPipeline(
+            text: userTextColumns, categorical: userCategoricalColumns, numeric: userNumericColumns, crosses: [],
+            weights: userBlockWeights, prefix: "user-")
+    }
+
+    /// The `--user-table`, read once.
+    func readUserTable() throws -> AttributeTable<String>? {
+        try userTable.map { try AttributeTable<String>(csvPath: $0, idColumn: userIdColumn) }
+    }
+
+    /// `FeaturePipeline.standard` of one side's columns with its crosses and weights
+    /// (`prefix` is `user-` in the option names of the user side).
+    private func columnPipeline(
+        text textColumns: [String], categorical: [String], numeric numericEntries: [String], crosses crossEntries: [String],
+        weights: [String], prefix: String
+    ) throws -> FeaturePipeline {
         let text: FeaturePipeline.TextEncoding
         switch textEncoder {
         case .hashing:
@@ -141,20 +204,33 @@ struct SideInformationOptions: ParsableArguments {
         case .minilm:
             text = .provided(Self.miniLMEncoderName)
         }
-        var blocks: [FeaturePipeline.Block] = textColumns.map { .text($0, encoder: text) }
-        blocks += categoricalColumns.map { .categorical($0, ignoring: ["(no genres listed)"]) }
-        for entry in numericColumns {
-            let (name, width) = try numericSpecification(entry, option: "--numeric-column")
-            blocks.append(.numeric(name, width.map { .buckets(width: $0) } ?? .standardized))
+        // A later entry for the same numeric column replaces the representation of an
+        // earlier one (so that `tune`'s flags can follow the column options).
+        let numeric = try numericEntries.map { try numericSpecification($0, option: "--\(prefix)numeric-column") }
+        var numericNames: [String] = []
+        for (name, _) in numeric where !numericNames.contains(name) { numericNames.append(name) }
+        var blocks = FeaturePipeline.standard(
+            text: textColumns, categorical: categorical, numeric: numericNames, textEncoding: text,
+            crossing: self.crosses
+        ).blocks
+        for (name, representation) in numeric {
+            guard let index = blocks.firstIndex(where: { $0.name == name }) else { continue }
+            blocks[index].source = .numeric(column: name, representation: representation)
         }
-        for entry in crossColumns {
+        for entry in crossEntries {
             let (categoryColumn, numberColumn, width) = try crossSpecification(entry)
-            blocks.append(.cross(categoryColumn, numberColumn, bucketWidth: width))
+            let cross = FeaturePipeline.Block.cross(
+                categoryColumn, numberColumn, bucketWidth: width, weight: FeaturePipeline.standardCategoricalWeight)
+            if let index = blocks.firstIndex(where: { $0.name == cross.name }) {
+                blocks[index] = cross
+            } else {
+                blocks.append(cross)
+            }
         }
-        for entry in blockWeights {
+        for entry in weights {
             guard let (name, weight) = split(entry), let value = _decimalNumber(weight) else { continue }
             guard let index = blocks.firstIndex(where: { $0.name == name }) else {
-                throw ValidationError("--block-weight names \(name), but there is no such block (blocks: \(blocks.map(\.name).joined(separator: ", ")))")
+                throw ValidationError("--\(prefix)block-weight names \(name), but there is no such block (blocks: \(blocks.map(\.name).joined(separator: ", ")))")
             }
             blocks[index].weight = value
         }
@@ -180,19 +256,24 @@ struct SideInformationOptions: ParsableArguments {
         return low...high
     }
 
-    /// `NAME` or `NAME=WIDTH` with a positive finite decimal width.
-    private func numericSpecification(_ entry: String, option: String) throws -> (String, Double?) {
-        guard let (name, width) = split(entry) else { return (entry, nil) }
-        guard !name.isEmpty, let value = _decimalNumber(width), value > 0, value.isFinite else {
-            throw ValidationError("\(option) expects NAME or NAME=WIDTH with a positive finite WIDTH, got \(entry)")
+    /// `NAME` (automatic), `NAME=standardized` or `NAME=WIDTH` with a positive finite decimal width.
+    private func numericSpecification(
+        _ entry: String, option: String
+    ) throws -> (name: String, representation: NumericEncoder.Representation) {
+        guard let (name, value) = split(entry) else { return (entry, .automatic) }
+        if !name.isEmpty, value == "standardized" { return (name, .standardized) }
+        guard !name.isEmpty, let width = _decimalNumber(value), width > 0, width.isFinite else {
+            throw ValidationError(
+                "\(option) expects NAME, NAME=standardized or NAME=WIDTH with a positive finite WIDTH, got \(entry)")
         }
-        return (name, value)
+        return (name, .buckets(width: width))
     }
 
     /// `CATEGORIES,NUMBER=WIDTH`.
     private func crossSpecification(_ entry: String) throws -> (String, String, Double) {
         guard let (categoryColumn, numeric) = split(entry, separator: ","), !categoryColumn.isEmpty,
-              case let (numberColumn, width?) = try numericSpecification(numeric, option: "--cross-column")
+              let (numberColumn, value) = split(numeric), !numberColumn.isEmpty,
+              let width = _decimalNumber(value), width > 0, width.isFinite
         else {
             throw ValidationError("--cross-column expects CATEGORIES,NUMBER=WIDTH with a positive finite WIDTH, got \(entry)")
         }

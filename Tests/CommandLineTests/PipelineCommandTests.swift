@@ -64,4 +64,28 @@ struct PipelineCommandTests {
         expectFailure(try scratch.run(["place", "--load", "m.frm", "--items", "no-year.csv"]), status: 1,
                       "no-year.csv: column 'year': the table has no such column (columns: itemId, title, genres)")
     }
+
+    @Test("import: a saved model's exported factors, imported with the same columns, rank known and new items as the saved model does")
+    func importExported() throws {
+        let scratch = try Self.savedModel()
+        expectSuccess(try scratch.run(["export", "--model-file", "m.frm", "--output", "ex"]))
+        let columns = Array(Self.fusion.dropFirst(6))
+        let result = try scratch.run(["import", "--from", "ex", "--items", "items.csv", "--save", "imported.frm"] + columns)
+        expectSuccess(result)
+        #expect(result.standardError.contains("imported 12 users and 15 items × 2 factors"))
+        for model in ["m.frm", "imported.frm"] {
+            expectSuccess(try scratch.run(["recommend", "--train", "r.csv", "--items", "bigger.csv", "--load", model,
+                                           "--output", model + ".csv", "--k", "20", "--model", "fusion"]))
+        }
+        func lists(_ file: String) -> [String] {
+            (scratch.text(file) ?? "").split(separator: "\n").map { $0.split(separator: ",").prefix(3).joined(separator: ",") }
+        }
+        #expect(lists("m.frm.csv").count > 12)
+        #expect(lists("imported.frm.csv") == lists("m.frm.csv"))
+        // Missing files and missing columns are errors that name them.
+        expectFailure(try scratch.run(["import", "--from", "nowhere", "--items", "items.csv", "--save", "x.frm"] + columns),
+                      status: 1, "--from nowhere/user-factors.npy")
+        expectFailure(try scratch.run(["import", "--from", "ex", "--items", "items.csv", "--save", "x.frm"]), status: 64,
+                      "import needs item columns")
+    }
 }

@@ -146,26 +146,26 @@ struct GuideExamplesTests {
 
     @Test("Fusion.docc: blocks, joint fit, ranker, cold start")
     func fusionCatalog() async throws {
-        // 80 users and 70 movies (k = 64 needs at least 64 of each) in two taste groups
-        // that follow the genres; movies 71 and 72 have no interactions.
+        // 150 users and 140 movies (the default k = 128 needs at least 128 of each) in two
+        // taste groups that follow the genres; movies 141 and 142 have no interactions.
         var records: [Interactions<String, String>.Record] = []
-        for user in 1...80 {
-            for item in 1...70 where item % 2 == user % 2 && (user * 7 + item * 3) % 5 < 2 {
+        for user in 1...150 {
+            for item in 1...140 where item % 2 == user % 2 && (user * 7 + item * 3) % 5 < 2 {
                 records.append(.init(user: "\(user)", item: "\(item)", value: 1))
             }
         }
         let train = try Interactions(records)
-        let movieIDs = (1...72).map(String.init)
+        let movieIDs = (1...142).map(String.init)
         let genreLists = movieIDs.map { Int($0)! % 2 == 0 ? "Drama|Romance" : "Action|Sci-Fi" }
         let titles = try SideInformationBlock<String, Float>(
-            name: "title", ids: movieIDs, features: Matrix(rowCount: 72, columnCount: 3) { row, column in
+            name: "title", ids: movieIDs, features: Matrix(rowCount: 142, columnCount: 3) { row, column in
                 Float((row + column) % 3)
             })
         let newMovieBlocks = [try await SideInformationBlock<String, Float>.encoding(
             name: "genres", ids: ["new"], inputs: ["Action|Sci-Fi"], using: CategoricalEncoder(fittingOn: genreLists))]
         let newMovie = try await fusionCatalogExample(
             train: train, movieIDs: movieIDs, genreLists: genreLists, titles: titles, newMovieBlocks: newMovieBlocks)
-        #expect(newMovie.rowCount == 1 && newMovie.columnCount == 64)
+        #expect(newMovie.rowCount == 1 && newMovie.columnCount == 128)
         #expect(newMovie.firstNonFiniteIndex() == nil && newMovie.frobeniusNorm > 0)
     }
 
@@ -182,5 +182,56 @@ struct GuideExamplesTests {
         // END Sources/Fusion/Fusion.docc/Fusion.md
         _ = ranker
         return newMovie
+    }
+
+    /// Serving.docc, compiled only: it reads ratings.csv and model.frm from the current directory.
+    func servingCatalog() async throws {
+        // BEGIN Sources/Serving/Serving.docc/Serving.md
+        let train = try Interactions<Int, Int>(csvPath: "ratings.csv")
+        let live = try LiveModel(model: try JointFactorizationModel<Float, Int, Int>(contentsOfFile: "model.frm"),
+                                 training: train)
+        let snapshot = live.snapshot                                   // one version per request
+        let top10 = try snapshot.recommend(user: 1, count: 10)         // seen items left out
+        let similar = try snapshot.similarItems(to: 318, count: 10)
+        try live.record([(user: 1, item: 318, value: 1)])              // re-folds user 1; the next read sees it
+        let movie = try AttributeTable<Int>(columnNames: ["movieId", "title", "year", "genres"],
+                                            rows: [["200001", "Galaxy Toys", "2026", "Animation|Sci-Fi"]])
+        try await live.addItems(movie)                                 // placed through the model's pipeline
+        try await live.reloadModel(contentsOfFile: "model.frm")        // hot swap; recorded writes replayed
+        // END Sources/Serving/Serving.docc/Serving.md
+        _ = (top10, similar)
+    }
+
+    /// Docs/Serving.md, compiled only: it reads model.frm and ratings.csv from the current directory.
+    func servingGuide() async throws {
+        // BEGIN Docs/Serving.md
+        // What the host keeps for its lifetime: one live model.
+        let live = try LiveModel(model: try JointFactorizationModel<Float, Int, Int>(contentsOfFile: "model.frm"),
+                                 training: try Interactions<Int, Int>(csvPath: "ratings.csv"))
+
+        // A request handler (a Hummingbird or Vapor route, a gRPC method): one snapshot per request.
+        @Sendable func recommendations(for user: Int, excluding: Set<Int>) throws(ServingError) -> [RankedItem<Int>] {
+            try live.snapshot.recommend(user: user, count: 10, filter: RankingFilter(excluded: excluding))
+        }
+
+        // A queue worker: feedback events become writes, a batch at a time.
+        let (events, continuation) = AsyncStream.makeStream(of: (user: Int, item: Int, value: Double).self)
+        let worker = Task {
+            var batch: [(user: Int, item: Int, value: Double)] = []
+            for await event in events {
+                batch.append(event)
+                if batch.count == 100 {
+                    try live.record(batch)
+                    batch.removeAll()
+                }
+            }
+            if !batch.isEmpty { try live.record(batch) }
+        }
+        continuation.yield((user: 1, item: 318, value: 1))
+        continuation.finish()
+        try await worker.value
+        let top = try recommendations(for: 1, excluding: [])
+        // END Docs/Serving.md
+        _ = top
     }
 }

@@ -30,6 +30,21 @@ public struct PlantedJointData: Sendable {
         features = try SideInformationBlock(name: "features", ids: Array(0..<n), features: y)
         coldItems = Array(warm..<n)
     }
+
+    /// The Pearson correlation between the scores of every planted user on the cold items
+    /// from a model's user factors and `coldFactors` (rows in ``coldItems`` order), and the
+    /// planted scores.
+    public func coldScoreCorrelation(userIDs: IDMap<Int>, userFactors: Matrix<Double>, coldFactors: Matrix<Double>) -> Double {
+        var predicted: [Double] = [], planted: [Double] = []
+        for user in 0..<plantedUsers.rowCount {
+            let u = userIDs.index(of: user)!
+            for (row, item) in coldItems.enumerated() {
+                predicted.append(zip(userFactors.row(u), coldFactors.row(row)).reduce(0) { $0 + $1.0 * $1.1 })
+                planted.append(zip(plantedUsers.row(user), plantedItems.row(item)).reduce(0) { $0 + $1.0 * $1.1 })
+            }
+        }
+        return correlation(predicted, planted)
+    }
 }
 
 /// Pearson correlation of two equally long sequences.

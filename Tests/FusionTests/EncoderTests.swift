@@ -111,7 +111,7 @@ struct EncoderTests {
 
     @Test("Numeric encoder: standardised or bucketed; non-finite input throws")
     func numeric() async throws {
-        let standardized = try NumericEncoder(fittingOn: [1, 2, 3, .nan])
+        let standardized = try NumericEncoder(fittingOn: [1, 2, 3, .nan], representation: .standardized)
         let rows = try await standardized.encode([2, 2 + (2.0 / 3).squareRoot()])
         #expect(rows[0, 0] == 0 && abs(rows[1, 0] - 1) < 1e-6)
         let decades = try NumericEncoder(fittingOn: [1915, 1995, 2016], representation: .buckets(width: 10))
@@ -124,5 +124,20 @@ struct EncoderTests {
         let block = try await SideInformationBlock<Int, Float>.encoding(
             name: "year", ids: [1, 2], inputs: [1995, nil], using: decades)
         #expect(block.presence == [true, false])
+    }
+
+    @Test("Automatic numeric encoding: one-hot whole numbers of a short span, else standardised")
+    func automaticNumeric() throws {
+        let years = try NumericEncoder(fittingOn: [1995, 2016, .nan, 1902])
+        #expect(years.representation == .buckets(width: 1) && years.origin == 1902 && years.dimension == 115)
+        let widest = try NumericEncoder(fittingOn: [0, Double(NumericEncoder.maximumAutomaticSpan - 1)])
+        #expect(widest.representation == .buckets(width: 1) && widest.dimension == NumericEncoder.maximumAutomaticSpan)
+        for corpus: [Double] in [[0, Double(NumericEncoder.maximumAutomaticSpan)], [1.5, 2, 3], [-1e300, 1e300]] {
+            let encoder = try NumericEncoder(fittingOn: corpus)
+            #expect(encoder.representation == .standardized && encoder.dimension == 1, "\(corpus)")
+        }
+        #expect(throws: FusionError.self) {
+            try NumericEncoder(representation: .automatic, origin: 0, scale: 1, dimension: 1)
+        }
     }
 }

@@ -57,6 +57,42 @@ struct FeaturePipelineTests {
         }
     }
 
+    @Test("The standard pipeline: its automatic choices are fixed by the fit and saved with it")
+    func standardPipeline() async throws {
+        let pipeline = FeaturePipeline.standard(text: ["title"], categorical: ["genres"], numeric: ["year", "price"])
+        #expect(pipeline.blocks.map(\.name) == ["title", "genres", "year", "price", "genres×year", "genres×price"])
+        #expect(pipeline.blocks.map(\.weight) == [1, 0.3, 1, 1, 0.3, 0.3])
+        #expect(FeaturePipeline.standard(categorical: ["genres"], numeric: ["year"], crossing: false).blocks.count == 2)
+        let fitted = try pipeline.fitted(on: Self.catalogue)
+        let sources = fitted.specification.blocks.map(\.source)
+        // Years 1979–2001 are whole numbers: one-hot years, and crosses in 2-year buckets
+        // (22 / 12 rounded up to 1, 2 or 5 × 10ⁿ); prices are not: standardised, crosses of width 1.
+        #expect(sources[2] == .numeric(column: "year", representation: .buckets(width: 1)))
+        #expect(sources[3] == .numeric(column: "price", representation: .standardized))
+        #expect(sources[4] == .cross(categoryColumn: "genres", numericColumn: "year", bucketWidth: 2, separator: "|"))
+        #expect(sources[5] == .cross(categoryColumn: "genres", numericColumn: "price", bucketWidth: 1, separator: "|"))
+        #expect(fitted.blockDimensions["year"] == 23)
+        let restored = try FittedFeaturePipeline(modelFileSection: fitted.modelFileSection()[...], section: "item-pipeline")
+        #expect(restored.specification == fitted.specification)
+        let original = try await fitted.encodedColumns(of: Self.newRows, encoders: [:], cache: nil)
+        let reread = try await restored.encodedColumns(of: Self.newRows, encoders: [:], cache: nil)
+        #expect(original.map(\.features) == reread.map(\.features))
+        // 2024 lies past the last fitted year: it falls in the last bucket, never a new one.
+        let years = try #require(original.first { $0.block.name == "year" })
+        #expect(years.features.columnCount == 23 && years.features.dense()[0, 22] == 1 && years.presence == [true, false])
+    }
+
+    @Test("Coarse bucket widths: 1, 2 or 5 × 10ⁿ, at most 12 buckets, finite for any span")
+    func coarseWidths() {
+        #expect(NumericEncoder.coarseBucketWidth(from: 1902, to: 2016) == 10)
+        #expect(abs(NumericEncoder.coarseBucketWidth(from: 0, to: 0.3) - 0.05) < 1e-15)
+        #expect(NumericEncoder.coarseBucketWidth(from: 7, to: 7) == 1)
+        for (low, high) in [(-1e308, 1e308), (0, 1e-300), (-5.0, 1e15)] {
+            let width = NumericEncoder.coarseBucketWidth(from: low, to: high)
+            #expect(width > 0 && width.isFinite && (high / width - low / width) <= 12.000001, "\(low)...\(high): \(width)")
+        }
+    }
+
     @Test("Rows the fit never saw are encoded with the fitted state, not refitted")
     func unseenRows() async throws {
         let fitted = try Self.pipeline.fitted(on: Self.catalogue, encoders: Self.encoders)
@@ -65,20 +101,20 @@ struct FeaturePipelineTests {
         // Genres: Comedy is known, Western is not; the vocabulary stays the fitted one.
         let genres = try #require(byName["genres"])
         #expect(genres.features.columnCount == 6)  // Action, Animation, Comedy, Crime, Horror, Sci-Fi
-        #expect(genres.features.row(0) == [0, 0, 1, 0, 0, 0])
+        #expect(genres.features.isSparse && genres.features.dense().row(0) == [0, 0, 1, 0, 0, 0])
         #expect(genres.presence == [true, false])
         // Year buckets of width 10 from 1970: 2024 clamps to the last (2000s) bucket.
         let year = try #require(byName["year"])
-        #expect(year.features.row(0) == [0, 0, 0, 1])
+        #expect(year.features.dense().row(0) == [0, 0, 0, 1])
         // Price: standardised with the catalogue's mean 8.1875 and deviation.
         let price = try #require(byName["price"])
         let values = [9.5, 4, 12.25, 7], mean = values.reduce(0, +) / 4
         let deviation = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 4).squareRoot()
-        #expect(abs(Double(price.features[0, 0]) - (100 - mean) / deviation) < 1e-4)
+        #expect(abs(Double(price.features.dense()[0, 0]) - (100 - mean) / deviation) < 1e-4)
         #expect(price.presence == [true, false])
         // The cross knows Comedy@199 and Comedy@200 only: 2024 is bucket 202, unseen, so a zero row.
         let cross = try #require(byName["genres×year"])
-        #expect(cross.features.row(0).allSatisfy { $0 == 0 } && cross.presence == [true, false])
+        #expect(cross.features.dense().row(0).allSatisfy { $0 == 0 } && cross.presence == [true, false])
         // The hashing encoder keeps the catalogue's TF-IDF weights.
         let refitted = try FeaturePipeline([Self.pipeline.blocks[0]]).fitted(on: Self.newRows)
         #expect(refitted.encoderIdentifiers["title"] != fitted.encoderIdentifiers["title"])

@@ -18,15 +18,7 @@ struct JointFactorizationTests {
             loadingRegularization: 0.1))
             .fit(data.interactions, itemBlocks: [data.features], as: Double.self)
         let cold = try model.itemFactors(for: data.coldItems, from: [data.features])
-        var predicted: [Double] = [], planted: [Double] = []
-        for user in 0..<data.plantedUsers.rowCount {
-            let u = model.userIDs.index(of: user)!
-            for (row, item) in data.coldItems.enumerated() {
-                predicted.append(zip(model.userFactors.row(u), cold.row(row)).reduce(0) { $0 + $1.0 * $1.1 })
-                planted.append(zip(data.plantedUsers.row(user), data.plantedItems.row(item)).reduce(0) { $0 + $1.0 * $1.1 })
-            }
-        }
-        let r = correlation(predicted, planted)
+        let r = data.coldScoreCorrelation(userIDs: model.userIDs, userFactors: model.userFactors, coldFactors: cold)
         // The offset model learns the map from features to factors directly; the
         // collective model only asks the factors to explain the features, which on this
         // data recovers much less (see Docs/Fusion.md).
@@ -98,8 +90,9 @@ struct JointFactorizationTests {
             name: "noise", ids: Array(0..<300),
             features: Matrix.randomNormal(rowCount: 300, columnCount: 16, using: &generator))
         func ndcg(_ blocks: [SideInformationBlock<Int, Double>]) throws -> Double {
-            let model = try JointFactorization(.init(factorCount: 6, iterationCount: 10))
-                .fit(train, itemBlocks: blocks, as: Double.self)
+            let model = try JointFactorization(.init(
+                feedback: .implicit(.init(alpha: 40)), factorCount: 6, regularization: 0.05, iterationCount: 10)
+            ).fit(train, itemBlocks: blocks, as: Double.self)
             return try Ranker(model: model, training: train).evaluate(test: test, k: 10).metrics.ndcg
         }
         let plain = try ndcg([]), noisy = try ndcg([noise])
@@ -110,8 +103,9 @@ struct JointFactorizationTests {
     @Test("Without blocks the joint fit is exactly implicit ALS")
     func reducesToImplicitALS() throws {
         let data = Self.data
-        let joint = try JointFactorization(.init(feedback: .implicit(.init(solver: .cholesky)), factorCount: 6, iterationCount: 4))
-            .fit(data.interactions, as: Double.self)
+        let joint = try JointFactorization(.init(
+            feedback: .implicit(.init(alpha: 40, solver: .cholesky)), factorCount: 6, regularization: 0.05, iterationCount: 4)
+        ).fit(data.interactions, as: Double.self)
         let plain = try ImplicitAlternatingLeastSquares(.init(factorCount: 6, iterationCount: 4, solver: .cholesky))
             .fit(data.interactions, as: Double.self)
         #expect(joint.userFactors == plain.userFactors)

@@ -81,7 +81,7 @@ struct JointModelFileFixtureTests {
         let model = try JointFactorizationModel<Float, String, String>(modelFileBytes: Self.implicitFile)
         #expect(model.configuration == JointFactorization.Configuration(
             feedback: .implicit(.init(alpha: 5, values: .binary, solver: .cholesky)), factorCount: 2,
-            iterationCount: 3))
+            regularization: 0.05, iterationCount: 3))
         #expect(model.userIDs.count == 5 && model.itemIDs.count == 6 && !model.predictsValues)
         #expect(model.modelFileBytes() == Self.implicitFile)
     }

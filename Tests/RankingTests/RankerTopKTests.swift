@@ -162,13 +162,23 @@ struct RankerTiledTopKTests {
         // Whole score rows are the shape of the untiled implementation; K = n sends every
         // score through the heap, so the threshold never rejects anything. (One-row and
         // tiny products are left out: OpenBLAS's small-matrix kernels may round differently.)
+        // Products of other shapes may round the last bit differently (OpenBLAS picks its
+        // blocking by shape and processor), so ids must be equal and scores within rounding.
         let whole = ranker.recommend(userIndices: all, count: items, tiling: .init(rows: 2, columns: items))
+        func check(_ top: [[RankedItem<Int>]], _ label: String) {
+            let tolerance = S.self == Float.self ? 1e-5 : 1e-12
+            for (got, full) in zip(top, whole) {
+                let expected = Array(full.prefix(10))
+                #expect(got.map(\.id) == expected.map(\.id), "\(label)")
+                #expect(zip(got, expected).allSatisfy { abs($0.score - $1.score) <= tolerance * max(1, abs($1.score)) },
+                        "\(label)")
+            }
+        }
         for tiling in [_TopKTiling.standard(universeCount: items), .init(rows: 64, columns: 300),
                        .init(rows: 100, columns: 1024)] {
-            let top = ranker.recommend(userIndices: all, count: 10, tiling: tiling)
-            for (got, full) in zip(top, whole) { #expect(got == Array(full.prefix(10)), "\(tiling)") }
+            check(ranker.recommend(userIndices: all, count: 10, tiling: tiling), "\(tiling)")
         }
-        #expect(ranker.recommend(userIndices: all, count: 10) == whole.map { Array($0.prefix(10)) })
+        check(ranker.recommend(userIndices: all, count: 10), "default tiling")
     }
 }
 

@@ -271,7 +271,7 @@ struct BadInputMatrixTests {
         }
         #expect(throws: FusionError.self) { try NumericEncoder(fittingOn: [.nan, .infinity]) }
         #expect(throws: FusionError.self) { try NumericEncoder(fittingOn: []) }
-        let numeric = try NumericEncoder(fittingOn: [1, 2, 3])
+        let numeric = try NumericEncoder(fittingOn: [1, 2, 3], representation: .standardized)
         for value in Self.nonFinite {
             await #expect(throws: FusionError.self) { try await numeric.encode([1, value]) }
         }
@@ -311,15 +311,21 @@ struct BadInputMatrixTests {
             name: "hashing dimension", value: "100000000000", reason: "must be from 1 to \(HashingTextEncoder.maximumDimension)")) {
             try HashingTextEncoder(fittingOn: ["a"], dimension: 100_000_000_000)
         }
-        // A block whose rows × features pass the limit is refused before encoding.
+        // A dense block whose rows × features pass the limit is refused before encoding; the
+        // hashing encoder's own blocks are sparse and cost their entries only.
         let wide = try HashingTextEncoder(fittingOn: ["a"], dimension: HashingTextEncoder.maximumDimension)
         let ids = (0..<200).map { "item\($0)" }
         await #expect(throws: FusionError.blockShape(
             block: "title",
             reason: "200 rows × 16777216 features exceed the limit of \(SideInformationBlock<String, Float>.maximumElementCount) elements")) {
             try await SideInformationBlock<String, Float>.encoding(
-                name: "title", ids: ids, inputs: ids.map { Optional($0) }, using: wide)
+                name: "title", ids: ids, inputs: ids.map { Optional($0) }, using: wide,
+                preprocessing: .init(centerColumns: true))
         }
+        let sparse = try await SideInformationBlock<String, Float>.encoding(
+            name: "title", ids: ids, inputs: ids.map { Optional($0) }, using: wide)
+        guard case .sparse(let rows) = sparse.storage else { Issue.record("a hashed block is sparse"); return }
+        #expect(rows.rowCount == 200 && rows.nonZeroCount < 200 * 40)
         // An encoder without features (an empty categories column) names the block.
         let none = CategoricalEncoder(fittingOn: ["", ""])
         await #expect(throws: FusionError.blockShape(

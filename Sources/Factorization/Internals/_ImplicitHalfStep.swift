@@ -135,7 +135,7 @@ func _jitter<Scalar: BLASScalar>(_ a: UnsafePointer<Scalar>, _ k: Int, attempt: 
 /// while the sparse part Σ (cᵢ − 1)(fᵢᵀp) fᵢ runs row by row. A row leaves the loop when
 /// its residual vanishes, exactly as it would on its own.
 @inline(__always)
-func _conjugateGradientRows<Scalar: BLASScalar>(
+package func _conjugateGradientRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, f: UnsafePointer<Scalar>,
     x: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, steps: Int, extra: UnsafePointer<Scalar>?
@@ -275,7 +275,7 @@ func _conjugateGradientLongRow<Scalar: BLASScalar>(
 }
 
 @inline(__always)
-func _choleskyRows<Scalar: BLASScalar>(
+package func _choleskyRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, h: UnsafePointer<Scalar>,
     f: UnsafePointer<Scalar>, x: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, woodburyLimit: Int,

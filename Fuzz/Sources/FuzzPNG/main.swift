@@ -1,0 +1,3 @@
+import FuzzDriver
+
+runFuzzer { data, count in fuzzPNG(data, count) }
