@@ -33,19 +33,14 @@ package enum _NumPyColumn: Sendable {
                     throw .dataSizeMismatch(expectedBytes: byteCount, actualBytes: available)
                 }
                 let base = header.dataOffset
+                func element<T: FixedWidthInteger>(_ index: Int, _: T.Type) -> T {
+                    T(littleEndian: raw.loadUnaligned(fromByteOffset: base + MemoryLayout<T>.size * index, as: T.self))
+                }
                 switch (header.integerByteCount, header.dataType) {
-                case (4, _):
-                    return .integers((0..<count).map { Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: base + 4 * $0, as: Int32.self))) })
-                case (8, _):
-                    return .integers((0..<count).map { Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 8 * $0, as: Int64.self))) })
-                case (_, .float32):
-                    return .reals((0..<count).map {
-                        Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: base + 4 * $0, as: UInt32.self))))
-                    })
-                case (_, .float64):
-                    return .reals((0..<count).map {
-                        Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 8 * $0, as: UInt64.self)))
-                    })
+                case (4, _): return .integers((0..<count).map { Int(element($0, Int32.self)) })
+                case (8, _): return .integers((0..<count).map { Int(element($0, Int64.self)) })
+                case (_, .float32): return .reals((0..<count).map { Double(Float(bitPattern: element($0, UInt32.self))) })
+                case (_, .float64): return .reals((0..<count).map { Double(bitPattern: element($0, UInt64.self)) })
                 }
             }
         }

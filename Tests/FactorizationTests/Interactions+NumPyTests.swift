@@ -52,6 +52,11 @@ struct NumPyTripletTests {
         }
         let ones = try Interactions<Int, Int>(numPyUsers: usersPath, items: itemsPath)
         #expect(ones.byUser.values.reduce(0, +) == Double(count), "without values every triplet counts 1")
+        let users32 = numPyFile("users32.npy", descr: "<i4", count: count,
+                                data: users.flatMap { withUnsafeBytes(of: Int32($0).littleEndian, Array.init) })
+        defer { unlink(users32) }
+        let narrow = try Interactions<Int, Int>(numPyUsers: users32, items: itemsPath)
+        #expect(narrow.userIDs == ones.userIDs && narrow.byUser == ones.byUser, "<i4 ids read as <i8 ones")
     }
 
     @Test("arrays of different lengths, fractional ids and non-finite values are errors naming the file")
