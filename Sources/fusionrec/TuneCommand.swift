@@ -47,6 +47,9 @@ struct TuneCommand: AsyncParsableCommand {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
         _ = try Self.duration(budget)
         _ = try sideInformation.pipeline()
+        if !sideInformation.imageColumns.isEmpty {
+            throw ValidationError("tune does not search image columns yet; fit them with recommend or evaluate --image-column")
+        }
         if sideInformation.userTable != nil || sideInformation.hasUserColumns {
             throw ValidationError("tune searches the item side and the interaction settings; --user-table and the --user-…-column options are not searched")
         }
