@@ -227,6 +227,12 @@ struct ImageColumnTests {
         #expect(reloaded.factors == inMemory.factors)
         #expect(await placing.report.absentCount == 0)
         #expect(inMemory.factors.row(0) != inMemory.factors.row(1))
+        // A new item whose only attribute is a missing file is placed from nothing (no crash), and counted.
+        let gone = try folder.table("gone.csv", [["n3", "photos/gone.jpg", ""]])
+        let goneImages = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: calls)])
+        let ghost = try await loaded.itemFactors(placing: gone, images: goneImages)
+        #expect(ghost.ids == ["n3"] && ghost.factors.row(0).allSatisfy(\.isFinite))
+        #expect(await goneImages.report.blocks["photo"]?.missing == 1)
 
         let other = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: calls, version: 2)])
         await #expect(throws: FusionError.encoderMismatch(
