@@ -59,7 +59,9 @@ let package = Package(
         .executableTarget(
             name: "fusionrec",
             dependencies: [
-                "FusionRec",
+                // Images for --image-column: the CLI links the decoders and the model; the
+                // library (FusionRec) does not.
+                "FusionRec", "ImageDecoding", "ImageEmbedding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

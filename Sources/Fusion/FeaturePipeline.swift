@@ -3,7 +3,7 @@ import FeatureEncoding
 /// A declarative description of how the raw columns of an attribute table become
 /// side-information blocks: which column, which encoder, what weight and preprocessing.
 ///
-/// A pipeline is a plain value. ``fitted(on:encoders:)`` learns every encoder's state from
+/// A pipeline is a plain value. ``fitted(on:encoders:images:)`` learns every encoder's state from
 /// a table (TF-IDF weights, vocabularies, bucket edges, means and deviations); the
 /// ``FittedFeaturePipeline`` it returns encodes any rows with exactly that state, rows
 /// the fit never saw included, and is saved with the joint model so that a loaded model
@@ -85,6 +85,14 @@ public struct FeaturePipeline: Sendable, Hashable {
             Block(.cross(categoryColumn: categoryColumn, numericColumn: numericColumn, bucketWidth: bucketWidth,
                          separator: separator), weight: weight)
         }
+
+        /// A column of image file paths (relative to the table file's folder, or absolute)
+        /// through the image encoder the host supplies under `encoder` in
+        /// ``ImageColumnOptions/encoders``. Empty cells, missing and unreadable files are
+        /// absent rows.
+        public static func image(_ column: String, encoder: String, weight: Double = 1) -> Block {
+            Block(.image(column: column, encoder: encoder), weight: weight)
+        }
     }
 
     /// Where a block's features come from.
@@ -98,18 +106,25 @@ public struct FeaturePipeline: Sendable, Hashable {
         /// Categories crossed with the buckets of a numeric column; a `nil` width is chosen
         /// by the fit (a fitted pipeline's specification always holds the width chosen).
         case cross(categoryColumn: String, numericColumn: String, bucketWidth: Double?, separator: Character)
+        /// A column of image file paths through the image encoder over paths that the
+        /// host supplies under the name `encoder` (``ImageColumnOptions/encoders``), at fit
+        /// time and again after loading a model. As for a provided text encoder, its
+        /// weights are not saved; its identifier is, and a different encoder is refused.
+        case image(column: String, encoder: String)
 
         /// The columns the source reads.
         public var columns: [String] {
             switch self {
-            case let .text(column, _), let .categorical(column, _, _), let .numeric(column, _): [column]
+            case let .text(column, _), let .categorical(column, _, _), let .numeric(column, _), let .image(column, _):
+                [column]
             case let .cross(categoryColumn, numericColumn, _, _): [categoryColumn, numericColumn]
             }
         }
 
         var defaultName: String {
             switch self {
-            case let .text(column, _), let .categorical(column, _, _), let .numeric(column, _): column
+            case let .text(column, _), let .categorical(column, _, _), let .numeric(column, _), let .image(column, _):
+                column
             case let .cross(categoryColumn, numericColumn, _, _): "\(categoryColumn)×\(numericColumn)"
             }
         }
@@ -146,7 +161,7 @@ public struct FeaturePipeline: Sendable, Hashable {
             case let .text(_, .hashing(dimension, wordNGrams, characterNGrams)):
                 try HashingTextEncoder.checkSettings(
                     dimension: dimension, wordNGrams: wordNGrams, characterNGrams: characterNGrams, block: block.name)
-            case .text(_, .provided), .categorical:
+            case .text(_, .provided), .categorical, .image:
                 break
             case let .numeric(_, .buckets(width)), let .cross(_, _, width?, _):
                 guard width > 0, width.isFinite else {

@@ -14,7 +14,8 @@ import Persistence
 /// - 3 numeric: column, u8 representation (0 standardised, 1 buckets), f64 origin,
 ///   f64 scale, u64 dimension;
 /// - 4 cross: category column, numeric column, f64 bucket width, separator, u64
-///   vocabulary size and each token.
+///   vocabulary size and each token;
+/// - 5 image: column, encoder name, identifier, u64 dimension.
 /// Strings are a u32 byte count and UTF-8 bytes; a separator is a one-character string.
 extension FittedFeaturePipeline {
     package func modelFileSection() -> [UInt8] {
@@ -39,8 +40,10 @@ extension FittedFeaturePipeline {
                     writer.append(UInt64(characters.upperBound))
                 }
                 writer.append(contentsOf: hashing.inverseDocumentFrequencies, width: 4)
-            case let (.text(column, _), .provided(name, identifier, dimension)):
-                writer.append(UInt8(1))
+            case let (.text(column, _), .provided(name, identifier, dimension)),
+                 let (.image(column, _), .image(name, identifier, dimension)):
+                // A host encoder's block: its name, identifier and dimension.
+                if case .image = encoder { writer.append(UInt8(5)) } else { writer.append(UInt8(1)) }
                 writer.append(column)
                 writer.append(name)
                 writer.append(identifier)
@@ -157,6 +160,12 @@ extension FittedFeaturePipeline {
                     source = .cross(categoryColumn: categoryColumn, numericColumn: numericColumn, bucketWidth: width,
                                     separator: split)
                     encoder = .cross(categorical, width: width)
+                case 5:
+                    let column = try reader.string(), encoderName = try reader.string(), identifier = try reader.string()
+                    let dimension = try size("encoder dimension")
+                    guard dimension > 0 else { throw reader.fail("block '\(name)': encoder dimension 0") }
+                    source = .image(column: column, encoder: encoderName)
+                    encoder = .image(name: encoderName, identifier: identifier, dimension: dimension)
                 case let tag:
                     throw reader.fail("block '\(name)': unknown source \(tag)")
                 }

@@ -66,8 +66,11 @@ struct ImportCommand: AsyncParsableCommand {
         trainer.configuration.factorCount = itemFactors.columnCount
         let encoders = try await sideInformation.encoders()
         let start = ContinuousClock.now
-        let pipeline = try sideInformation.pipeline().fitted(on: table, encoders: encoders)
-        let blocks: [SideInformationBlock<String, Scalar>] = try await pipeline.blocks(for: table, encoders: encoders)
+        let images = try await sideInformation.imageOptions()
+        let pipeline = try sideInformation.pipeline().fitted(on: table, encoders: encoders, images: images)
+        let blocks: [SideInformationBlock<String, Scalar>] = try await pipeline.blocks(
+            for: table, encoders: encoders, images: images)
+        await reportImages(images, table: table.source)
         let encoded = seconds(since: start)
         let model = try trainer.fitSideInformation(
             userIDs: userIDs, userFactors: userFactors, itemIDs: itemIDs, itemFactors: itemFactors, itemBlocks: blocks,

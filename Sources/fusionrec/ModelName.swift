@@ -85,6 +85,7 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
         case .fusion, .fusionExplicit:
             let trainer = sideInformation.trainer(options, feedback: self == .fusion ? .implicit : .explicit)
             let encoders = try await sideInformation.encoders()
+            let images = try await sideInformation.imageOptions()
             let cache = TextEncoderCache.shared.vectors
             var blocks: [SideInformationBlock<String, Scalar>] = []
             var userBlocks: [SideInformationBlock<String, Scalar>] = []
@@ -101,8 +102,8 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
                     guard let table else {
                         throw ValidationError("--model fusion and fusion-explicit need --items, the table its item blocks come from")
                     }
-                    fittedItems = try itemPipeline.fitted(on: table, encoders: encoders)
-                    blocks = try await fittedItems!.blocks(for: table, encoders: encoders, cache: cache)
+                    fittedItems = try itemPipeline.fitted(on: table, encoders: encoders, images: images)
+                    blocks = try await fittedItems!.blocks(for: table, encoders: encoders, images: images, cache: cache)
                 }
                 if let userPipeline, let userTable {
                     fittedUsers = try userPipeline.fitted(on: userTable, encoders: encoders)
@@ -119,9 +120,14 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
             // after --load.
             var placed = model
             if let table, model.itemPipeline != nil {
-                placed = blocks.isEmpty
-                    ? try await placed.placingItems(table, encoders: encoders, cache: cache)
-                    : try placed.placingItems(placed.placeableItems(in: table), from: blocks)
+                if blocks.isEmpty {
+                    let loadedImages = try await sideInformation.imageOptions(for: model.itemPipeline?.specification)
+                    placed = try await placed.placingItems(table, encoders: encoders, images: loadedImages, cache: cache)
+                    await reportImages(loadedImages, table: table.source)
+                } else {
+                    placed = try placed.placingItems(placed.placeableItems(in: table), from: blocks)
+                    await reportImages(images, table: table.source)
+                }
             }
             if let userTable, model.userPipeline != nil {
                 placed = userBlocks.isEmpty

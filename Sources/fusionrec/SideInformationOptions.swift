@@ -21,6 +21,11 @@ struct SideInformationOptions: ParsableArguments {
     @Option(name: .customLong("cross-column"),
             help: "A cross of a category column and a bucketed numeric column, CATEGORIES,NUMBER=WIDTH (e.g. genres,year=10: one category per genre and decade) (repeatable).")
     var crossColumns: [String] = []
+    @Option(name: .customLong("image-column"),
+            help: "A column of --items holding JPEG or PNG file paths (relative to the folder of the --items file, or absolute), encoded by --image-encoder; empty cells, missing and unreadable files are absent rows, counted on standard error (repeatable).")
+    var imageColumns: [String] = []
+    @OptionGroup
+    var images: ImageOptions
     @Flag(inversion: .prefixedNo,
           help: "Cross every --categorical-column with every --numeric-column in coarse buckets chosen from its values (genres × decade); a --cross-column of the same pair replaces its bucket width.")
     var crosses = true
@@ -62,7 +67,10 @@ struct SideInformationOptions: ParsableArguments {
     @Flag(help: "Also refit with each block removed in turn and report the change of every metric.")
     var ablateBlocks = false
 
-    var isEmpty: Bool { textColumns.isEmpty && categoricalColumns.isEmpty && numericColumns.isEmpty && crossColumns.isEmpty }
+    var isEmpty: Bool {
+        textColumns.isEmpty && categoricalColumns.isEmpty && numericColumns.isEmpty && crossColumns.isEmpty
+            && imageColumns.isEmpty
+    }
     var hasUserColumns: Bool {
         !(userTextColumns.isEmpty && userCategoricalColumns.isEmpty && userNumericColumns.isEmpty)
     }
@@ -79,6 +87,8 @@ struct SideInformationOptions: ParsableArguments {
         if !categoricalColumns.isEmpty { given.append("--categorical-column") }
         if !numericColumns.isEmpty { given.append("--numeric-column") }
         if !crossColumns.isEmpty { given.append("--cross-column") }
+        if !imageColumns.isEmpty { given.append("--image-column") }
+        if images.strictImages { given.append("--strict-images") }
         if !crosses { given.append("--no-crosses") }
         if !blockWeights.isEmpty { given.append("--block-weight") }
         if loadingRegularization != nil { given.append("--loading-regularization") }
@@ -167,11 +177,11 @@ struct SideInformationOptions: ParsableArguments {
     /// - Throws: a usage error when no block is named or a weight names no block.
     func pipeline() throws -> FeaturePipeline {
         guard !isEmpty else {
-            throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column or --cross-column")
+            throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column, --cross-column or --image-column")
         }
         return try columnPipeline(
             text: textColumns, categorical: categoricalColumns, numeric: numericColumns, crosses: crossColumns,
-            weights: blockWeights, prefix: "")
+            images: imageColumns, weights: blockWeights, prefix: "")
     }
 
     /// The user pipeline of the `--user-…-column` options, built as ``pipeline()`` is, or
@@ -180,7 +190,7 @@ struct SideInformationOptions: ParsableArguments {
         guard hasUserColumns else { return nil }
         return try columnPipeline(
             text: userTextColumns, categorical: userCategoricalColumns, numeric: userNumericColumns, crosses: [],
-            weights: userBlockWeights, prefix: "user-")
+            images: [], weights: userBlockWeights, prefix: "user-")
     }
 
     /// The `--user-table`, read once.
@@ -192,7 +202,7 @@ struct SideInformationOptions: ParsableArguments {
     /// (`prefix` is `user-` in the option names of the user side).
     private func columnPipeline(
         text textColumns: [String], categorical: [String], numeric numericEntries: [String], crosses crossEntries: [String],
-        weights: [String], prefix: String
+        images: [String], weights: [String], prefix: String
     ) throws -> FeaturePipeline {
         let text: FeaturePipeline.TextEncoding
         switch textEncoder {
@@ -227,6 +237,9 @@ struct SideInformationOptions: ParsableArguments {
                 blocks.append(cross)
             }
         }
+        for column in images where !blocks.contains(where: { $0.name == column }) {
+            blocks.append(.image(column, encoder: self.images.imageEncoder.rawValue))
+        }
         for entry in weights {
             guard let (name, weight) = split(entry), let value = _decimalNumber(weight) else { continue }
             guard let index = blocks.firstIndex(where: { $0.name == name }) else {
@@ -245,6 +258,12 @@ struct SideInformationOptions: ParsableArguments {
     func encoders() async throws -> [String: any TextEncoder] {
         guard textEncoder == .minilm, !textColumns.isEmpty else { return [:] }
         return [Self.miniLMEncoderName: try await TextEncoderCache.shared.sentenceEncoder(modelDir ?? defaultMiniLMDirectory())]
+    }
+
+    /// The image encoders and settings for the `--image-column`s, or for the image
+    /// blocks of `pipeline` (a loaded model's); see ``ImageOptions/imageOptions(loading:)``.
+    func imageOptions(for pipeline: FeaturePipeline? = nil) async throws -> ImageColumnOptions {
+        try await images.imageOptions(loading: !imageColumns.isEmpty || ImageOptions.hasImageBlocks(pipeline))
     }
 
     /// `FROM-TO` (or a single length) as a range of n-gram lengths of at least 1.

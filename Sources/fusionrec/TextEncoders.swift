@@ -1,14 +1,36 @@
 import Foundation
 import FusionRec
+import ImageDecoding
+import ImageEmbedding
 
 /// The folder `Scripts/fetch-minilm.sh` fills by default: `$FUSIONREC_MODEL_DIR`, else
 /// `${XDG_CACHE_HOME:-$HOME/.cache}/fusionrec/all-MiniLM-L6-v2`.
-func defaultMiniLMDirectory() -> String {
+func defaultMiniLMDirectory() -> String { modelDirectory(variable: "FUSIONREC_MODEL_DIR", folder: "all-MiniLM-L6-v2") }
+
+/// `$variable` when set, else `${XDG_CACHE_HOME:-$HOME/.cache}/fusionrec/folder`.
+private func modelDirectory(variable: String, folder: String) -> String {
     let environment = ProcessInfo.processInfo.environment
-    if let directory = environment["FUSIONREC_MODEL_DIR"], !directory.isEmpty { return directory }
+    if let directory = environment[variable], !directory.isEmpty { return directory }
     let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
         ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache")
-    return (cache as NSString).appendingPathComponent("fusionrec/all-MiniLM-L6-v2")
+    return (cache as NSString).appendingPathComponent("fusionrec/" + folder)
+}
+
+/// The folder `Scripts/fetch-efficientnet-lite0.sh` fills by default:
+/// `$FUSIONREC_IMAGE_MODEL_DIR`, else `${XDG_CACHE_HOME:-$HOME/.cache}/fusionrec/efficientnet-lite0`.
+func defaultEfficientNetDirectory() -> String {
+    modelDirectory(variable: "FUSIONREC_IMAGE_MODEL_DIR", folder: "efficientnet-lite0")
+}
+
+/// Prints to standard error, per image block, how many cells named a file that was
+/// missing, unreadable or undecodable, and how many files were encoded or read from the
+/// disk cache.
+func reportImages(_ options: ImageColumnOptions, table: String) async {
+    for (block, counts) in await options.report.blocks.sorted(by: { $0.key < $1.key }) {
+        let cache = options.diskCache.map { " (cache \($0.directory))" } ?? ""
+        FileHandle.standardError.write(Data(
+            "fusionrec: image column \(block) of \(table): \(counts.missing) cells missing or unreadable, \(counts.undecodable) undecodable (absent rows); \(counts.encoded) files encoded, \(counts.cached) from the cache\(cache)\n".utf8))
+    }
 }
 
 /// Whether `directory` holds the files a `SentenceEncoder` loads.
@@ -23,6 +45,7 @@ func hasMiniLMFiles(_ directory: String) -> Bool {
 actor TextEncoderCache {
     static let shared = TextEncoderCache()
     private var encoders: [String: SentenceEncoder] = [:]
+    private var imageEncoders: [String: EfficientNetLiteEncoder] = [:]
     /// Vectors by encoder identifier and text, shared by every block built in this process.
     let vectors = EncodingCache<String>()
 
@@ -31,6 +54,14 @@ actor TextEncoderCache {
         if let encoder = encoders[directory] { return encoder }
         let encoder = try SentenceEncoder(modelDirectory: directory)
         encoders[directory] = encoder
+        return encoder
+    }
+
+    /// The EfficientNet-Lite0 encoder of `directory`, loaded on first use.
+    func efficientNet(_ directory: String) throws -> EfficientNetLiteEncoder {
+        if let encoder = imageEncoders[directory] { return encoder }
+        let encoder = try EfficientNetLiteEncoder(modelDirectory: directory)
+        imageEncoders[directory] = encoder
         return encoder
     }
 }

@@ -50,6 +50,9 @@ struct TuneCommand: AsyncParsableCommand {
         if let trialLimit, trialLimit < 1 { throw ValidationError("--trial-limit must be at least 1, got \(trialLimit)") }
         _ = try Self.duration(budget)
         _ = try sideInformation.pipeline()
+        if !sideInformation.imageColumns.isEmpty {
+            throw ValidationError("tune does not search image columns yet; fit them with recommend or evaluate --image-column")
+        }
         if sideInformation.userTable != nil || sideInformation.hasUserColumns {
             throw ValidationError("tune searches the item side and the interaction settings; --user-table and the --user-…-column options are not searched")
         }
