@@ -5,7 +5,7 @@ import LinearAlgebra
 ///
 /// Missing values never become a fake number: a block built through this encoder marks
 /// rows whose value is `nil` as absent (see
-/// ``SideInformationBlock/encoding(name:ids:inputs:using:cache:batchSize:weight:preprocessing:)``).
+/// `SideInformationBlock.encoding(name:ids:inputs:using:cache:batchSize:weight:preprocessing:)`).
 public struct NumericEncoder: SparseFeatureEncoder {
     /// How a value becomes features.
     public enum Representation: Sendable, Hashable {

@@ -3,7 +3,7 @@ import LinearAlgebra
 
 extension SideInformationBlock {
     /// The most elements (rows × features) a block built by
-    /// ``encoding(name:ids:inputs:using:cache:batchSize:weight:preprocessing:)`` may hold:
+    /// `encoding(name:ids:inputs:using:cache:batchSize:weight:preprocessing:)` (either form) may hold:
     /// 2³¹, 8 GiB of `Float` features. This bounds dense blocks (a larger one is refused
     /// before anything is allocated); sparse blocks are bounded by their non-zero entries.
     public static var maximumElementCount: Int { 1 << 31 }
@@ -27,7 +27,7 @@ extension SideInformationBlock {
     ///   or the block would exceed ``maximumElementCount``;
     ///   `FeatureEncodingError.invalidBatch(encoder:reason:)` when a batch has the wrong
     ///   row count or dimension or holds non-finite values, whatever the encoder throws,
-    ///   and the errors of ``init(name:ids:features:presence:weight:preprocessing:encoderIdentifier:)``.
+    ///   and the errors of `init(name:ids:features:presence:weight:preprocessing:encoderIdentifier:)`.
     public static func encoding<Encoder: FeatureEncoder>(
         name: String, ids: [ID], inputs: [Encoder.Input?], using encoder: Encoder,
         cache: EncodingCache<Encoder.Input>? = nil, batchSize: Int = 256, weight: Scalar = 1,

@@ -60,7 +60,7 @@ extension LiveModel {
         return try await swap(to: base, training: training, policy: policy, encoders: encoders)
     }
 
-    /// Replaces the served model with a joint model; see ``replaceModel(with:training:policy:encoders:)-3tbx``.
+    /// Replaces the served model with a joint model; see `replaceModel(with:training:policy:encoders:)`.
     @discardableResult
     public func replaceModel(
         with model: JointFactorizationModel<Scalar, UserID, ItemID>, training: Interactions<UserID, ItemID>? = nil,
@@ -72,7 +72,7 @@ extension LiveModel {
     }
 
     /// Loads a model file (a matrix factorization or a joint factorization) and swaps it
-    /// in; see ``replaceModel(with:training:policy:encoders:)-3tbx``.
+    /// in; see `replaceModel(with:training:policy:encoders:)`.
     ///
     /// - Throws: ``ServingError/modelFile(_:)`` when the file cannot be read, is damaged or
     ///   is of another kind (the old model keeps serving).

@@ -38,7 +38,7 @@ import LinearAlgebra
 ///
 /// **Swaps** replay what was recorded and placed since the live model was created (or
 /// since the last swap with ``SwapPolicy/drop``) onto the new model by default; see
-/// ``replaceModel(with:training:policy:encoders:)-3tbx``.
+/// `replaceModel(with:training:policy:encoders:)`.
 public final class LiveModel<
     Scalar: BLASScalar,
     UserID: Hashable & Sendable & LosslessStringConvertible,
@@ -118,7 +118,7 @@ public final class LiveModel<
     /// Serves a joint factorization model; its fitted pipelines place new users and items
     /// from raw attributes (``addItems(_:encoders:cache:)``).
     ///
-    /// - Throws: as ``init(model:training:configuration:)-8d1vb``.
+    /// - Throws: as `init(model:training:configuration:)`.
     public convenience init(
         model: JointFactorizationModel<Scalar, UserID, ItemID>, training: Interactions<UserID, ItemID>? = nil,
         configuration: Configuration = Configuration()

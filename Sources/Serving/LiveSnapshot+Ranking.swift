@@ -14,8 +14,8 @@ extension LiveSnapshot {
     ///   - user: a user of the snapshot.
     ///   - count: the ranking length K (≥ 0).
     ///   - filter: what to leave out: by default every item in the user's history (the
-    ///     training interactions and those recorded since); ``RankingFilter/excluded``
-    ///     is a deny list, ``RankingFilter/candidates`` an allow list (unknown ids in
+    ///     training interactions and those recorded since); `RankingFilter.excluded`
+    ///     is a deny list, `RankingFilter.candidates` an allow list (unknown ids in
     ///     either are ignored).
     /// - Throws: ``ServingError/unknownUser(_:)``, ``ServingError/invalidArgument(name:value:reason:)``
     ///   for a negative count.
@@ -55,8 +55,10 @@ extension LiveSnapshot {
     /// (an item with zero factors has similarity 0), best first, the item itself left out.
     ///
     /// - Parameters:
-    ///   - filter: ``RankingFilter/excluded`` and ``RankingFilter/candidates`` apply;
-    ///     ``RankingFilter/excludesTrainingItems`` does not.
+    ///   - item: the item to compare with.
+    ///   - count: the number of items, K.
+    ///   - filter: `RankingFilter.excluded` and `RankingFilter.candidates` apply;
+    ///     `RankingFilter.excludesTrainingItems` does not.
     /// - Throws: ``ServingError/unknownItem(_:)``, ``ServingError/invalidArgument(name:value:reason:)``.
     /// - Complexity: O(nk + n log K).
     public func similarItems(

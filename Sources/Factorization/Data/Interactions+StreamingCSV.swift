@@ -22,7 +22,7 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
     }
 
     /// Reads an interactions file in one pass and builds interactions from it, parsing
-    /// chunks of the file in parallel (``Parallel``) and building the id maps and both
+    /// chunks of the file in parallel (`Parallel`) and building the id maps and both
     /// matrices without a record per line.
     ///
     /// The file is read front to back once, so a pipe or FIFO works. The result, the
