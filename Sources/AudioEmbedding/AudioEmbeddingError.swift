@@ -13,12 +13,17 @@ public enum AudioEmbeddingError: Error, Equatable, Sendable, CustomStringConvert
     /// A well-formed WAV whose encoding is not supported (compressed formats such as
     /// μ-law or ADPCM, or unusual sample sizes).
     case unsupportedEncoding(source: String, reason: String)
-    /// The clip holds more frames than the decoder's limit allows.
+    /// The clip holds more frames than the decoder's limit allows, or would hold more
+    /// samples after resampling than the analyser's limit.
     case tooLong(source: String, frameCount: Int, limit: Int)
     /// The clip holds no samples.
     case emptyAudio(source: String)
-    /// A sample is NaN or infinite; `index` counts frames from 0.
+    /// A sample is NaN or infinite (or two channels overflow when mixed); `index`
+    /// counts frames from 0.
     case nonFiniteSample(source: String, index: Int)
+    /// A sample's magnitude exceeds ``LogMelSpectrogram/maximumSampleMagnitude`` (2²⁰),
+    /// beyond which power spectra could overflow; `index` counts samples from 0.
+    case sampleOutOfRange(source: String, index: Int)
 
     public var description: String {
         switch self {
@@ -31,6 +36,8 @@ public enum AudioEmbeddingError: Error, Equatable, Sendable, CustomStringConvert
             return "\(source): \(frameCount) frames exceeds the limit of \(limit)"
         case let .emptyAudio(source): return "\(source): the clip holds no samples"
         case let .nonFiniteSample(source, index): return "\(source): sample \(index) is not finite"
+        case let .sampleOutOfRange(source, index):
+            return "\(source): sample \(index) exceeds ±\(LogMelSpectrogram.maximumSampleMagnitude)"
         }
     }
 }

@@ -40,8 +40,10 @@ public struct LogMelEncoder: AudioEncoder {
     /// - Parameters:
     ///   - clip: the audio.
     ///   - source: how errors name the clip.
-    /// - Throws: ``AudioEmbeddingError/emptyAudio(source:)`` or
-    ///   ``AudioEmbeddingError/nonFiniteSample(source:index:)``.
+    /// - Throws: ``AudioEmbeddingError/emptyAudio(source:)``,
+    ///   ``AudioEmbeddingError/nonFiniteSample(source:index:)``,
+    ///   ``AudioEmbeddingError/sampleOutOfRange(source:index:)`` or
+    ///   ``AudioEmbeddingError/tooLong(source:frameCount:limit:)``.
     /// - Complexity: that of ``LogMelSpectrogram/frames(of:source:)``.
     public func embedding(of clip: AudioClip, source: String = "<clip>") throws(AudioEmbeddingError) -> [Float] {
         let frames = try spectrogram.frames(of: clip, source: source)
@@ -62,7 +64,7 @@ public struct LogMelEncoder: AudioEncoder {
     /// Embeds clips, in order.
     ///
     /// - Throws: the first clip's ``AudioEmbeddingError`` (naming it by its index) when
-    ///   it is empty or holds a non-finite sample; `CancellationError`.
+    ///   it is empty, holds a non-finite or out-of-range sample or is too long; `CancellationError`.
     /// - Complexity: the sum of ``embedding(of:source:)`` over the clips.
     public func encode(_ inputs: [AudioClip]) async throws -> Matrix<Float> {
         var elements: [Float] = []

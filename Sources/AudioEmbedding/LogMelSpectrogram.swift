@@ -43,10 +43,20 @@ public struct LogMelSpectrogram: Sendable {
         /// The dynamic range kept below the clip's loudest value, in decibels; `nil` keeps
         /// everything. Default: 80.
         public var topDecibels: Double? = 80
+        /// The most samples analysed after resampling; longer clips throw
+        /// ``AudioEmbeddingError/tooLong(source:frameCount:limit:)`` before anything is
+        /// allocated (a file that declares a rate of 1 Hz would otherwise resample to
+        /// 22,050 times its length). It does not change the vectors of clips it accepts.
+        /// Default: 10⁸, about 75 minutes at 22,050 Hz.
+        public var maximumSampleCount: Int = 100_000_000
 
         /// librosa's defaults.
         public init() {}
     }
+
+    /// The largest sample magnitude analysed, 2²⁰ (nominal audio lies in [−1, 1]): up to
+    /// it, every power and mel value stays finite in single precision.
+    public static let maximumSampleMagnitude: Float = 1_048_576
 
     /// The settings.
     public let configuration: Configuration
@@ -87,12 +97,26 @@ public struct LogMelSpectrogram: Sendable {
     /// - Returns: `frames[t][b]`, the value in decibels of band `b` in frame `t`, with 1 +
     ///   n / hopLength frames for n samples (after resampling).
     /// - Throws: ``AudioEmbeddingError/emptyAudio(source:)`` for a clip without samples,
-    ///   ``AudioEmbeddingError/nonFiniteSample(source:index:)`` for NaN or infinity.
+    ///   ``AudioEmbeddingError/nonFiniteSample(source:index:)`` for NaN or infinity,
+    ///   ``AudioEmbeddingError/sampleOutOfRange(source:index:)`` beyond
+    ///   ``maximumSampleMagnitude``,
+    ///   ``AudioEmbeddingError/tooLong(source:frameCount:limit:)`` when the resampled clip
+    ///   would exceed ``Configuration/maximumSampleCount``.
     /// - Complexity: O(frames · fftLength · log fftLength), plus O(n · Z) to resample.
     public func frames(of clip: AudioClip, source: String = "<clip>") throws(AudioEmbeddingError) -> [[Float]] {
         guard !clip.samples.isEmpty else { throw .emptyAudio(source: source) }
         if let index = clip.samples.firstIndex(where: { !$0.isFinite }) {
             throw .nonFiniteSample(source: source, index: index)
+        }
+        if let index = clip.samples.firstIndex(where: { abs($0) > Self.maximumSampleMagnitude }) {
+            throw .sampleOutOfRange(source: source, index: index)
+        }
+        let resampledCount = (Double(clip.samples.count) * Double(configuration.sampleRate) / Double(clip.sampleRate))
+            .rounded(.up)
+        guard resampledCount <= Double(configuration.maximumSampleCount) else {
+            throw .tooLong(
+                source: source, frameCount: resampledCount < 1e18 ? Int(resampledCount) : Int.max,
+                limit: configuration.maximumSampleCount)
         }
         let samples = _resample(clip.samples, from: clip.sampleRate, to: configuration.sampleRate)
         let values = _logMelValues(samples)

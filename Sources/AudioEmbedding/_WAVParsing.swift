@@ -91,11 +91,12 @@ func _decodeWAV(
                     let low = UInt64(_readUInt32(bytes, position)), high = UInt64(_readUInt32(bytes, position + 4))
                     value = Float(Double(bitPattern: high << 32 | low))
                 }
-                if !value.isFinite, nonFinite == nil { nonFinite = frame }
                 sum += value
                 position += bytesPerSample
             }
-            out[frame] = channels == 1 ? sum : sum * scale
+            let mixed = channels == 1 ? sum : sum * scale
+            if !mixed.isFinite, nonFinite == nil { nonFinite = frame }
+            out[frame] = mixed
         }
     }
     if let nonFinite { throw .nonFiniteSample(source: source, index: nonFinite) }

@@ -116,3 +116,26 @@ struct LogMelEncoderTests {
         }
     }
 }
+
+@Suite("LogMelSpectrogram limits")
+struct LogMelSpectrogramLimitTests {
+    @Test("a clip whose resampled length exceeds the limit is refused before resampling")
+    func resampledLength() {
+        let clip = AudioClip(samples: [Float](repeating: 0.1, count: 1_000), sampleRate: 1)
+        #expect(throws: AudioEmbeddingError.tooLong(source: "x.wav", frameCount: 22_050_000, limit: 1_000_000)) {
+            var configuration = LogMelSpectrogram.Configuration()
+            configuration.maximumSampleCount = 1_000_000
+            _ = try LogMelSpectrogram(configuration: configuration).frames(of: clip, source: "x.wav")
+        }
+    }
+
+    @Test("samples beyond ±2²⁰ are refused, so powers cannot overflow")
+    func magnitude() {
+        let clip = AudioClip(samples: [0, 0.5, 2e6, 0], sampleRate: 22_050)
+        #expect(throws: AudioEmbeddingError.sampleOutOfRange(source: "x.wav", index: 2)) {
+            _ = try LogMelSpectrogram().frames(of: clip, source: "x.wav")
+        }
+        let loud = AudioClip(samples: (0..<4_096).map { $0 % 2 == 0 ? 1_048_576 : -1_048_576 }, sampleRate: 22_050)
+        #expect((try? LogMelEncoder().embedding(of: loud))?.allSatisfy(\.isFinite) == true)
+    }
+}

@@ -57,6 +57,7 @@ struct WAVDecoderTests {
         (wav(bits: 12, blockAlign: 2, data: [0, 0]), .unsupportedEncoding(source: "x.wav", reason: "12-bit integer PCM samples")),
         (wav(data: []), .emptyAudio(source: "x.wav")),
         (wav(format: 3, bits: 32, data: [0, 0, 0, 0, 0, 0, 0xC0, 0x7F]), .nonFiniteSample(source: "x.wav", index: 1)),
+        (wav(format: 3, channels: 2, bits: 32, data: [0xFF, 0xFF, 0x7F, 0x7F, 0xFF, 0xFF, 0x7F, 0x7F]), .nonFiniteSample(source: "x.wav", index: 0)),
         (Array(wav(data: [0, 0]).prefix(30)), .malformedWAV(source: "x.wav", offset: 12, reason: "chunk 'fmt ' declares 16 bytes but only 10 follow")),
         (Array(wav(data: [0, 0]).prefix(36)), .malformedWAV(source: "x.wav", offset: 36, reason: "no data chunk")),
     ])
