@@ -3,8 +3,9 @@ import AudioEmbedding
 /// Decodes the input as a WAV file (bytes 0–3 and 8–11 are forced to "RIFF" and "WAVE",
 /// so every input reaches the chunk parser): any failure must be a thrown
 /// `AudioEmbeddingError`, and a decoded clip must be non-empty, finite and within the
-/// frame limit. Clips short enough to analyse quickly (at most 10,000 samples after
-/// resampling, rates 4–192 kHz) are embedded too, which must give 256 finite values.
+/// frame limit. Clips short enough to analyse quickly (at most 4,096 samples after
+/// resampling, rates 8–96 kHz) are embedded too, which must give 256 finite values or,
+/// for float samples beyond ±2²⁰, `sampleOutOfRange`.
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzzWAV(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     var bytes = Array(UnsafeBufferPointer(start: data, count: count))
@@ -16,12 +17,12 @@ func fuzzWAV(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     precondition(!clip.samples.isEmpty && clip.samples.count <= 1_000_000, "decoded \(clip.samples.count) frames")
     precondition(clip.samples.allSatisfy(\.isFinite), "decoded a non-finite sample")
     let resampled = clip.samples.count * 22_050 / clip.sampleRate
-    if (4_000...192_000).contains(clip.sampleRate), resampled <= 10_000 {
+    if (8_000...96_000).contains(clip.sampleRate), resampled <= 4_096 {
         do {
             let embedding = try LogMelEncoder().embedding(of: clip, source: "fuzz.wav")
             precondition(embedding.count == 256 && embedding.allSatisfy(\.isFinite), "bad embedding")
         } catch {
-            preconditionFailure("a decoded clip failed to embed: \(error)")
+            guard case .sampleOutOfRange = error else { preconditionFailure("a decoded clip failed to embed: \(error)") }
         }
     }
     return 0
