@@ -17,7 +17,9 @@ import Ranking
 /// count, and so on to the last. The first trial fits
 /// the starting settings (the configuration and pipeline passed to ``run(training:items:pipeline:configuration:encoders:cache:as:progress:)``)
 /// with the last count, so the best trial never scores below them on the validation data.
-/// A trial is started only while its estimated cost fits in what is left of ``budget``.
+/// A trial is started only while its estimated cost fits in what is left of ``budget``
+/// and, when ``trialLimit`` is set, while fewer trials than that have run (a budget that
+/// does not depend on the machine's speed: the same seed and limit give the same trials).
 ///
 /// A trial's score is the mean of NDCG@``cutoff`` over the parts of the validation split
 /// (warm and cold), the metric the defaults were chosen by (`Docs/Fusion.md`).
@@ -62,12 +64,14 @@ public struct HyperparameterSearch: Sendable {
     public var roundSize: Int
     /// The fraction 1/η of a rung's trials that go on to the next rung. Default η = 3.
     public var reductionFactor: Int
+    /// The most trials to run, or `nil` (the default) for as many as the budget allows.
+    public var trialLimit: Int?
 
     /// Creates a search; every parameter has the documented default.
     public init(
         space: SearchSpace = SearchSpace(), validation: Validation = .both(coldItemFraction: 0.1, warmFraction: 0.1),
         budget: Duration = .seconds(180), cutoff: Int = 10, seed: UInt64 = 42, iterationCounts: [Int] = [5, 15],
-        roundSize: Int = 9, reductionFactor: Int = 3
+        roundSize: Int = 9, reductionFactor: Int = 3, trialLimit: Int? = nil
     ) {
         self.space = space
         self.validation = validation
@@ -77,6 +81,7 @@ public struct HyperparameterSearch: Sendable {
         self.iterationCounts = iterationCounts
         self.roundSize = roundSize
         self.reductionFactor = reductionFactor
+        self.trialLimit = trialLimit
     }
 
     /// One fit and its validation metrics.
@@ -141,6 +146,9 @@ public struct HyperparameterSearch: Sendable {
                                     reason: "must be ascending and at least 1")
         }
         guard roundSize >= 1 else { throw .invalidParameter(name: "round size", value: "\(roundSize)", reason: "must be at least 1") }
+        if let trialLimit, trialLimit < 1 {
+            throw .invalidParameter(name: "trial limit", value: "\(trialLimit)", reason: "must be at least 1")
+        }
         guard reductionFactor >= 2 else {
             throw .invalidParameter(name: "reduction factor", value: "\(reductionFactor)", reason: "must be at least 2")
         }
@@ -191,7 +199,9 @@ public struct HyperparameterSearch: Sendable {
             if !trials.isEmpty {
                 let sorted = secondsPerSweep.sorted()
                 let estimate = sorted[sorted.count / 2] * Double(iterations)
-                guard !Task.isCancelled, (clock.now - start) + .seconds(estimate) <= budget else { return nil }
+                guard !Task.isCancelled, (clock.now - start) + .seconds(estimate) <= budget,
+                      trials.count < trialLimit ?? .max
+                else { return nil }
             }
             let trialStart = clock.now
             let fittedPipeline = try settings.applied(to: pipeline).fitted(on: items, encoders: encoders)

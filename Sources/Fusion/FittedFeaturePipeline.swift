@@ -128,10 +128,10 @@ public struct FittedFeaturePipeline: Sendable {
                 features = sparse
                     ? .sparse(try await _sparseRows(zip(values, presence).map { $1 ? $0 : nil }, using: categorical))
                     : .dense(try await Self.rows(values, presence, categorical, cache: nil, block: block.name, count: table.count))
-            case let (.numeric(column, representation), .numeric(numeric)):
+            case let (.numeric(column, _), .numeric(numeric)):
                 let values = try Self.numbers(column, of: table)
                 presence = values.map { $0 != nil }
-                if case .buckets = representation, sparse {
+                if case .buckets = numeric.representation, sparse {
                     features = .sparse(try await _sparseRows(values, using: numeric))
                 } else {
                     features = .dense(try await numeric.encode(values.map { $0 ?? 0 }))

@@ -6,12 +6,17 @@ import LinearAlgebra
 struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     private enum Storage: Sendable {
         case dense(Matrix<Scalar>)
-        /// The matrix and its transpose, both CSR, so that products with either are
-        /// row-by-row sums that need no scattered writes.
-        case sparse(SparseMatrix<Scalar>, transposed: SparseMatrix<Scalar>)
+        /// The matrix, and for a very wide design (more than ``transposeColumnLimit``
+        /// columns) its transpose too, whose products are row-by-row sums; narrower designs
+        /// multiply their transpose by scattering into per-chunk partial products, reading
+        /// the factors in order and without a second copy of the entries.
+        case sparse(SparseMatrix<Scalar>, transposed: SparseMatrix<Scalar>?)
     }
 
     private let storage: Storage
+    /// The most columns a sparse design multiplies its transpose by scattering; wider ones
+    /// keep a transposed copy (a 16M-column hashed block's partial products would not fit).
+    static var transposeColumnLimit: Int { 65_536 }
     let rowCount: Int
     let columnCount: Int
 
@@ -122,7 +127,8 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     private init(sparse offsets: [Int], _ columns: [Int32], _ values: [Scalar], rowCount: Int, columnCount: Int) {
         let matrix = try! SparseMatrix(rowCount: rowCount, columnCount: columnCount, rowOffsets: offsets,
                                        columnIndices: columns, values: values)
-        self.init(storage: .sparse(matrix, transposed: matrix.transposed()), rowCount: rowCount, columnCount: columnCount)
+        let transposed = columnCount > Self.transposeColumnLimit ? matrix.transposed() : nil
+        self.init(storage: .sparse(matrix, transposed: transposed), rowCount: rowCount, columnCount: columnCount)
     }
 
     /// Calls `body` with the column and value of every non-zero entry of row `row`, in
@@ -165,7 +171,7 @@ struct _FeatureDesign<Scalar: BLASScalar>: Sendable {
     func transposeMultiplied(by right: Matrix<Scalar>) -> Matrix<Scalar> {
         switch storage {
         case .dense(let x): return x.multiplied(by: right, transposingSelf: true)
-        case .sparse(_, let transposed): return transposed.multiplied(by: right)
+        case .sparse(let x, let transposed): return transposed?.multiplied(by: right) ?? x.transposeMultiplied(by: right)
         }
     }
 

@@ -6,7 +6,7 @@ import CFusionRecBLAS
 /// one thread, or the library's threads and OpenBLAS's oversubscribe the cores. Nested
 /// and concurrent single-threaded sections are reference-counted, so two loops running
 /// at once from different tasks restore the count only when the last one leaves.
-enum BLASThreads {
+package enum BLASThreads {
     private struct State {
         var singleThreadedDepth = 0
         var threadCount = 0
@@ -23,7 +23,7 @@ enum BLASThreads {
     }
 
     /// Runs `body` with BLAS pinned to one thread.
-    static func withSingleThreadedBLAS<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+    package static func withSingleThreadedBLAS<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
         state.withLock { state in
             if state.singleThreadedDepth == 0 {
                 if state.threadCount == 0 { state.threadCount = Int(openblas_get_num_threads()) }

@@ -74,6 +74,71 @@ extension SparseMatrix {
 /// compiler keeps in registers — instead of a load and store of the target per entry
 /// (about twice as fast at width 64). Generic SIMD types would be simpler but are not
 /// specialised into vector code here.
+extension SparseMatrix {
+    /// `selfᵀ · dense` (`columnCount × dense.columnCount`) without forming the transpose.
+    ///
+    /// A fixed number of row chunks (at most 16, fewer when the partial products would pass
+    /// 4M scalars) each scatter their rows into a partial product, reading `dense` row by
+    /// row in order; the partials are summed in chunk order, so the result depends on the
+    /// shapes only, never on the thread count. Suits a narrow transpose (a feature design
+    /// with a few thousand columns); for very many columns multiply the ``transposed()``
+    /// matrix instead.
+    ///
+    /// - Complexity: O(nnz · width + chunks · columnCount · width) time, O(chunks ·
+    ///   columnCount · width) scratch.
+    @inlinable
+    public func transposeMultiplied(by dense: Matrix<Scalar>) -> Matrix<Scalar> {
+        precondition(
+            dense.rowCount == rowCount,
+            "Sparse-transpose–dense product shapes do not fit: (\(rowCount)×\(columnCount))ᵀ · \(dense.rowCount)×\(dense.columnCount)")
+        let width = dense.columnCount, n = columnCount
+        let partialSize = max(1, n * width)
+        let chunkCount = max(1, min(rowCount, 16, (1 << 22) / partialSize))
+        guard width > 0, n > 0, rowCount > 0 else { return Matrix(rowCount: n, columnCount: width) }
+        let boundaries = (0...chunkCount).map { chunk -> Int in
+            let target = (nonZeroCount + rowCount) * chunk / chunkCount
+            var (low, high) = (0, rowCount)
+            while low < high {
+                let middle = (low + high) / 2
+                if rowOffsets[middle] + middle < target { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        let partials: [[Scalar]] = dense.withUnsafeBufferPointer { b in
+            rowOffsets.withUnsafeBufferPointer { offsets in
+                columnIndices.withUnsafeBufferPointer { columns in
+                    values.withUnsafeBufferPointer { values in
+                        let shared = _UncheckedSendable((b, offsets, columns, values))
+                        return Parallel.mapChunks(of: 0..<chunkCount, grainSize: 1) { chunks in
+                            let (b, offsets, columns, values) = shared.value
+                            var partial = [Scalar](repeating: 0, count: n * width)
+                            partial.withUnsafeMutableBufferPointer { c in
+                                for chunk in chunks {
+                                    for i in boundaries[chunk]..<boundaries[chunk + 1] {
+                                        let row = b.baseAddress! + i * width
+                                        for e in offsets[i]..<offsets[i + 1] {
+                                            let value = values[e], target = c.baseAddress! + Int(columns[e]) * width
+                                            for j in 0..<width { target[j] += value * row[j] }
+                                        }
+                                    }
+                                }
+                            }
+                            return partial
+                        }
+                    }
+                }
+            }
+        }
+        var result = Matrix<Scalar>(rowCount: n, columnCount: width)
+        result.withUnsafeMutableBufferPointer { c in
+            for partial in partials {
+                for index in 0..<(n * width) { c[index] += partial[index] }
+            }
+        }
+        return result
+    }
+}
+
 @inlinable @inline(__always)
 func _sparseRowProduct<Scalar: BLASScalar>(
     _ entries: Range<Int>, _ columns: UnsafeBufferPointer<Int32>, _ values: UnsafeBufferPointer<Scalar>,

@@ -225,9 +225,11 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
         return low < rowOffsets[i + 1] && columnIndices[low] == target ? values[low] : 0
     }
 
-    /// The transpose, in CSR form (equivalently, this matrix in CSC form).
+    /// The transpose, in CSR form (equivalently, this matrix in CSC form), built on
+    /// ``Parallel/threadCount`` threads.
     ///
-    /// - Complexity: O(nnz + rows + columns).
+    /// - Complexity: O(nnz + rows + columns) per thread: each thread reads every entry and
+    ///   writes the rows of its own range of columns.
     @inlinable
     public func transposed() -> SparseMatrix {
         var offsets = [Int](repeating: 0, count: columnCount + 1)
@@ -236,12 +238,23 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
         var cursor = offsets
         var columns = [Int32](repeating: 0, count: nonZeroCount)
         var newValues = [Scalar](repeating: 0, count: nonZeroCount)
-        for i in 0..<rowCount {
-            for index in rowOffsets[i]..<rowOffsets[i + 1] {
-                let j = Int(columnIndices[index])
-                columns[cursor[j]] = Int32(i)
-                newValues[cursor[j]] = values[index]
-                cursor[j] += 1
+        // Each thread writes the result's rows of one range of columns, in row order.
+        let ranges = _balancedRanges(offsets)
+        cursor.withUnsafeMutableBufferPointer { cursor in
+            columns.withUnsafeMutableBufferPointer { columns in
+                newValues.withUnsafeMutableBufferPointer { newValues in
+                    Parallel.forEachChunk(of: ranges.indices, grainSize: 1) { part in
+                        let range = ranges[part.lowerBound]
+                        for i in 0..<rowCount {
+                            for index in rowOffsets[i]..<rowOffsets[i + 1] where range.contains(Int(columnIndices[index])) {
+                                let j = Int(columnIndices[index])
+                                columns[cursor[j]] = Int32(i)
+                                newValues[cursor[j]] = values[index]
+                                cursor[j] += 1
+                            }
+                        }
+                    }
+                }
             }
         }
         return SparseMatrix(unchecked: columnCount, rowCount, offsets, columns, newValues)
@@ -259,3 +272,21 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
 }
 
 extension SparseMatrix: Equatable {}
+
+/// `0..<(offsets.count - 1)` cut into ``Parallel/threadCount`` ranges of rows holding about
+/// equal numbers of entries (`offsets` as CSR row offsets), for scatters in which each
+/// thread writes the rows of one range.
+@usableFromInline
+package func _balancedRanges(_ offsets: [Int]) -> [Range<Int>] {
+    let rows = offsets.count - 1, parts = max(1, min(Parallel.threadCount, rows))
+    var ranges: [Range<Int>] = []
+    var start = 0
+    for part in 1...parts {
+        var end = start
+        let target = offsets[rows] * part / parts
+        while end < rows && (offsets[end + 1] <= target || part == parts) { end += 1 }
+        ranges.append(start..<end)
+        start = end
+    }
+    return ranges
+}

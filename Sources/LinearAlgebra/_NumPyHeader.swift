@@ -8,12 +8,15 @@ struct _NumPyHeader {
     var dataType: NumPyDataType
     var shape: [Int]
     var dataOffset: Int
+    /// 4 or 8 for a little-endian signed integer array (`<i4`, `<i8`), read only when the
+    /// caller accepts integers (``dataType`` is then not used); 0 for `<f4` and `<f8`.
+    var integerByteCount = 0
 
     /// Parses the preamble and the header dictionary of `bytes`.
     ///
     /// - Throws: every header case of ``NumPyFormatError``; nothing is allocated in
     ///   proportion to the announced shape.
-    init(_ bytes: UnsafeRawBufferPointer) throws(NumPyFormatError) {
+    init(_ bytes: UnsafeRawBufferPointer, acceptingIntegers: Bool = false) throws(NumPyFormatError) {
         let magicLength = min(bytes.count, Self.magic.count)
         guard bytes.prefix(magicLength).elementsEqual(Self.magic.prefix(magicLength)) else { throw .badMagic }
         guard bytes.count >= 8 else { throw .truncated(needed: 10, available: bytes.count) }
@@ -45,7 +48,10 @@ struct _NumPyHeader {
         guard case .tuple(let shape)? = dictionary["shape"] else {
             throw .malformedHeader(reason: "no tuple 'shape'")
         }
-        guard let dataType = NumPyDataType(rawValue: descr) else { throw .unsupportedDataType(descr) }
+        if acceptingIntegers, descr == "<i4" || descr == "<i8" { integerByteCount = descr == "<i4" ? 4 : 8 }
+        guard let dataType = NumPyDataType(rawValue: integerByteCount > 0 ? "<f8" : descr) else {
+            throw .unsupportedDataType(descr)
+        }
         guard !fortran else { throw .fortranOrder }
         guard shape.count == 1 || shape.count == 2 else { throw .unsupportedShape(shape) }
         self.dataType = dataType

@@ -87,36 +87,30 @@ public struct Ranker<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Ha
         let width = k + 2
         var userVectors = Matrix<Scalar>(rowCount: m, columnCount: width)
         var userFactors = Matrix<Scalar>(rowCount: m, columnCount: k)
-        for (target, source) in userOrder.enumerated() {
-            let row = model.userFactors.row(source)
-            userFactors.setRow(target, to: row)
-            userVectors.setRow(target, to: row + [model.globalBias + userBiases[source], 1])
+        _copyRows(of: model.userFactors, in: userOrder, into: &userFactors, and: &userVectors) { source in
+            (model.globalBias + userBiases[source], 1)
         }
         let itemCount = catalogue.count
         var itemVectors = Matrix<Scalar>(rowCount: itemCount, columnCount: width)
         var itemFactors = Matrix<Scalar>(rowCount: itemCount, columnCount: k)
-        for (target, source) in itemOrder.enumerated() {
-            if source < n {
-                let row = model.itemFactors.row(source)
-                itemFactors.setRow(target, to: row)
-                itemVectors.setRow(target, to: row + [1, itemBiases[source]])
-            } else {
-                itemVectors[target, k] = 1
-            }
+        _copyRows(of: model.itemFactors, in: itemOrder, into: &itemFactors, and: &itemVectors) { source in
+            source < n ? (1, itemBiases[source]) : (1, 0)
         }
 
         var warm = [Bool](repeating: false, count: itemCount)
         var offsets = [Int](repeating: 0, count: m + 1)
         var items: [Int32] = []
         if let training {
+            items.reserveCapacity(training.count)
             let catalogueIndexOfTrainingItem = training.itemIDs.ids.map { catalogue.index(of: $0)! }
             for i in 0..<training.itemCount where training.byItem.nonZeroCount(inRow: i) > 0 {
                 warm[catalogueIndexOfTrainingItem[i]] = true
             }
             for u in 0..<m {
                 if let t = training.userIDs.index(of: users.id(at: u)) {
-                    items.append(contentsOf: training.items(ofUser: t)
-                        .map { Int32(catalogueIndexOfTrainingItem[Int($0)]) }.sorted())
+                    let start = items.count
+                    for item in training.items(ofUser: t) { items.append(Int32(catalogueIndexOfTrainingItem[Int(item)])) }
+                    items[start...].sort()
                 }
                 offsets[u + 1] = items.count
             }

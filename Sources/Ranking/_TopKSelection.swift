@@ -27,7 +27,11 @@ package struct _TopKSelection<Scalar: BinaryFloatingPoint> {
     }
 
     /// Offers an entry; call with positions in ascending order for the fast path to hold.
+    /// Prespecialized for the scalars, so that another module's specialized loop (the live
+    /// model's scan in Serving) calls it without generic dispatch.
     @inline(__always)
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     package mutating func offer(position: Int, score: Scalar) {
         if positions.count < capacity {
             positions.append(position)
@@ -67,6 +71,8 @@ package struct _TopKSelection<Scalar: BinaryFloatingPoint> {
     }
 
     /// The kept entries, best first.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     package func sorted() -> [(position: Int, score: Scalar)] {
         zip(positions, scores).sorted { a, b in a.1 > b.1 || (a.1 == b.1 && a.0 < b.0) }.map { ($0.0, $0.1) }
     }

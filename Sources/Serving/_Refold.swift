@@ -10,71 +10,112 @@ extension _LiveState {
     /// reads G = VᵀV + λI from the state instead of forming it (O(nk²)): with
     /// conjugate gradient, warm-started from `warm`, each step costs O(k² + nᵤk); an exact
     /// (Cholesky) solve costs O(nᵤk² + k³). The explicit update solves the user's own
-    /// (k+1)×(k+1) system, O(nᵤk² + k³).
+    /// (k+1)×(k+1) system, O(nᵤk² + k³). BLAS runs single-threaded: a write is one
+    /// request's work, and waking OpenBLAS's pool for it would only make it spin.
     func _refold(history: [_HistoryEntry], warm: [Scalar]) throws(ServingError) -> ([Scalar], Scalar) {
-        let k = factorCount
         var summed: [Int32: Double] = [:]
         for entry in history { summed[entry.item, default: 0] += entry.value }
-        let entries = summed.sorted { $0.key < $1.key }
-        let n = entries.count
-        let offsets = [0, n]
-        let columns = (0..<n).map { Int32($0) }
+        let entries = summed.sorted { $0.key < $1.key }.map { (item: $0.key, value: $0.value) }
+        let chunks = itemRows.chunks.map(\.elements)
         do {
-            switch served.rule {
-            case let .implicit(alpha, _, binary):
-                let values = entries.map { Scalar(binary ? 1 : $0.value) }
-                var gathered = [Scalar](repeating: 0, count: max(n, 1) * k)
-                for (j, entry) in entries.enumerated() {
-                    itemRows.withRow(Int(entry.key)) { row in for c in 0..<k { gathered[j * k + c] = row[c] } }
+            return try BLASThreads.withSingleThreadedBLAS { () throws(LinearAlgebraError) -> ([Scalar], Scalar) in
+                switch served.rule {
+                case let .implicit(alpha, _, binary):
+                    let factors = try _implicitRefold(
+                        entries, chunks: chunks, rowsPerChunk: itemRows.rowsPerChunk, rowWidth: itemRows.width,
+                        k: factorCount, alpha: Scalar(alpha), binary: binary, gram: gram!.values, solver: served.solver,
+                        warm: warm)
+                    return (factors, 0)
+                case let .explicit(regularization, biasRegularization, weighted):
+                    return try _explicitRefold(
+                        entries, chunks: chunks, rowsPerChunk: itemRows.rowsPerChunk, rowWidth: itemRows.width,
+                        k: factorCount, globalBias: served.globalBias, regularization: Scalar(regularization),
+                        biasRegularization: Scalar(biasRegularization), weighted: weighted)
                 }
-                var x = warm
-                let g = gram!.values
-                try offsets.withUnsafeBufferPointer { (offsets) throws(LinearAlgebraError) in
-                    try columns.withUnsafeBufferPointer { (columns) throws(LinearAlgebraError) in
-                        try values.withUnsafeBufferPointer { (values) throws(LinearAlgebraError) in
-                            try g.withUnsafeBufferPointer { (g) throws(LinearAlgebraError) in
-                                try gathered.withUnsafeBufferPointer { (f) throws(LinearAlgebraError) in
-                                    try x.withUnsafeMutableBufferPointer { (x) throws(LinearAlgebraError) in
-                                        switch served.solver {
-                                        case .conjugateGradient(let steps):
-                                            _conjugateGradientRows(
-                                                0..<1, offsets: offsets, columns: columns, values: values,
-                                                g: g.baseAddress!, f: f.baseAddress!, x: x.baseAddress!, k: k,
-                                                alpha: Scalar(alpha), steps: steps, extra: nil)
-                                        case .cholesky:
-                                            _ = try _choleskyRows(
-                                                0..<1, offsets: offsets, columns: columns, values: values,
-                                                g: g.baseAddress!, h: g.baseAddress!, f: f.baseAddress!,
-                                                x: x.baseAddress!, k: k, alpha: Scalar(alpha), woodburyLimit: 0,
-                                                blockRows: 256, extra: nil)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                return (x, 0)
-            case let .explicit(regularization, biasRegularization, weighted):
-                var fixed = Matrix<Scalar>(rowCount: n, columnCount: k + 1)
-                for (j, entry) in entries.enumerated() {
-                    itemRows.withRow(Int(entry.key)) { row in
-                        for c in 0..<k { fixed[j, c] = row[c] }
-                        fixed[j, k] = row[k + 1]
-                    }
-                }
-                let data = _CompressedRows<Scalar>(
-                    rowCount: 1, columnCount: n, offsets: offsets, columns: columns,
-                    values: entries.map { Scalar($0.value) })
-                var solved = Matrix<Scalar>(rowCount: 1, columnCount: k + 1)
-                try _explicitHalfStep(data, fixed: fixed, solving: &solved, globalBias: served.globalBias,
-                                      regularization: Scalar(regularization),
-                                      biasRegularization: Scalar(biasRegularization), weighted: weighted)
-                let row = solved.row(0)
-                return (Array(row[0..<k]), row[k])
             }
         } catch {
             throw .linearAlgebra(error)
         }
     }
+}
+
+/// The implicit row update of one user against chunked item rows `[vᵢ, 1, cᵢ]`:
+/// (G + Σ (cᵢ − 1) vᵢvᵢᵀ) x = Σ cᵢ vᵢ with G = VᵀV + λI given. Specialized for the scalars.
+@_specialize(exported: false, where Scalar == Float)
+@_specialize(exported: false, where Scalar == Double)
+func _implicitRefold<Scalar: BLASScalar>(
+    _ entries: [(item: Int32, value: Double)], chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, k: Int,
+    alpha: Scalar, binary: Bool, gram: [Scalar], solver: ImplicitSolver, warm: [Scalar]
+) throws(LinearAlgebraError) -> [Scalar] {
+    let n = entries.count
+    let offsets = [0, n], columns = (0..<n).map { Int32($0) }
+    let values = entries.map { Scalar(binary ? 1 : $0.value) }
+    let gathered = _gathered(entries, chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth, k: k, bias: false)
+    var x = warm
+    try offsets.withUnsafeBufferPointer { (offsets) throws(LinearAlgebraError) in
+        try columns.withUnsafeBufferPointer { (columns) throws(LinearAlgebraError) in
+            try values.withUnsafeBufferPointer { (values) throws(LinearAlgebraError) in
+                try gram.withUnsafeBufferPointer { (g) throws(LinearAlgebraError) in
+                    try gathered.withUnsafeBufferPointer { (f) throws(LinearAlgebraError) in
+                        try x.withUnsafeMutableBufferPointer { (x) throws(LinearAlgebraError) in
+                            switch solver {
+                            case .conjugateGradient(let steps):
+                                _conjugateGradientRows(
+                                    0..<1, offsets: offsets, columns: columns, values: values, g: g.baseAddress!,
+                                    f: f.baseAddress!, x: x.baseAddress!, k: k, alpha: alpha, steps: steps, extra: nil)
+                            case .cholesky:
+                                _ = try _choleskyRows(
+                                    0..<1, offsets: offsets, columns: columns, values: values, g: g.baseAddress!,
+                                    h: g.baseAddress!, f: f.baseAddress!, x: x.baseAddress!, k: k, alpha: alpha,
+                                    woodburyLimit: 0, blockRows: 256, extra: nil)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return x
+}
+
+/// The explicit row update of one user (factors and bias) against chunked item rows.
+@_specialize(exported: false, where Scalar == Float)
+@_specialize(exported: false, where Scalar == Double)
+func _explicitRefold<Scalar: BLASScalar>(
+    _ entries: [(item: Int32, value: Double)], chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, k: Int,
+    globalBias: Scalar, regularization: Scalar, biasRegularization: Scalar, weighted: Bool
+) throws(LinearAlgebraError) -> ([Scalar], Scalar) {
+    let n = entries.count
+    let fixed = try Matrix<Scalar>(
+        rowCount: n, columnCount: k + 1,
+        elements: _gathered(entries, chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth, k: k, bias: true))
+    let data = _CompressedRows<Scalar>(
+        rowCount: 1, columnCount: n, offsets: [0, n], columns: (0..<n).map { Int32($0) },
+        values: entries.map { Scalar($0.value) })
+    var solved = Matrix<Scalar>(rowCount: 1, columnCount: k + 1)
+    try _explicitHalfStep(data, fixed: fixed, solving: &solved, globalBias: globalBias, regularization: regularization,
+                          biasRegularization: biasRegularization, weighted: weighted)
+    let row = solved.row(0)
+    return (Array(row[0..<k]), row[k])
+}
+
+/// The factors of the entries' items, one row each (k columns, or k + 1 with the item
+/// bias last), gathered from chunked rows `[vᵢ, 1, cᵢ]`; at least one row of zeros.
+@inline(__always)
+func _gathered<Scalar: BLASScalar>(
+    _ entries: [(item: Int32, value: Double)], chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, k: Int, bias: Bool
+) -> [Scalar] {
+    let width = bias ? k + 1 : k
+    var gathered = [Scalar](repeating: 0, count: max(entries.count, bias ? 0 : 1) * width)
+    gathered.withUnsafeMutableBufferPointer { target in
+        for (j, entry) in entries.enumerated() {
+            let item = Int(entry.item)
+            chunks[item / rowsPerChunk].withUnsafeBufferPointer { block in
+                let row = block.baseAddress! + (item % rowsPerChunk) * rowWidth
+                (target.baseAddress! + j * width).update(from: row, count: k)
+                if bias { target[j * width + k] = row[k + 1] }
+            }
+        }
+    }
+    return gathered
 }

@@ -87,12 +87,17 @@ func checkDistinctFiles(_ paths: [(option: String, path: String)]) throws {
     }
 }
 
-/// Reads an interactions file with string ids, detecting MovieLens columns, and merges
+/// Reads `.npy` triplets `USERS.npy,ITEMS.npy[,VALUES.npy]` (repeated pairs summed), or an
+/// interactions file with string ids, detecting MovieLens columns, and merges
 /// repeated (user, item) rows: explicit ratings (a value column named `rating` or
 /// `score`) keep the last row of each pair, other values (counts, weights, or 1 for every
 /// row without a value column) are summed. Says on standard error how many rows were
 /// merged and how.
 func readInteractions(_ path: String, option: String) throws -> Interactions<String, String> {
+    let parts = path.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    if parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.hasSuffix(".npy") }) {
+        return try Interactions<String, String>(numPyUsers: parts[0], items: parts[1], values: parts.count == 3 ? parts[2] : nil)
+    }
     func isExplicit(_ valueColumn: String?) -> Bool {
         valueColumn.map { ["rating", "score"].contains($0.lowercased()) } ?? false
     }

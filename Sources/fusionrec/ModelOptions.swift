@@ -4,7 +4,7 @@ import FusionRec
 /// What `evaluate` and `recommend` share: the training file, the model and its options,
 /// the item table, threads, and model files.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Training interactions (CSV with a header; MovieLens columns detected).")
+    @Option(help: "Training interactions: CSV with a header (MovieLens columns detected), or .npy triplets USERS.npy,ITEMS.npy[,VALUES.npy].")
     var train: String
     @Option(help: "The model: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: ModelName

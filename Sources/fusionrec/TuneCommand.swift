@@ -32,6 +32,8 @@ struct TuneCommand: AsyncParsableCommand {
     var fraction: Double = 0.1
     @Option(parsing: .unconditional, help: "The cut-off K of the score.")
     var k: Int = 10
+    @Option(parsing: .unconditional, help: "Stop after this many trials even when the budget allows more (the same seed and limit give the same trials on any machine).")
+    var trialLimit: Int?
     @Option(help: "Write every trial (settings, metrics, seconds) to this JSON file (- for standard output).")
     var trials: String?
     @Option(parsing: .unconditional, help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
@@ -45,6 +47,7 @@ struct TuneCommand: AsyncParsableCommand {
         try checkThreads(threads)
         guard fraction > 0, fraction < 1 else { throw ValidationError("--fraction must lie strictly between 0 and 1, got \(fraction)") }
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
+        if let trialLimit, trialLimit < 1 { throw ValidationError("--trial-limit must be at least 1, got \(trialLimit)") }
         _ = try Self.duration(budget)
         _ = try sideInformation.pipeline()
         if sideInformation.userTable != nil || sideInformation.hasUserColumns {
@@ -89,7 +92,8 @@ struct TuneCommand: AsyncParsableCommand {
         case .both: .both(coldItemFraction: fraction, warmFraction: fraction)
         }
         let search = HyperparameterSearch(
-            validation: validationSplit, budget: try Self.duration(budget), cutoff: k, seed: factorization.seed)
+            validation: validationSplit, budget: try Self.duration(budget), cutoff: k, seed: factorization.seed,
+            trialLimit: trialLimit)
         let pipeline = try sideInformation.pipeline()
         let configuration = sideInformation.trainer(factorization).configuration
         let k = self.k

@@ -11,7 +11,7 @@ struct TuneCommandTests {
         scratch.write("r.csv", seededRatings())
         scratch.write("items.csv", seededItems())
         let columns = ["--categorical-column", "genres", "--numeric-column", "year"]
-        let result = try scratch.run(["tune", "--train", "r.csv", "--items", "items.csv", "--budget", "3s", "--factors", "2",
+        let result = try scratch.run(["tune", "--train", "r.csv", "--items", "items.csv", "--budget", "10m", "--trial-limit", "6", "--factors", "2",
                                       "--fraction", "0.2", "--trials", "trials.json"] + columns)
         expectSuccess(result)
         let flagsLine = try #require(result.output.split(separator: "\n").first { $0.hasPrefix("flags: ") })
@@ -22,7 +22,7 @@ struct TuneCommandTests {
                                        "--model", "fusion"] + columns + flags))
         let record = try #require(try JSONSerialization.jsonObject(with: Data(scratch.bytes("trials.json") ?? [])) as? [String: Any])
         let trials = try #require(record["trials"] as? [[String: Any]])
-        #expect(record["start"] as? Int == 0 && !trials.isEmpty)
+        #expect(record["start"] as? Int == 0 && trials.count == 6)
         #expect(trials.first?["factors"] as? Int == 2 && trials.first?["iterations"] as? Int == 15)
         let best = try #require(record["best"] as? Int)
         let scores = trials.filter { $0["iterations"] as? Int == 15 }.compactMap { $0["score"] as? Double }
@@ -34,7 +34,8 @@ struct TuneCommandTests {
         let scratch = Scratch()
         scratch.write("r.csv", seededRatings())
         scratch.write("items.csv", seededItems())
-        for (option, value) in [("--budget", "0s"), ("--budget", "5 minutes"), ("--budget", "1e9h"), ("--fraction", "1")] {
+        for (option, value) in [("--budget", "0s"), ("--budget", "5 minutes"), ("--budget", "1e9h"), ("--fraction", "1"),
+                                ("--trial-limit", "0")] {
             expectFailure(try scratch.run(["tune", "--train", "r.csv", "--items", "items.csv", "--categorical-column", "genres",
                                            option, value]), status: 64, option)
         }

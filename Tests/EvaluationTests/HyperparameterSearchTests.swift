@@ -24,9 +24,10 @@ struct HyperparameterSearchTests {
 
     static let pipeline = FeaturePipeline.standard(categorical: ["group"], numeric: ["level"])
     static let configuration = JointFactorization.Configuration(factorCount: 8, regularization: 5)
+    /// Twelve trials: the start, then rounds of four draws at 2 sweeps and the best two at 4.
     static let search = HyperparameterSearch(
-        space: .init(factorCounts: [4, 8], regularization: 1...20), budget: .seconds(4), iterationCounts: [2, 4],
-        roundSize: 4, reductionFactor: 2)
+        space: .init(factorCounts: [4, 8], regularization: 1...20), budget: .seconds(600), iterationCounts: [2, 4],
+        roundSize: 4, reductionFactor: 2, trialLimit: 12)
 
     @Test("The starting settings run first with the last sweep count; the best never scores below them")
     func startAndBest() async throws {
@@ -36,7 +37,9 @@ struct HyperparameterSearchTests {
         let start = try #require(result.trials.first)
         #expect(start.index == 0 && start.iterationCount == 4 && result.start.index == 0)
         #expect(start.settings == HyperparameterSearch.Settings(configuration: Self.configuration, pipeline: Self.pipeline))
-        #expect(result.trials.count > 4, "only \(result.trials.count) trials in the budget")
+        #expect(result.trials.count == 12)
+        #expect(result.trials.map(\.iterationCount) == [4, 2, 2, 2, 2, 4, 4, 2, 2, 2, 2, 4])
+        #expect(result.trials.map(\.round) == [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
         #expect(result.best.iterationCount == 4 && result.best.score >= start.score)
         #expect(result.trials.filter { $0.iterationCount == 4 }.allSatisfy { $0.score <= result.best.score })
         // 10% of 200 items are cold; both parts are scored, and the group column places cold items well.
@@ -48,22 +51,31 @@ struct HyperparameterSearchTests {
             #expect(Set(trial.settings.blockWeights.keys) == ["group", "level", "group×level"])
         }
         #expect(result.best.cold!.auc > 0.8)
-        #expect(result.seconds < 4 + 3, "the search ran \(result.seconds) s on a budget of 4 s")
+    }
+
+    @Test("The first trial always runs; a budget it exhausts ends the search there")
+    func budget() async throws {
+        let (training, items) = try Self.data()
+        var tight = Self.search
+        tight.budget = .milliseconds(1)
+        tight.trialLimit = nil
+        let result = try await tight.run(
+            training: training, items: items, pipeline: Self.pipeline, configuration: Self.configuration, as: Float.self)
+        #expect(result.trials.count == 1 && result.best.index == 0)
     }
 
     @Test("Draws depend on the seed only: two runs try the same settings in the same order")
     func seeded() async throws {
         let (training, items) = try Self.data()
         var short = Self.search
-        short.budget = .seconds(1)
+        short.trialLimit = 8
         let first = try await short.run(training: training, items: items, pipeline: Self.pipeline,
                                         configuration: Self.configuration, as: Float.self)
         let second = try await short.run(training: training, items: items, pipeline: Self.pipeline,
                                          configuration: Self.configuration, as: Float.self)
-        let count = min(first.trials.count, second.trials.count)
-        #expect(count >= 2)
-        #expect(first.trials.prefix(count).map(\.settings) == second.trials.prefix(count).map(\.settings))
-        #expect(first.trials.prefix(count).map(\.score) == second.trials.prefix(count).map(\.score))
+        #expect(first.trials.count == 8 && second.trials.count == 8)
+        #expect(first.trials.map(\.settings) == second.trials.map(\.settings))
+        #expect(first.trials.map(\.score) == second.trials.map(\.score))
     }
 
     @Test("Settings applied to a configuration and a pipeline give back what they were read from")
@@ -81,7 +93,7 @@ struct HyperparameterSearchTests {
             { (s: inout HyperparameterSearch) in s.validation = .coldItems(fraction: 0) },
             { $0.validation = .both(coldItemFraction: 0.1, warmFraction: 1) },
             { $0.budget = .zero }, { $0.cutoff = 0 }, { $0.iterationCounts = [] }, { $0.iterationCounts = [5, 2] },
-            { $0.roundSize = 0 }, { $0.reductionFactor = 1 }, { $0.space.factorCounts = [] },
+            { $0.roundSize = 0 }, { $0.reductionFactor = 1 }, { $0.trialLimit = 0 }, { $0.space.factorCounts = [] },
             { $0.space.regularization = 0...1 }, { $0.space.blockWeight = 1...Double.infinity },
         ] {
             var search = HyperparameterSearch()

@@ -102,9 +102,18 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
         var firstBadRecord: FactorizationError?
         var skipped: [FactorizationError] = []
         var recordCount = 0
+        var firstRound = true
         while true {
             try buffer.fill(from: reader)
-            let ends = _chunkEnds(buffer.filledBytes, atEnd: buffer.atEnd, target: max(chunkBytes, 1))
+            // The first round is an eighth of the buffer in smaller chunks: it meets most ids
+            // of the file, each in a chunk's own table, and later chunks find them known.
+            var ends: [Int] = []
+            if firstRound && bufferBytes / 8 < buffer.filled {
+                ends = _chunkEnds(UnsafeRawBufferPointer(rebasing: buffer.filledBytes[0..<(bufferBytes / 8)]),
+                                  atEnd: false, target: max(chunkBytes / 4, 1))
+            }
+            if ends.isEmpty { ends = _chunkEnds(buffer.filledBytes, atEnd: buffer.atEnd, target: max(chunkBytes, 1)) }
+            firstRound = false
             guard let consumed = ends.last else {
                 if buffer.atEnd { break }
                 buffer.grow()
@@ -116,8 +125,8 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
                 let start = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1]
                 return _InteractionChunk(
                     parsing: UnsafeRawBufferPointer(rebasing: bytes[start..<ends[range.lowerBound]]), layout: layout,
-                    badRecords: badRecords, keepsRecords: keepsRecords, validUserID: validUserID,
-                    validItemID: validItemID)
+                    badRecords: badRecords, keepsRecords: keepsRecords, knownUsers: userMerger,
+                    knownItems: itemMerger, validUserID: validUserID, validItemID: validItemID)
             }
             for index in parsed.indices {
                 // In place: a copy would share, then copy, the record arrays when renumbered.
@@ -144,59 +153,11 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
         }
         if let firstBadRecord { throw firstBadRecord }
 
-        let policy: Interactions<Int, Int>.DuplicatePolicy
-        switch duplicates(layout.value.map { layout.header[$0] }) {
-        case .sum: policy = .sum
-        case .last: policy = .last
-        case .max: policy = .max
-        }
-        let rows: _InteractionMatrixBuilder
-        do {
-            rows = try _InteractionMatrixBuilder(
-                chunks: &chunks, userCount: users.count, itemCount: items.count, duplicates: policy,
-                hasValues: layout.value != nil, stamped: layout.timestamp != nil && recordCount > 0)
-        } catch {
-            throw .nonFiniteValue(record: error.record, user: "\(users.id(at: error.user))",
-                                  item: "\(items.id(at: error.item))", value: error.value)
-        }
-        let byUser = SparseMatrix<Double>(unchecked: users.count, items.count, rows.offsets, rows.columns, rows.values)
-        let interactions = Interactions(userIDs: users, itemIDs: items, byUser: byUser, byItem: byUser.transposed(),
-                                        timestamps: rows.timestamps)
+        let interactions = try _built(
+            from: &chunks, userIDs: users, itemIDs: items, duplicates: duplicates(layout.value.map { layout.header[$0] }),
+            hasValues: layout.value != nil, stamped: layout.timestamp != nil && recordCount > 0)
         return CSVRead(interactions: interactions, recordCount: recordCount, skipped: skipped,
                        valueColumn: layout.value.map { layout.header[$0] })
-    }
-}
-
-/// Gives the ids of each chunk their global numbers, in file order of first appearance:
-/// a table from an id's bytes to its number in front of the id map, so that only an id
-/// never seen before builds a value (and spellings of one id, such as `7` and `07` for
-/// `Int` ids, share the number the map gives the id).
-private struct _IDMerger {
-    private var known = _ByteKeyTable()
-    private var numbers: [Int32] = []
-
-    /// Renumbers `records` (chunk-local numbers of `keys`) with the numbers of `map`,
-    /// appending new ids to `map`.
-    mutating func merge<ID: LosslessStringConvertible>(
-        _ records: inout [Int32], keys: _ByteKeyTable, into map: inout IDMap<ID>
-    ) {
-        var global = [Int32](repeating: 0, count: keys.count)
-        for entry in 0..<keys.count {
-            let hash = keys.hash(ofEntry: entry)
-            global[entry] = keys.withKey(entry) { key in
-                if let index = known.index(of: key, hash: hash) { return numbers[index] }
-                let id = ID(String(decoding: key, as: UTF8.self))!
-                let number = Int32(map.index(of: id) ?? map.append(id))
-                known.insert(key, hash: hash)
-                numbers.append(number)
-                return number
-            }
-        }
-        global.withUnsafeBufferPointer { global in
-            records.withUnsafeMutableBufferPointer { records in
-                for index in records.indices { records[index] = global[Int(records[index])] }
-            }
-        }
     }
 }
 

@@ -34,8 +34,9 @@ struct _InteractionFieldLayout: Sendable {
 }
 
 /// What one chunk of an interactions file (whole records, beginning at a record start)
-/// parses to: its records as chunk-local user and item numbers with their values, and the
-/// chunk's own id tables, so that chunks parse in parallel and merge in file order.
+/// parses to: its records as user and item codes with their values — the global number of
+/// an id seen in an earlier round, or `~n` for key `n` of the chunk's own id table — so that
+/// chunks parse in parallel and their new ids merge in file order.
 ///
 /// Line numbers in the errors are relative to the chunk (its first line is 1) until the
 /// reader shifts them with ``FactorizationError/shiftingLine(by:)``. The tokenizer follows
@@ -62,20 +63,26 @@ struct _InteractionChunk: Sendable {
     /// The bad records skipped under ``BadRecordPolicy/skip``.
     var skipped: [FactorizationError] = []
 
+    /// An empty chunk, for records that come from elsewhere (`.npy` triplets).
+    init() {}
+
     /// Parses `bytes`.
     ///
     /// - Parameters:
     ///   - keepsRecords: `false` once an earlier chunk had a bad record under the fail policy:
     ///     the chunk is only checked for malformed lines.
+    ///   - knownUsers, knownItems: the ids of earlier rounds, with their global numbers.
     ///   - validUserID, validItemID: whether a new id's text parses as an id (`nil`: every
     ///     text does, as for `String`); called once per distinct id of the chunk.
     /// - Complexity: O(`bytes.count`).
     init(
         parsing bytes: UnsafeRawBufferPointer, layout: _InteractionFieldLayout, badRecords: BadRecordPolicy,
-        keepsRecords: Bool, validUserID: ((String) -> Bool)?, validItemID: ((String) -> Bool)?
+        keepsRecords: Bool, knownUsers: _IDMerger, knownItems: _IDMerger, validUserID: ((String) -> Bool)?,
+        validItemID: ((String) -> Bool)?
     ) {
         var parser = _ChunkParser(bytes: bytes, layout: layout, badRecords: badRecords, keepsRecords: keepsRecords,
-                                  validUserID: validUserID, validItemID: validItemID)
+                                  knownUsers: knownUsers, knownItems: knownItems, validUserID: validUserID,
+                                  validItemID: validItemID)
         parser.run(into: &self)
     }
 }
@@ -98,6 +105,8 @@ private struct _ChunkParser {
     let layout: _InteractionFieldLayout
     let badRecords: BadRecordPolicy
     var keepsRecords: Bool
+    let knownUsers: _IDMerger
+    let knownItems: _IDMerger
     let validUserID: ((String) -> Bool)?
     let validItemID: ((String) -> Bool)?
     /// The role of each header position (see ``_InteractionFieldLayout/roles``).
@@ -112,9 +121,12 @@ private struct _ChunkParser {
 
     init(
         bytes: UnsafeRawBufferPointer, layout: _InteractionFieldLayout, badRecords: BadRecordPolicy,
-        keepsRecords: Bool, validUserID: ((String) -> Bool)?, validItemID: ((String) -> Bool)?
+        keepsRecords: Bool, knownUsers: _IDMerger, knownItems: _IDMerger, validUserID: ((String) -> Bool)?,
+        validItemID: ((String) -> Bool)?
     ) {
         self.bytes = bytes.bindMemory(to: UInt8.self)
+        self.knownUsers = knownUsers
+        self.knownItems = knownItems
         self.layout = layout
         self.badRecords = badRecords
         self.keepsRecords = keepsRecords
@@ -298,24 +310,31 @@ private struct _ChunkParser {
         return UnsafeRawBufferPointer(start: base + lower, count: upper - lower)
     }
 
-    /// The trimmed id field of `role`, its hash and its number in `table` (`nil` when the
-    /// id is new to the chunk), or the error of an empty id or one `valid` refuses.
+    /// The trimmed id field of `role`, its hash and its code (the global number of an id
+    /// seen in an earlier round, `~n` for key `n` of the chunk's `table`, `nil` for an id new
+    /// to both), or the error of an empty id or one `valid` refuses.
     func identify(
-        _ role: Int, in table: borrowing _ByteKeyTable, valid: ((String) -> Bool)?, kind: String, column: Int,
-        line: Int
-    ) -> (key: UnsafeRawBufferPointer, hash: UInt64, index: Int?, error: FactorizationError?) {
+        _ role: Int, known: borrowing _IDMerger, in table: borrowing _ByteKeyTable, valid: ((String) -> Bool)?,
+        kind: String, column: Int, line: Int
+    ) -> (key: UnsafeRawBufferPointer, hash: UInt64, code: Int32?, error: FactorizationError?) {
         let key = trimmedField(role)
-        func bad(_ reason: String) -> (UnsafeRawBufferPointer, UInt64, Int?, FactorizationError?) {
+        func bad(_ reason: String) -> (UnsafeRawBufferPointer, UInt64, Int32?, FactorizationError?) {
             (key, 0, nil, .invalidField(file: layout.path, line: line, column: layout.header[column], reason: reason))
         }
         guard key.count > 0 else { return bad("empty \(kind) id") }
+        let value = _IDMerger.decimalValue(key)
+        if let value, let number = known.directNumber(value) { return (key, 0, number, nil) }
         let hash = _ByteKeyTable.hash(key.baseAddress!, key.count)
-        let index = table.index(of: key, hash: hash)
-        if index == nil, let valid {
+        // A canonical integer below the direct limit is never held by its bytes.
+        if value.map({ $0 >= _IDMerger.directLimit }) ?? true, let number = known.byteNumber(of: key, hash: hash) {
+            return (key, hash, number, nil)
+        }
+        if let index = table.index(of: key, hash: hash) { return (key, hash, ~Int32(index), nil) }
+        if let valid {
             let text = String(decoding: key, as: UTF8.self)
             guard valid(text) else { return bad("cannot parse \(kind) id \"\(text)\"") }
         }
-        return (key, hash, index, nil)
+        return (key, hash, nil, nil)
     }
 
     /// Checks and stores the current record; returns the error of a bad one.
@@ -329,9 +348,11 @@ private struct _ChunkParser {
         }
         // Ids new to the chunk are inserted only once the whole record is good, so that a
         // skipped record adds no id.
-        let user = identify(0, in: chunk.userKeys, valid: validUserID, kind: "user", column: layout.user, line: line)
+        let user = identify(0, known: knownUsers, in: chunk.userKeys, valid: validUserID, kind: "user",
+                            column: layout.user, line: line)
         if let error = user.error { return error }
-        let item = identify(1, in: chunk.itemKeys, valid: validItemID, kind: "item", column: layout.item, line: line)
+        let item = identify(1, known: knownItems, in: chunk.itemKeys, valid: validItemID, kind: "item",
+                            column: layout.item, line: line)
         if let error = item.error { return error }
         var value = 1.0
         if let column = layout.value {
@@ -360,8 +381,8 @@ private struct _ChunkParser {
                 timestamp = slow
             }
         }
-        chunk.users.append(Int32(user.index ?? chunk.userKeys.insert(user.key, hash: user.hash)))
-        chunk.items.append(Int32(item.index ?? chunk.itemKeys.insert(item.key, hash: item.hash)))
+        chunk.users.append(user.code ?? ~Int32(chunk.userKeys.insert(user.key, hash: user.hash)))
+        chunk.items.append(item.code ?? ~Int32(chunk.itemKeys.insert(item.key, hash: item.hash)))
         if layout.value != nil {
             chunk.values.append(value)
             chunk.absoluteValueSum += abs(value)

@@ -6,6 +6,8 @@
 /// Peak memory is the chunks plus one item-ordered copy (a user, a value and a time stamp
 /// per record), then that copy plus the rows; the chunks are released as soon as no error
 /// can need them (a sum of duplicates can only overflow when the values' absolute sum does).
+import LinearAlgebra
+
 struct _InteractionMatrixBuilder {
     /// A sum of duplicates that is not finite: the user and item numbers, the position of the
     /// group's last record in file order, and the sum.
@@ -42,36 +44,65 @@ struct _InteractionMatrixBuilder {
         for u in 0..<userCount { userOffsets[u + 1] += userOffsets[u] }
         let count = itemOffsets[itemCount]
 
-        // By item, in file order.
+        // By item, in file order; each thread writes the items of its own range.
         var byItemUsers = [Int32](repeating: 0, count: count)
         var byItemValues = [Double](repeating: 1, count: hasValues ? count : 0)
         var byItemStamps = [Int](repeating: 0, count: stamped ? count : 0)
         var cursor = itemOffsets
-        for chunk in chunks {
-            for (record, item) in chunk.items.enumerated() {
-                let position = cursor[Int(item)]
-                cursor[Int(item)] = position + 1
-                byItemUsers[position] = chunk.users[record]
-                if hasValues { byItemValues[position] = chunk.values[record] }
-                if stamped { byItemStamps[position] = chunk.timestamps[record] }
+        let itemRanges = _balancedRanges(itemOffsets)
+        let parsed = chunks
+        cursor.withUnsafeMutableBufferPointer { cursor in
+            byItemUsers.withUnsafeMutableBufferPointer { users in
+                byItemValues.withUnsafeMutableBufferPointer { values in
+                    byItemStamps.withUnsafeMutableBufferPointer { stamps in
+                        Parallel.forEachChunk(of: itemRanges.indices, grainSize: 1) { part in
+                            let range = itemRanges[part.lowerBound]
+                            for chunk in parsed {
+                                chunk.items.withUnsafeBufferPointer { items in
+                                    for record in items.indices where range.contains(Int(items[record])) {
+                                        let item = Int(items[record]), position = cursor[item]
+                                        cursor[item] = position + 1
+                                        users[position] = chunk.users[record]
+                                        if hasValues { values[position] = chunk.values[record] }
+                                        if stamped { stamps[position] = chunk.timestamps[record] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         let mayOverflow = duplicates == .sum && hasValues && !(absoluteSum <= Double.greatestFiniteMagnitude)
         if !mayOverflow { chunks = [] }
 
-        // By user: items ascending, repeated pairs in file order.
+        // By user: items ascending, repeated pairs in file order; each thread writes the
+        // users of its own range.
         var columns = [Int32](repeating: 0, count: count)
         var values = [Double](repeating: 1, count: count)
         var stamps = [Int](repeating: 0, count: stamped ? count : 0)
         cursor = userOffsets
-        for i in 0..<itemCount {
-            for entry in itemOffsets[i]..<itemOffsets[i + 1] {
-                let user = Int(byItemUsers[entry])
-                let position = cursor[user]
-                cursor[user] = position + 1
-                columns[position] = Int32(i)
-                if hasValues { values[position] = byItemValues[entry] }
-                if stamped { stamps[position] = byItemStamps[entry] }
+        let userRanges = _balancedRanges(userOffsets)
+        cursor.withUnsafeMutableBufferPointer { cursor in
+            columns.withUnsafeMutableBufferPointer { columns in
+                values.withUnsafeMutableBufferPointer { values in
+                    stamps.withUnsafeMutableBufferPointer { stamps in
+                        Parallel.forEachChunk(of: userRanges.indices, grainSize: 1) { part in
+                            let range = userRanges[part.lowerBound]
+                            for i in 0..<itemCount {
+                                for entry in itemOffsets[i]..<itemOffsets[i + 1] {
+                                    let user = Int(byItemUsers[entry])
+                                    guard range.contains(user) else { continue }
+                                    let position = cursor[user]
+                                    cursor[user] = position + 1
+                                    columns[position] = Int32(i)
+                                    if hasValues { values[position] = byItemValues[entry] }
+                                    if stamped { stamps[position] = byItemStamps[entry] }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         byItemUsers = []
@@ -138,5 +169,34 @@ struct _InteractionMatrixBuilder {
         self.columns = columns
         self.values = values
         self.timestamps = stamped ? stamps : nil
+    }
+}
+
+extension Interactions {
+    /// Interactions from parsed chunks whose user and item numbers index `userIDs` and `itemIDs`.
+    ///
+    /// - Throws: ``FactorizationError/nonFiniteValue(record:user:item:value:)`` when repeated
+    ///   pairs sum past the largest finite value.
+    static func _built(
+        from chunks: inout [_InteractionChunk], userIDs: IDMap<UserID>, itemIDs: IDMap<ItemID>,
+        duplicates: DuplicatePolicy, hasValues: Bool, stamped: Bool
+    ) throws(FactorizationError) -> Interactions {
+        let policy: Interactions<Int, Int>.DuplicatePolicy
+        switch duplicates {
+        case .sum: policy = .sum
+        case .last: policy = .last
+        case .max: policy = .max
+        }
+        let rows: _InteractionMatrixBuilder
+        do {
+            rows = try _InteractionMatrixBuilder(chunks: &chunks, userCount: userIDs.count, itemCount: itemIDs.count,
+                                                 duplicates: policy, hasValues: hasValues, stamped: stamped)
+        } catch {
+            throw .nonFiniteValue(record: error.record, user: "\(userIDs.id(at: error.user))",
+                                  item: "\(itemIDs.id(at: error.item))", value: error.value)
+        }
+        let byUser = SparseMatrix<Double>(unchecked: userIDs.count, itemIDs.count, rows.offsets, rows.columns, rows.values)
+        return Interactions(userIDs: userIDs, itemIDs: itemIDs, byUser: byUser, byItem: byUser.transposed(),
+                            timestamps: rows.timestamps)
     }
 }

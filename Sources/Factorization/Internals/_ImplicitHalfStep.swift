@@ -134,7 +134,8 @@ func _jitter<Scalar: BLASScalar>(_ a: UnsafePointer<Scalar>, _ k: Int, attempt: 
 /// the dense part of A·p for all of them, P·G, is one matrix product (BLAS level 3),
 /// while the sparse part Σ (cᵢ − 1)(fᵢᵀp) fᵢ runs row by row. A row leaves the loop when
 /// its residual vanishes, exactly as it would on its own.
-@inline(__always)
+@_specialize(exported: false, where Scalar == Float)
+@_specialize(exported: false, where Scalar == Double)
 package func _conjugateGradientRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, f: UnsafePointer<Scalar>,
@@ -274,7 +275,8 @@ func _conjugateGradientLongRow<Scalar: BLASScalar>(
     }
 }
 
-@inline(__always)
+@_specialize(exported: false, where Scalar == Float)
+@_specialize(exported: false, where Scalar == Double)
 package func _choleskyRows<Scalar: BLASScalar>(
     _ chunk: Range<Int>, offsets: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
     values: UnsafeBufferPointer<Scalar>, g: UnsafePointer<Scalar>, h: UnsafePointer<Scalar>,

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# One bounded load test on loopback: starts a service, records its resident memory, runs
+# wrk with topk.lua, records the memory again, stops the service (SIGTERM) and prints one line.
+#
+#   load.sh ours|peer ml-small|synthetic WRITE_FRACTION [SECONDS] [swap]
+#
+# `swap` reloads the model file (POST /api/admin/reload) every 2 s during the run (ours only).
+# Environment: CONNECTIONS (default 32), THREADS (wrk threads, default 2), PEER_WORKERS (2).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+data="$here/../.data/serving/$2"
+which=$1 writes=$3 seconds=${4:-15} swap=${5:-}
+port=$((19000 + $$ % 1000))
+case $2 in ml-small) users=671 ;; synthetic) users=100000 ;; *) echo "unknown data set $2" >&2; exit 2 ;; esac
+if [ "$which" = ours ]; then
+    "$root/Examples/MovieService/.build/release/movie-service" --port "$port" --model "$data/model.frm" \
+        --ratings "$data/ratings.csv" --movies "" >/tmp/load-$$.log 2>&1 &
+else
+    # One OpenBLAS thread per worker: with its default (every core per process) concurrent
+    # requests fight over OpenBLAS's pool and the peer serves a few requests a second.
+    (cd "$here" && OPENBLAS_NUM_THREADS=1 PEER_MODEL_DIR="$data/export" PEER_RATINGS="$data/ratings.csv" PEER_ALPHA=40 PEER_LAMBDA=0.05 \
+        exec "$here/../.venv-serving/bin/uvicorn" peer_service:app --host 127.0.0.1 --port "$port" \
+        --workers "${PEER_WORKERS:-2}" --log-level warning --no-access-log) >/tmp/load-$$.log 2>&1 &
+fi
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null || true; rm -f /tmp/load-$$.log' EXIT
+for _ in $(seq 1 600); do curl -sf -m 2 "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
+curl -sf -m 5 "http://127.0.0.1:$port/api/users/1/recommendations?count=10" >/dev/null
+rss() {  # the service's resident memory in MiB, its worker processes included
+    local total=0
+    for p in $pid $(pgrep -P "$pid" || true); do
+        total=$((total + $(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+    done
+    echo $((total / 1024))
+}
+cpu() {  # processor seconds (user + system) the service and its workers have used, in clock ticks
+    local total=0
+    for p in $pid $(pgrep -P "$pid" || true); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+before=$(rss)
+cpu_before=$(cpu)
+swapper=
+if [ "$swap" = swap ]; then
+    ( end=$((SECONDS + seconds)); n=0
+      while [ $SECONDS -lt $end ]; do
+          sleep 2
+          curl -sf -m 30 -X POST -H 'content-type: application/json' -d '{}' "http://127.0.0.1:$port/api/admin/reload" >/dev/null \
+              && n=$((n + 1)) || echo "swap failed" >&2
+      done; echo "$n" > /tmp/load-swaps-$$ ) & swapper=$!
+fi
+result=$(wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-32}" -d"${seconds}s" --timeout 10s -s "$here/topk.lua" \
+    "http://127.0.0.1:$port" -- "$users" "$data/items.txt" "$writes" | grep RESULT)
+[ -n "$swapper" ] && wait "$swapper"
+swaps=$(cat /tmp/load-swaps-$$ 2>/dev/null || echo 0); rm -f /tmp/load-swaps-$$
+after=$(rss)
+cpu_after=$(cpu)
+requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$result")
+cpu_us=$(( (cpu_after - cpu_before) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))
+echo "$which $2 writes=$writes ${result#RESULT } cpu_us_per_request=$cpu_us rss_before_mib=$before rss_after_mib=$after swaps=$swaps"

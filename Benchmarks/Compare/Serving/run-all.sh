@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The serving measurements of Docs/Serving.md, side by side: for each data set and write
+# fraction, REPEAT rounds of FusionRec's example service then the Python peer (10 s of wrk
+# each, 32 connections), then hot-swap runs (ours), then one long read-only run for the
+# memory check. Appends one line per run to RESULTS (default ../.data/serving/results.txt).
+# Run prepare.sh first.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+results=${RESULTS:-$here/../.data/serving/results.txt}
+repeat=${REPEAT:-3}
+seconds=${SECONDS_PER_RUN:-10}
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) commit $(git -C "$here" rev-parse --short HEAD) $(nproc) cores" >> "$results"
+for data in ml-small synthetic; do
+    for writes in 0 0.1 0.5; do
+        for round in $(seq 1 "$repeat"); do
+            bash "$here/load.sh" ours "$data" "$writes" "$seconds" >> "$results"
+            bash "$here/load.sh" peer "$data" "$writes" "$seconds" >> "$results"
+        done
+    done
+    for round in $(seq 1 "$repeat"); do
+        bash "$here/load.sh" ours "$data" 0.1 "$seconds" swap >> "$results"
+    done
+done
+bash "$here/load.sh" ours ml-small 0 "${LONG_SECONDS:-120}" >> "$results"

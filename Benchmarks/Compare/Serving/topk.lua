@@ -1,0 +1,41 @@
+-- The load of Docs/Serving.md, for FusionRec's example service and its Python peer alike:
+-- top-10 requests for uniformly random users, and a WRITE_FRACTION of requests that record
+-- one interaction (a random user and item) instead.
+--
+--   wrk -t2 -c32 -d15s -s topk.lua http://127.0.0.1:8080 -- USERS ITEMS_FILE WRITE_FRACTION
+--
+-- USERS: user ids are 1…USERS; ITEMS_FILE: one item id a line. Prints one RESULT line.
+local users, items, writes = 610, {}, 0
+local threads = 0
+
+function setup(thread)
+    threads = threads + 1
+    thread:set("seed", 1000 + threads)
+end
+
+function init(args)
+    users = tonumber(args[1]) or users
+    for line in io.lines(args[2]) do items[#items + 1] = line end
+    writes = tonumber(args[3]) or 0
+    math.randomseed(seed or 1000)
+end
+
+function request()
+    local user = math.random(1, users)
+    if math.random() < writes then
+        local item = items[math.random(1, #items)]
+        return wrk.format("POST", "/api/interactions", { ["Content-Type"] = "application/json" },
+            '{"interactions":[{"user":' .. user .. ',"item":' .. item .. ',"value":1}]}')
+    end
+    return wrk.format("GET", "/api/users/" .. user .. "/recommendations?count=10")
+end
+
+function done(summary, latency, requests)
+    local e = summary.errors
+    local errors = e.connect + e.read + e.write + e.status + e.timeout
+    local seconds = summary.duration / 1e6
+    io.write(string.format(
+        "RESULT requests=%d seconds=%.2f rps=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f errors=%d non2xx=%d\n",
+        summary.requests, seconds, summary.requests / seconds, latency:percentile(50) / 1000,
+        latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, errors, e.status))
+end
