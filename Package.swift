@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TextEmbedding", targets: ["TextEmbedding"]),
         .library(name: "ImageEmbedding", targets: ["ImageEmbedding"]),
         .library(name: "ImageDecoding", targets: ["ImageDecoding"]),
+        .library(name: "AudioEmbedding", targets: ["AudioEmbedding"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Serving", targets: ["Serving"]),
@@ -46,6 +47,13 @@ let package = Package(
             providers: [.apt(["libjpeg62-turbo-dev", "libpng-dev"])]
         ),
         .target(name: "ImageDecoding", dependencies: ["CFusionRecImageCodecs", "FeatureEncoding", "LinearAlgebra"]),
+        // FFTW (single precision): linked only by AudioEmbedding, never by the core library.
+        .systemLibrary(
+            name: "CFusionRecFFTW",
+            pkgConfig: "fftw3f",
+            providers: [.apt(["libfftw3-dev"])]
+        ),
+        .target(name: "AudioEmbedding", dependencies: ["CFusionRecFFTW", "FeatureEncoding", "LinearAlgebra"]),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion"]),
         .target(
             name: "Serving",
@@ -100,6 +108,11 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "FeatureEncoding"]),
+        .testTarget(
+            name: "AudioEmbeddingTests",
+            dependencies: ["AudioEmbedding", "FeatureEncoding", "LinearAlgebra"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "ExamplesTests", dependencies: ["FusionRec"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Fusion", "FusionRecTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["FusionRec"]),

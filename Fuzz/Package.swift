@@ -13,10 +13,13 @@ let targets = [
 /// The image decoders' targets link ImageDecoding, which the umbrella does not include.
 let imageTargets = ["FuzzJPEG", "FuzzPNG"]
 
+/// The WAV decoder's target links AudioEmbedding, which the umbrella does not include either.
+let audioTargets = ["FuzzWAV"]
+
 let package = Package(
     name: "FusionRecFuzz",
     platforms: [.macOS(.v15)],
-    products: (targets + imageTargets).map { .executable(name: $0, targets: [$0]) },
+    products: (targets + imageTargets + audioTargets).map { .executable(name: $0, targets: [$0]) },
     dependencies: [.package(name: "FusionRec", path: "..")],
     targets: [.target(name: "FuzzDriver")] + targets.map {
         .executableTarget(
@@ -29,6 +32,9 @@ let package = Package(
                 "FuzzDriver", .product(name: "ImageDecoding", package: "FusionRec"),
                 .product(name: "FeatureEncoding", package: "FusionRec"),
             ])
+    } + audioTargets.map {
+        .executableTarget(
+            name: $0, dependencies: ["FuzzDriver", .product(name: "AudioEmbedding", package: "FusionRec")])
     },
     swiftLanguageModes: [.v6]
 )

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../Fuzz"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(FuzzModelFile FuzzNumPy FuzzInteractionsCSV FuzzAttributeTable FuzzSafeTensors FuzzItemsPipeline FuzzJPEG FuzzPNG)
+[ ${#targets[@]} -eq 0 ] && targets=(FuzzModelFile FuzzNumPy FuzzInteractionsCSV FuzzAttributeTable FuzzSafeTensors FuzzItemsPipeline FuzzJPEG FuzzPNG FuzzWAV)
 
 # The harnesses are recompiled every time: an incremental build once kept a harness
 # compiled against an older layout of a library type (see Docs/Reliability.md).

@@ -1,0 +1,43 @@
+/// An error from decoding or embedding audio: what was wrong, and in which file or clip.
+public enum AudioEmbeddingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file does not exist.
+    case fileNotFound(path: String)
+    /// The file exists but cannot be read (permissions, a directory, an I/O error).
+    case unreadableFile(path: String, reason: String)
+    /// The bytes do not start with a RIFF/WAVE header.
+    case notWAV(source: String)
+    /// The WAV structure is broken: a chunk that runs past the end of the data, a
+    /// missing `fmt ` or `data` chunk, inconsistent sizes. `offset` is the byte offset
+    /// of the offending chunk or field.
+    case malformedWAV(source: String, offset: Int, reason: String)
+    /// A well-formed WAV whose encoding is not supported (compressed formats such as
+    /// μ-law or ADPCM, or unusual sample sizes).
+    case unsupportedEncoding(source: String, reason: String)
+    /// The clip holds more frames than the decoder's limit allows, or would hold more
+    /// samples after resampling than the analyser's limit.
+    case tooLong(source: String, frameCount: Int, limit: Int)
+    /// The clip holds no samples.
+    case emptyAudio(source: String)
+    /// A sample is NaN or infinite (or two channels overflow when mixed); `index`
+    /// counts frames from 0.
+    case nonFiniteSample(source: String, index: Int)
+    /// A sample's magnitude exceeds ``LogMelSpectrogram/maximumSampleMagnitude`` (2²⁰),
+    /// beyond which power spectra could overflow; `index` counts samples from 0.
+    case sampleOutOfRange(source: String, index: Int)
+
+    public var description: String {
+        switch self {
+        case let .fileNotFound(path): return "audio file not found: \(path)"
+        case let .unreadableFile(path, reason): return "cannot read audio file \(path): \(reason)"
+        case let .notWAV(source): return "\(source): not a RIFF/WAVE file"
+        case let .malformedWAV(source, offset, reason): return "\(source): malformed WAV at byte \(offset): \(reason)"
+        case let .unsupportedEncoding(source, reason): return "\(source): unsupported WAV encoding: \(reason)"
+        case let .tooLong(source, frameCount, limit):
+            return "\(source): \(frameCount) frames exceeds the limit of \(limit)"
+        case let .emptyAudio(source): return "\(source): the clip holds no samples"
+        case let .nonFiniteSample(source, index): return "\(source): sample \(index) is not finite"
+        case let .sampleOutOfRange(source, index):
+            return "\(source): sample \(index) exceeds ±\(LogMelSpectrogram.maximumSampleMagnitude)"
+        }
+    }
+}
