@@ -1,13 +1,5 @@
 import LinearAlgebra
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Decodes RIFF/WAVE files to mono ``AudioClip`` values, in pure Swift.
 ///
 /// Supported encodings: integer PCM of 8 (unsigned), 16, 24 and 32 bits, and IEEE float
@@ -62,7 +54,7 @@ public struct WAVDecoder: Sendable {
         do {
             bytes = try _readWholeFile(path)
         } catch {
-            if error.reason == String(cString: strerror(ENOENT)) { throw .fileNotFound(path: path) }
+            if error.isMissingFile { throw .fileNotFound(path: path) }
             throw .unreadableFile(path: path, reason: error.reason)
         }
         return try decode(bytes, source: path)

@@ -159,10 +159,10 @@ extension HyperparameterSearch {
         init<ID>(pipeline: FeaturePipeline, items: AttributeTable<ID>) throws(EvaluationError) {
             for block in pipeline.blocks {
                 guard case let .numeric(column, _) = block.source else { continue }
-                guard let cells = items.column(named: column) else {
-                    throw .fusion(.invalidColumn(table: items.source, column: column, reason: "the table has no such column"))
+                let values: [Double]
+                do { values = try FittedFeaturePipeline.numbers(column, of: items).compactMap { $0 } } catch {
+                    throw .fusion(error)
                 }
-                let values = cells.compactMap { _decimalNumber($0) }.filter(\.isFinite)
                 var choices: [NumericEncoder.Representation] = [.automatic, .standardized]
                 if let low = values.min(), let high = values.max() {
                     choices.append(.buckets(width: NumericEncoder.coarseBucketWidth(from: low, to: high)))

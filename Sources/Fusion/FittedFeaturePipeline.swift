@@ -207,7 +207,7 @@ public struct FittedFeaturePipeline: Sendable {
 
     /// The cells of `column` as numbers: `nil` for an empty cell, an error naming the row's
     /// id for anything else that is not a finite decimal number.
-    static func numbers<ID>(_ column: String, of table: AttributeTable<ID>) throws(FusionError) -> [Double?] {
+    package static func numbers<ID>(_ column: String, of table: AttributeTable<ID>) throws(FusionError) -> [Double?] {
         let cells = try Self.column(column, of: table)
         var result: [Double?] = []
         result.reserveCapacity(cells.count)

@@ -87,7 +87,7 @@ public struct ImageDecoder: Sendable {
         do {
             bytes = try _readWholeFile(path)
         } catch {
-            if error.reason == String(cString: strerror(ENOENT)) { throw .fileNotFound(path: path) }
+            if error.isMissingFile { throw .fileNotFound(path: path) }
             throw .unreadableFile(path: path, reason: error.reason)
         }
         return try decode(bytes, source: path)

@@ -14,6 +14,9 @@ import Darwin
 package struct _FileFailure: Error {
     package let path: String
     package let reason: String
+    /// Whether the failure is that nothing exists at `path` (`ENOENT`), for callers whose
+    /// errors tell a missing file from an unreadable one.
+    package var isMissingFile = false
 }
 
 /// The system's message for the current `errno`.
@@ -24,7 +27,9 @@ package func _temporaryPath(for path: String) -> String { path + ".tmp-\(getpid(
 
 /// The bytes of a whole file.
 package func _readWholeFile(_ path: String) throws(_FileFailure) -> [UInt8] {
-    guard let file = fopen(path, "rb") else { throw _FileFailure(path: path, reason: _systemErrorMessage()) }
+    guard let file = fopen(path, "rb") else {
+        throw _FileFailure(path: path, reason: _systemErrorMessage(), isMissingFile: errno == ENOENT)
+    }
     defer { fclose(file) }
     var info = stat()
     if fstat(fileno(file), &info) == 0, info.st_mode & S_IFMT == S_IFDIR {

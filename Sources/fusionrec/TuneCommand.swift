@@ -78,7 +78,7 @@ struct TuneCommand: AsyncParsableCommand {
             if let trials { try checkOutputFile(trials, option: "--trials", allowsStandardOutput: true) }
             if let threads { Parallel.threadCount = threads }
             let trainData = try readInteractions(train, option: "--train")
-            guard let table = try readItemTable(items, idColumn: sideInformation.itemIdColumn) else { return }
+            let table = try AttributeTable<String>(csvPath: items, idColumn: sideInformation.itemIdColumn)
             switch factorization.precision {
             case .float: try await tune(trainData, table, as: Float.self)
             case .double: try await tune(trainData, table, as: Double.self)
