@@ -38,8 +38,7 @@ let package = Package(
         .target(name: "Ranking", dependencies: ["LinearAlgebra", "Factorization"]),
         .target(name: "Fusion", dependencies: ["LinearAlgebra", "Factorization", "FeatureEncoding", "Persistence"]),
         .target(name: "TextEmbedding", dependencies: ["LinearAlgebra", "FeatureEncoding"]),
-        // The image encoder reads safetensors with TextEmbedding's package-visible reader.
-        .target(name: "ImageEmbedding", dependencies: ["LinearAlgebra", "FeatureEncoding", "TextEmbedding"]),
+        .target(name: "ImageEmbedding", dependencies: ["LinearAlgebra", "FeatureEncoding"]),
         // libjpeg-turbo and libpng: linked only by ImageDecoding, never by the core library.
         .systemLibrary(
             name: "CFusionRecImageCodecs",
@@ -99,7 +98,7 @@ let package = Package(
             dependencies: ["Serving", "Fusion", "Ranking", "Factorization", "LinearAlgebra", "FusionRecTestSupport"]),
         .testTarget(
             name: "TextEmbeddingTests",
-            dependencies: ["TextEmbedding", "FeatureEncoding", "LinearAlgebra"],
+            dependencies: ["TextEmbedding", "FeatureEncoding", "LinearAlgebra", "FusionRecTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

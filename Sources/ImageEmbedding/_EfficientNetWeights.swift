@@ -1,4 +1,4 @@
-import TextEmbedding
+import FeatureEncoding
 
 /// One convolution with its batch norm folded in: `weights` laid out for the kernel that
 /// runs it, `bias` the folded shift per output channel.
@@ -49,10 +49,10 @@ struct _EfficientNetWeights: Sendable {
     var classifierBias: [Float]
 
     init(path: String) throws(ImageEmbeddingError) {
-        do throws(TextEmbeddingError) {
+        do throws(_ModelFileFailure) {
             let file = try _SafeTensors(path: path)
             func convolution(_ prefix: String, _ norm: String, outputs: Int, inputs: Int, kernel: Int, depthwise: Bool)
-                throws(TextEmbeddingError) -> _FoldedConvolution
+                throws(_ModelFileFailure) -> _FoldedConvolution
             {
                 let raw = try file.floats(prefix + ".weight", shape: [outputs, depthwise ? 1 : inputs, kernel, kernel])
                 let gamma = try file.floats(norm + ".weight", shape: [outputs])

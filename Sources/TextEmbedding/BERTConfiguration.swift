@@ -1,3 +1,5 @@
+import FeatureEncoding
+
 /// The shape of a BERT encoder, read from a Hugging Face `config.json`.
 ///
 /// Only what the forward pass needs is kept. ``init(contentsOfFile:)`` rejects
@@ -56,7 +58,7 @@ public struct BERTConfiguration: Equatable, Sendable {
     ///   ``TextEmbeddingError/invalidConfiguration(path:key:reason:)`` for a missing or
     ///   out-of-range value.
     public init(contentsOfFile path: String) throws(TextEmbeddingError) {
-        let bytes = try _ReadOnlyFile.contents(of: path)
+        let bytes = try TextEmbeddingError.reading { () throws(_ModelFileFailure) in try _ReadOnlyFile.contents(of: path) }
         let json: _JSON
         do { json = try _JSON.parse(bytes) } catch { throw .invalidJSON(path: path, reason: error.description) }
         guard json.objectValue != nil else { throw .invalidJSON(path: path, reason: "the document is not an object") }

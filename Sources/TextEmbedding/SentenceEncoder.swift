@@ -94,9 +94,15 @@ public struct SentenceEncoder: TextEncoder {
                 reason: "\(tokenizer.vocabularySize) entries exceed the model's vocab_size \(architecture.vocabularySize)")
         }
         let weights = try _EncoderWeights(
-            file: try _SafeTensors(path: directory + "/model.safetensors"), architecture: architecture)
+            file: try TextEmbeddingError.reading { () throws(_ModelFileFailure) in
+                try _SafeTensors(path: directory + "/model.safetensors")
+            },
+            architecture: architecture)
         var seed: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in (try _ReadOnlyFile.contents(of: vocabularyPath)) { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        let vocabulary = try TextEmbeddingError.reading { () throws(_ModelFileFailure) in
+            try _ReadOnlyFile.contents(of: vocabularyPath)
+        }
+        for byte in vocabulary { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01B3 }
         let fingerprint = String(weights.fingerprint(seed: seed), radix: 16)
         self.identifier = "bert-L\(architecture.layerCount)-H\(architecture.hiddenSize)-mean@"
             + String(repeating: "0", count: 16 - fingerprint.count) + fingerprint

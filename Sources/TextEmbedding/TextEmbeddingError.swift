@@ -1,3 +1,5 @@
+import FeatureEncoding
+
 /// The errors the text-embedding module throws while loading a model or its inputs.
 ///
 /// Every case names the file and, where it applies, the tensor, key or line at fault, so
@@ -36,11 +38,11 @@ extension TextEmbeddingError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .fileNotFound(let path):
-            "Model file not found: \(path)"
+            _ModelFileFailure.fileNotFound(path: path).description
         case .unreadableFile(let path, let reason):
-            "Cannot read \(path): \(reason)"
+            _ModelFileFailure.unreadableFile(path: path, reason: reason).description
         case .truncatedFile(let path, let expected, let actual):
-            "\(path) is truncated: \(expected) bytes needed, \(actual) present"
+            _ModelFileFailure.truncatedFile(path: path, expected: expected, actual: actual).description
         case .invalidJSON(let path, let reason):
             "Malformed JSON in \(path): \(reason)"
         case .unsupportedArchitecture(let path, let reason):
@@ -50,15 +52,40 @@ extension TextEmbeddingError: CustomStringConvertible {
         case .invalidVocabulary(let path, let reason):
             "Invalid vocabulary \(path): \(reason)"
         case .invalidSafeTensorsHeader(let path, let reason):
-            "Invalid safetensors header in \(path): \(reason)"
+            _ModelFileFailure.invalidSafeTensorsHeader(path: path, reason: reason).description
         case .missingTensor(let name, let path):
-            "Tensor '\(name)' is missing from \(path)"
+            _ModelFileFailure.missingTensor(name: name, path: path).description
         case .unsupportedDataType(let tensor, let dataType, let path):
-            "Tensor '\(tensor)' in \(path) has unsupported data type \(dataType) (F32, F16 and BF16 are supported)"
+            _ModelFileFailure.unsupportedDataType(tensor: tensor, dataType: dataType, path: path).description
         case .shapeMismatch(let tensor, let expected, let actual, let path):
-            "Tensor '\(tensor)' in \(path) has shape \(actual), expected \(expected)"
+            _ModelFileFailure.shapeMismatch(tensor: tensor, expected: expected, actual: actual, path: path).description
         case .invalidTensorData(let tensor, let reason, let path):
-            "Tensor '\(tensor)' in \(path): \(reason)"
+            _ModelFileFailure.invalidTensorData(tensor: tensor, reason: reason, path: path).description
         }
+    }
+}
+
+extension TextEmbeddingError {
+    /// The public case of a model-file failure from the shared readers.
+    init(_ failure: _ModelFileFailure) {
+        switch failure {
+        case .fileNotFound(let path): self = .fileNotFound(path: path)
+        case .unreadableFile(let path, let reason): self = .unreadableFile(path: path, reason: reason)
+        case .truncatedFile(let path, let expected, let actual):
+            self = .truncatedFile(path: path, expected: expected, actual: actual)
+        case .invalidSafeTensorsHeader(let path, let reason): self = .invalidSafeTensorsHeader(path: path, reason: reason)
+        case .missingTensor(let name, let path): self = .missingTensor(name: name, path: path)
+        case .unsupportedDataType(let tensor, let dataType, let path):
+            self = .unsupportedDataType(tensor: tensor, dataType: dataType, path: path)
+        case .shapeMismatch(let tensor, let expected, let actual, let path):
+            self = .shapeMismatch(tensor: tensor, expected: expected, actual: actual, path: path)
+        case .invalidTensorData(let tensor, let reason, let path):
+            self = .invalidTensorData(tensor: tensor, reason: reason, path: path)
+        }
+    }
+
+    /// `body`'s result, its model-file failure turned into the public case.
+    static func reading<Result>(_ body: () throws(_ModelFileFailure) -> Result) throws(TextEmbeddingError) -> Result {
+        do { return try body() } catch { throw TextEmbeddingError(error) }
     }
 }

@@ -1,6 +1,7 @@
 // Canonical decomposition (NFD) comes from the standard library's `_nfd` view: the
 // only NFD on Linux without Foundation, and the one swift-foundation itself builds on.
 @_spi(_Unicode) import Swift
+import FeatureEncoding
 
 /// The BERT uncased WordPiece tokenizer, exactly as the Hugging Face reference
 /// (`BertTokenizerFast` with `do_lower_case`) behaves.
@@ -90,7 +91,7 @@ public struct WordPieceTokenizer: Sendable {
     public init(
         contentsOfFile path: String, maximumLength: Int = 256, maximumCharactersPerWord: Int = 100
     ) throws(TextEmbeddingError) {
-        let bytes = try _ReadOnlyFile.contents(of: path)
+        let bytes = try TextEmbeddingError.reading { () throws(_ModelFileFailure) in try _ReadOnlyFile.contents(of: path) }
         var lines: [String] = []
         for (number, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             let content = line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...]

@@ -1,3 +1,4 @@
+import FeatureEncoding
 import LinearAlgebra
 
 /// The parameters of one transformer layer, laid out for the forward pass.
@@ -35,7 +36,7 @@ struct _EncoderWeights: Sendable {
         let prefix = file.entries["embeddings.word_embeddings.weight"] == nil
             && file.entries["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
         func tensor(_ name: String, _ shape: [Int]) throws(TextEmbeddingError) -> [Float] {
-            try file.floats(prefix + name, shape: shape)
+            try TextEmbeddingError.reading { () throws(_ModelFileFailure) in try file.floats(prefix + name, shape: shape) }
         }
         let hidden = architecture.hiddenSize
         let inner = architecture.intermediateSize

@@ -51,7 +51,8 @@ final class Scratch {
 
     @discardableResult
     func write(_ name: String, _ bytes: [UInt8]) -> String {
-        FileManager.default.createFile(atPath: path(name), contents: Data(bytes))
+        let created = FileManager.default.createFile(atPath: path(name), contents: Data(bytes))
+        precondition(created, "cannot create \(path(name))")
         return name
     }
 
@@ -86,8 +87,9 @@ final class Scratch {
         variables.merge(environment) { $1 }
         process.environment = variables
         let outPath = root + "/stdout", errPath = root + "/stderr"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        for capture in [outPath, errPath] {
+            precondition(FileManager.default.createFile(atPath: capture, contents: nil), "cannot create \(capture)")
+        }
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardOutput = out

@@ -1,4 +1,5 @@
 @testable import Fusion
+import FusionRecTestSupport
 import LinearAlgebra
 import Testing
 
@@ -13,22 +14,22 @@ struct FeatureDesignTests {
         }
         let right = Matrix<Double>.randomNormal(rowCount: 300, columnCount: 7, using: &generator)
         let map = Matrix<Double>.randomNormal(rowCount: 40, columnCount: 7, using: &generator)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        var results: [Matrix<Double>] = []
-        for threads in [1, 2] {
-            Parallel.threadCount = threads
-            let design = _FeatureDesign(rowsOf: features, at: Array(0..<features.rowCount))
-            let transposed = design.transposeMultiplied(by: right)
-            let expected = features.multiplied(by: right, transposingSelf: true)
-            #expect(zip(transposed.elements, expected.elements).allSatisfy { abs($0 - $1) < 1e-12 })
-            let product = design.multiplied(by: map)
-            #expect(zip(product.elements, features.multiplied(by: map).elements).allSatisfy { abs($0 - $1) < 1e-12 })
-            #expect(design.gram() == features.gram() || zip(design.gram().elements, features.gram().elements)
-                .allSatisfy { abs($0 - $1) < 1e-12 })
-            results.append(transposed)
+        withThreadCountLocked {
+            var results: [Matrix<Double>] = []
+            for threads in [1, 2] {
+                Parallel.threadCount = threads
+                let design = _FeatureDesign(rowsOf: features, at: Array(0..<features.rowCount))
+                let transposed = design.transposeMultiplied(by: right)
+                let expected = features.multiplied(by: right, transposingSelf: true)
+                #expect(zip(transposed.elements, expected.elements).allSatisfy { abs($0 - $1) < 1e-12 })
+                let product = design.multiplied(by: map)
+                #expect(zip(product.elements, features.multiplied(by: map).elements).allSatisfy { abs($0 - $1) < 1e-12 })
+                #expect(design.gram() == features.gram() || zip(design.gram().elements, features.gram().elements)
+                    .allSatisfy { abs($0 - $1) < 1e-12 })
+                results.append(transposed)
+            }
+            #expect(results[0] == results[1])
         }
-        #expect(results[0] == results[1])
     }
 
     @Test("Gathered rows and the weighted concatenation with an intercept equal their dense construction",

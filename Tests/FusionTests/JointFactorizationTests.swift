@@ -60,22 +60,22 @@ struct JointFactorizationTests {
     @Test("Identical factors for 1 and 2 threads")
     func deterministicAcrossThreads() throws {
         let data = Self.data
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        func fit() throws -> JointFactorizationModel<Float, Int, Int> {
-            let block = try SideInformationBlock<Int, Float>(
-                name: "features", ids: Array(0..<300),
-                features: Matrix(rowCount: 300, columnCount: 16) { Float(data.features.features[$0, $1]) })
-            return try JointFactorization(.init(factorCount: 6, iterationCount: 5))
-                .fit(data.interactions, itemBlocks: [block], as: Float.self)
+        try withThreadCountLocked {
+            func fit() throws -> JointFactorizationModel<Float, Int, Int> {
+                let block = try SideInformationBlock<Int, Float>(
+                    name: "features", ids: Array(0..<300),
+                    features: Matrix(rowCount: 300, columnCount: 16) { Float(data.features.features[$0, $1]) })
+                return try JointFactorization(.init(factorCount: 6, iterationCount: 5))
+                    .fit(data.interactions, itemBlocks: [block], as: Float.self)
+            }
+            Parallel.threadCount = 1
+            let one = try fit()
+            Parallel.threadCount = 2
+            let two = try fit()
+            #expect(one.userFactors == two.userFactors)
+            #expect(one.itemFactors == two.itemFactors)
+            #expect(one.itemSide.loadings == two.itemSide.loadings)
         }
-        Parallel.threadCount = 1
-        let one = try fit()
-        Parallel.threadCount = 2
-        let two = try fit()
-        #expect(one.userFactors == two.userFactors)
-        #expect(one.itemFactors == two.itemFactors)
-        #expect(one.itemSide.loadings == two.itemSide.loadings)
     }
 
     @Test("A pure-noise block does not hurt warm ranking by more than noise")

@@ -143,14 +143,14 @@ struct SparseMatrixTests {
             for i in 0..<199 { triplets.append(.init(row: i, column: (i * 7) % 200, value: T.random(in: -1...1, using: &generator))) }
             let s = try SparseMatrix(rowCount: 200, columnCount: 200, triplets: triplets)
             let d = randomMatrix(T.self, 200, 40, seed: 9)
-            let saved = Parallel.threadCount
-            defer { Parallel.threadCount = saved }
-            let products = [1, 2, 3].map { threads -> Matrix<T> in
-                Parallel.threadCount = threads
-                return s.multiplied(by: d)
+            withThreadCountLocked {
+                let products = [1, 2, 3].map { threads -> Matrix<T> in
+                    Parallel.threadCount = threads
+                    return s.multiplied(by: d)
+                }
+                #expect(products[0] == products[1] && products[1] == products[2])
+                #expect(maxAbsDifference(products[0], naiveProduct(s.dense(), d, false, false)) <= tolerance(T.self, terms: 200))
             }
-            #expect(products[0] == products[1] && products[1] == products[2])
-            #expect(maxAbsDifference(products[0], naiveProduct(s.dense(), d, false, false)) <= tolerance(T.self, terms: 200))
         }
         try check(type)
     }
@@ -159,23 +159,23 @@ struct SparseMatrixTests {
           arguments: scalarTypes)
     func transposeProduct(_ type: any BLASScalar.Type) throws {
         func check<T: BLASScalar>(_: T.Type) throws {
-            let saved = Parallel.threadCount
-            defer { Parallel.threadCount = saved }
-            // (100, 60000) at width 77 passes the partial-product budget: one chunk, a serial scatter.
-            for (m, n) in testShapes + [(300, 200), (3000, 20), (100, 60_000)] {
-                for density in [0.0, 0.05, 0.5] where Double(m * n) * density < 1e6 {
-                    let s = try randomSparse(T.self, m, n, density: density, seed: UInt64(5 * m + n))
-                    for width in [5, 77] {
-                        let d = randomMatrix(T.self, m, width, seed: 79)
-                        let products = [1, 2, 3].map { threads -> Matrix<T> in
-                            Parallel.threadCount = threads
-                            return s.transposeMultiplied(by: d)
+            try withThreadCountLocked {
+                // (100, 60000) at width 77 passes the partial-product budget: one chunk, a serial scatter.
+                for (m, n) in testShapes + [(300, 200), (3000, 20), (100, 60_000)] {
+                    for density in [0.0, 0.05, 0.5] where Double(m * n) * density < 1e6 {
+                        let s = try randomSparse(T.self, m, n, density: density, seed: UInt64(5 * m + n))
+                        for width in [5, 77] {
+                            let d = randomMatrix(T.self, m, width, seed: 79)
+                            let products = [1, 2, 3].map { threads -> Matrix<T> in
+                                Parallel.threadCount = threads
+                                return s.transposeMultiplied(by: d)
+                            }
+                            #expect(products[0] == products[1] && products[1] == products[2])
+                            if m * n <= 100_000 {
+                                #expect(maxAbsDifference(products[0], naiveProduct(s.dense(), d, true, false)) <= tolerance(T.self, terms: m))
+                            }
+                            #expect(maxAbsDifference(products[0], s.transposed().multiplied(by: d)) <= tolerance(T.self, terms: m))
                         }
-                        #expect(products[0] == products[1] && products[1] == products[2])
-                        if m * n <= 100_000 {
-                            #expect(maxAbsDifference(products[0], naiveProduct(s.dense(), d, true, false)) <= tolerance(T.self, terms: m))
-                        }
-                        #expect(maxAbsDifference(products[0], s.transposed().multiplied(by: d)) <= tolerance(T.self, terms: m))
                     }
                 }
             }

@@ -1,4 +1,5 @@
 import FeatureEncoding
+import FusionRecTestSupport
 import LinearAlgebra
 import Testing
 @testable import TextEmbedding
@@ -96,15 +97,15 @@ struct SentenceEncoderTests {
     func threadCountIndependence() throws {
         let encoder = try #require(Self.encoder)
         let texts = Self.fixture.sentences.map(\.text)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        var results: [Matrix<Float>] = []
-        for threads in [1, 2, 3] {
-            Parallel.threadCount = threads
-            results.append(encoder.embed(texts))
+        withThreadCountLocked {
+            var results: [Matrix<Float>] = []
+            for threads in [1, 2, 3] {
+                Parallel.threadCount = threads
+                results.append(encoder.embed(texts))
+            }
+            #expect(results[0].elements == results[1].elements)
+            #expect(results[0].elements == results[2].elements)
         }
-        #expect(results[0].elements == results[1].elements)
-        #expect(results[0].elements == results[2].elements)
     }
 
     @Test("a single batch gives the same embeddings on one thread and on several")
@@ -112,12 +113,12 @@ struct SentenceEncoderTests {
         let encoder = try SentenceEncoder(
             modelDirectory: ModelFiles.directory, configuration: .init(tokensPerBatch: 100_000))
         let texts = Self.fixture.sentences.prefix(60).map(\.text)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let one = encoder.embed(texts)
-        Parallel.threadCount = 2
-        let two = encoder.embed(texts)
-        #expect(one.elements == two.elements)
+        withThreadCountLocked {
+            Parallel.threadCount = 1
+            let one = encoder.embed(texts)
+            Parallel.threadCount = 2
+            let two = encoder.embed(texts)
+            #expect(one.elements == two.elements)
+        }
     }
 }

@@ -1,6 +1,7 @@
 /// A parsed JSON value: just enough JSON for `config.json` and safetensors headers,
-/// without Foundation.
-enum _JSON: Equatable, Sendable {
+/// without Foundation. Package-visible: the text and image encoders read their model
+/// files with it.
+package enum _JSON: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -11,7 +12,7 @@ enum _JSON: Equatable, Sendable {
     /// Parses a complete JSON document.
     ///
     /// - Throws: a message naming the byte offset of the first error.
-    static func parse(_ bytes: some Collection<UInt8>) throws(_JSONParseError) -> _JSON {
+    package static func parse(_ bytes: some Collection<UInt8>) throws(_JSONParseError) -> _JSON {
         var parser = _JSONParser(bytes: Array(bytes))
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
@@ -20,45 +21,45 @@ enum _JSON: Equatable, Sendable {
         return value
     }
 
-    subscript(key: String) -> _JSON? {
+    package subscript(key: String) -> _JSON? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
 
-    var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    var doubleValue: Double? {
+    package var doubleValue: Double? {
         if case .number(let value) = self { return value }
         return nil
     }
 
     /// The value as an exact integer, or nil for a non-integral or out-of-range number.
-    var intValue: Int? {
+    package var intValue: Int? {
         guard case .number(let value) = self, value == value.rounded(),
             abs(value) <= 9_007_199_254_740_992
         else { return nil }
         return Int(value)
     }
 
-    var arrayValue: [_JSON]? {
+    package var arrayValue: [_JSON]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
-    var objectValue: [String: _JSON]? {
+    package var objectValue: [String: _JSON]? {
         if case .object(let value) = self { return value }
         return nil
     }
 }
 
 /// Why a JSON document failed to parse, with the byte offset.
-struct _JSONParseError: Error, CustomStringConvertible {
+package struct _JSONParseError: Error, CustomStringConvertible {
     let offset: Int
     let message: String
-    var description: String { "\(message) at byte \(offset)" }
+    package var description: String { "\(message) at byte \(offset)" }
 }
 
 private struct _JSONParser {

@@ -3,25 +3,25 @@
 ///
 /// Opening validates the header against the file size; ``floats(_:shape:)`` validates one
 /// tensor and reads it, widened to `Float`, straight from the file — the file is never
-/// held in memory as a whole. Package-visible: ImageEmbedding reads its weights with it.
+/// held in memory as a whole. Package-visible: every encoder module reads its weights with it.
 package struct _SafeTensors {
-    struct Entry {
-        var dataType: String
-        var shape: [Int]
+    package struct Entry {
+        package var dataType: String
+        package var shape: [Int]
         var begin: Int
         var end: Int
     }
 
-    let file: _ReadOnlyFile
-    let entries: [String: Entry]
+    package let file: _ReadOnlyFile
+    package let entries: [String: Entry]
     private let dataStart: Int
 
-    var path: String { file.path }
+    package var path: String { file.path }
 
     static let elementSizes = ["F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1,
                                "U64": 8, "U32": 4, "U16": 2, "U8": 1, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1]
 
-    package init(path: String) throws(TextEmbeddingError) {
+    package init(path: String) throws(_ModelFileFailure) {
         let file = try _ReadOnlyFile(path: path)
         guard file.size >= 8 else { throw .truncatedFile(path: path, expected: 8, actual: file.size) }
         let lengthBytes = try file.bytes(at: 0, count: 8)
@@ -84,18 +84,18 @@ package struct _SafeTensors {
 
     /// The tensor `name`, checked against `shape` and widened to `Float`, in row-major order.
     ///
-    /// - Throws: ``TextEmbeddingError/missingTensor(name:path:)``,
-    ///   ``TextEmbeddingError/shapeMismatch(tensor:expected:actual:path:)``,
-    ///   ``TextEmbeddingError/unsupportedDataType(tensor:dataType:path:)``, or
-    ///   ``TextEmbeddingError/invalidTensorData(tensor:reason:path:)`` for a NaN or infinity.
-    package func floats(_ name: String, shape: [Int]) throws(TextEmbeddingError) -> [Float] {
+    /// - Throws: ``_ModelFileFailure/missingTensor(name:path:)``,
+    ///   ``_ModelFileFailure/shapeMismatch(tensor:expected:actual:path:)``,
+    ///   ``_ModelFileFailure/unsupportedDataType(tensor:dataType:path:)``, or
+    ///   ``_ModelFileFailure/invalidTensorData(tensor:reason:path:)`` for a NaN or infinity.
+    package func floats(_ name: String, shape: [Int]) throws(_ModelFileFailure) -> [Float] {
         guard let entry = entries[name] else { throw .missingTensor(name: name, path: path) }
         guard entry.shape == shape else {
             throw .shapeMismatch(tensor: name, expected: shape, actual: entry.shape, path: path)
         }
         let count = shape.reduce(1, *)
         var result = [Float](repeating: 0, count: count)
-        var failure: TextEmbeddingError?
+        var failure: _ModelFileFailure?
         switch entry.dataType {
         case "F32":
             result.withUnsafeMutableBytes { bytes in file.read(into: bytes, at: dataStart + entry.begin, failure: &failure) }

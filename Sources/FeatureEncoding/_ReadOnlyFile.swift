@@ -6,17 +6,18 @@ import Musl
 import Darwin
 #endif
 
-/// A file opened for positioned reads, closed when the value is released.
-final class _ReadOnlyFile {
-    let path: String
-    let size: Int
+/// A file opened for positioned reads, closed when the value is released. Package-visible:
+/// the encoder modules read their model files with it.
+package final class _ReadOnlyFile {
+    package let path: String
+    package let size: Int
     private let descriptor: Int32
 
     /// Opens `path`.
     ///
-    /// - Throws: ``TextEmbeddingError/fileNotFound(path:)`` or
-    ///   ``TextEmbeddingError/unreadableFile(path:reason:)``.
-    init(path: String) throws(TextEmbeddingError) {
+    /// - Throws: ``_ModelFileFailure/fileNotFound(path:)`` or
+    ///   ``_ModelFileFailure/unreadableFile(path:reason:)``.
+    package init(path: String) throws(_ModelFileFailure) {
         self.path = path
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -42,9 +43,9 @@ final class _ReadOnlyFile {
 
     /// Fills `buffer` with the bytes at `offset`.
     ///
-    /// - Throws: ``TextEmbeddingError/truncatedFile(path:expected:actual:)`` when the file
-    ///   ends first, ``TextEmbeddingError/unreadableFile(path:reason:)`` on an I/O error.
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(TextEmbeddingError) {
+    /// - Throws: ``_ModelFileFailure/truncatedFile(path:expected:actual:)`` when the file
+    ///   ends first, ``_ModelFileFailure/unreadableFile(path:reason:)`` on an I/O error.
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(_ModelFileFailure) {
         var done = 0
         while done < buffer.count {
             let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
@@ -59,21 +60,21 @@ final class _ReadOnlyFile {
 
     /// Fills `buffer` with the bytes at `offset`; a wrapper for closures that cannot
     /// throw typed errors.
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int, failure: inout TextEmbeddingError?) {
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int, failure: inout _ModelFileFailure?) {
         do { try read(into: buffer, at: offset) } catch { failure = error }
     }
 
     /// The `count` bytes at `offset`.
-    func bytes(at offset: Int, count: Int) throws(TextEmbeddingError) -> [UInt8] {
+    package func bytes(at offset: Int, count: Int) throws(_ModelFileFailure) -> [UInt8] {
         var result = [UInt8](repeating: 0, count: count)
-        var failure: TextEmbeddingError?
+        var failure: _ModelFileFailure?
         result.withUnsafeMutableBytes { buffer in read(into: buffer, at: offset, failure: &failure) }
         if let failure { throw failure }
         return result
     }
 
     /// The whole file.
-    static func contents(of path: String) throws(TextEmbeddingError) -> [UInt8] {
+    package static func contents(of path: String) throws(_ModelFileFailure) -> [UInt8] {
         let file = try _ReadOnlyFile(path: path)
         return try file.bytes(at: 0, count: file.size)
     }
