@@ -66,4 +66,22 @@ public enum BlockFeatures<Scalar: BLASScalar>: Sendable {
     }
 }
 
+extension BlockFeatures {
+    /// Calls `body` with the column and value of each non-zero entry of row `row`, in
+    /// column order, without copying the row.
+    @inline(__always)
+    func forEachNonZero(inRow row: Int, _ body: (_ column: Int, _ value: Scalar) -> Void) {
+        switch self {
+        case .dense(let x):
+            x.withRow(row) { values in
+                for (column, value) in values.enumerated() where value != 0 { body(column, value) }
+            }
+        case .sparse(let x):
+            for entry in x.rowOffsets[row]..<x.rowOffsets[row + 1] where x.values[entry] != 0 {
+                body(Int(x.columnIndices[entry]), x.values[entry])
+            }
+        }
+    }
+}
+
 extension BlockFeatures: Equatable {}

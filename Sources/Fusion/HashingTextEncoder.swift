@@ -46,21 +46,33 @@ public struct HashingTextEncoder: TextEncoder, SparseFeatureEncoder {
         self.dimension = dimension
         self.wordNGrams = wordNGrams
         self.characterNGrams = characterNGrams
-        var documentFrequency = [Int](repeating: 0, count: dimension)
-        var seen = [Bool](repeating: false, count: dimension)
-        for text in corpus {
+        // Document frequencies are integer counts, so the chunks' partial counts sum to
+        // the same result in any order and for any thread count.
+        let partials = Parallel.mapChunks(of: corpus.indices, grainSize: Self.grainSize(corpus.count)) { range in
+            var counts = [Int32](repeating: 0, count: dimension)
+            var seen = [Bool](repeating: false, count: dimension)
             var touched: [Int] = []
-            Self.forEachFeature(of: text, wordNGrams: wordNGrams, characterNGrams: characterNGrams) { hash in
-                let bucket = Int(hash % UInt64(dimension))
-                if !seen[bucket] {
-                    seen[bucket] = true
-                    touched.append(bucket)
+            var buffers = _TextFeatureBuffers()
+            for text in corpus[range] {
+                Self.forEachFeature(of: text, wordNGrams: wordNGrams, characterNGrams: characterNGrams, buffers: &buffers) {
+                    hash in
+                    let bucket = Int(hash % UInt64(dimension))
+                    if !seen[bucket] {
+                        seen[bucket] = true
+                        touched.append(bucket)
+                    }
                 }
+                for bucket in touched {
+                    counts[bucket] += 1
+                    seen[bucket] = false
+                }
+                touched.removeAll(keepingCapacity: true)
             }
-            for bucket in touched {
-                documentFrequency[bucket] += 1
-                seen[bucket] = false
-            }
+            return counts
+        }
+        var documentFrequency = [Int](repeating: 0, count: dimension)
+        for counts in partials {
+            for (bucket, count) in counts.enumerated() { documentFrequency[bucket] += Int(count) }
         }
         let n = Float(corpus.count)
         inverseDocumentFrequencies = documentFrequency.map { _logf((1 + n) / (1 + Float($0))) + 1 }
@@ -125,12 +137,17 @@ public struct HashingTextEncoder: TextEncoder, SparseFeatureEncoder {
         var result = Matrix<Float>(rowCount: inputs.count, columnCount: dimension)
         let dimension = self.dimension
         result.withUnsafeMutableBufferPointer { x in
-            for (row, text) in inputs.enumerated() {
-                let base = row * dimension
-                Self.forEachFeature(of: text, wordNGrams: wordNGrams, characterNGrams: characterNGrams) { hash in
-                    let bucket = Int(hash % UInt64(dimension))
-                    let sign: Float = (hash >> 63) == 0 ? 1 : -1
-                    x[base + bucket] += sign * inverseDocumentFrequencies[bucket]
+            Parallel.forEachChunk(of: inputs.indices, grainSize: Self.grainSize(inputs.count)) { rows in
+                var buffers = _TextFeatureBuffers()
+                for row in rows {
+                    let base = row * dimension
+                    Self.forEachFeature(
+                        of: inputs[row], wordNGrams: wordNGrams, characterNGrams: characterNGrams, buffers: &buffers
+                    ) { hash in
+                        let bucket = Int(hash % UInt64(dimension))
+                        let sign: Float = (hash >> 63) == 0 ? 1 : -1
+                        x[base + bucket] += sign * inverseDocumentFrequencies[bucket]
+                    }
                 }
             }
         }
@@ -146,58 +163,128 @@ public struct HashingTextEncoder: TextEncoder, SparseFeatureEncoder {
 
     /// Encodes texts as sparse rows without suspending.
     public func encodeSparseSynchronously(_ inputs: [String]) -> SparseMatrix<Float> {
+        let dimension = self.dimension
+        // Rows are independent: each chunk builds its rows, and the chunks are joined in order.
+        let chunks = Parallel.mapChunks(of: inputs.indices, grainSize: Self.grainSize(inputs.count)) { rows in
+            var lengths: [Int] = [], columns: [Int32] = [], values: [Float] = []
+            lengths.reserveCapacity(rows.count)
+            var accumulator = [Float](repeating: 0, count: dimension)
+            var touched: [Int] = []
+            var buffers = _TextFeatureBuffers()
+            for row in rows {
+                Self.forEachFeature(
+                    of: inputs[row], wordNGrams: wordNGrams, characterNGrams: characterNGrams, buffers: &buffers
+                ) { hash in
+                    let bucket = Int(hash % UInt64(dimension))
+                    let sign: Float = (hash >> 63) == 0 ? 1 : -1
+                    if accumulator[bucket] == 0 { touched.append(bucket) }
+                    accumulator[bucket] += sign * inverseDocumentFrequencies[bucket]
+                }
+                touched.sort()
+                let start = values.count
+                var previous = -1
+                for bucket in touched where bucket != previous {
+                    previous = bucket
+                    if accumulator[bucket] != 0 {
+                        columns.append(Int32(bucket))
+                        values.append(accumulator[bucket])
+                    }
+                    accumulator[bucket] = 0
+                }
+                touched.removeAll(keepingCapacity: true)
+                _normalize(&values[start...])
+                lengths.append(values.count - start)
+            }
+            return (lengths, columns, values)
+        }
+        let total = chunks.reduce(0) { $0 + $1.2.count }
         var offsets = [0], columns: [Int32] = [], values: [Float] = []
         offsets.reserveCapacity(inputs.count + 1)
-        var accumulator = [Float](repeating: 0, count: dimension)
-        var touched: [Int] = []
-        for text in inputs {
-            Self.forEachFeature(of: text, wordNGrams: wordNGrams, characterNGrams: characterNGrams) { hash in
-                let bucket = Int(hash % UInt64(dimension))
-                let sign: Float = (hash >> 63) == 0 ? 1 : -1
-                if accumulator[bucket] == 0 { touched.append(bucket) }
-                accumulator[bucket] += sign * inverseDocumentFrequencies[bucket]
-            }
-            touched.sort()
-            let start = values.count
-            var previous = -1
-            for bucket in touched where bucket != previous {
-                previous = bucket
-                if accumulator[bucket] != 0 {
-                    columns.append(Int32(bucket))
-                    values.append(accumulator[bucket])
-                }
-                accumulator[bucket] = 0
-            }
-            touched.removeAll(keepingCapacity: true)
-            _normalize(&values[start...])
-            offsets.append(values.count)
+        columns.reserveCapacity(total)
+        values.reserveCapacity(total)
+        for (lengths, chunkColumns, chunkValues) in chunks {
+            for length in lengths { offsets.append(offsets[offsets.count - 1] + length) }
+            columns.append(contentsOf: chunkColumns)
+            values.append(contentsOf: chunkValues)
         }
         return try! SparseMatrix(rowCount: inputs.count, columnCount: dimension, rowOffsets: offsets,
                                  columnIndices: columns, values: values)
     }
 
+    /// Texts per parallel chunk: a few chunks per thread, each at least 1,024 texts, so the
+    /// per-chunk buffers (a `dimension`-long accumulator) stay few.
+    static func grainSize(_ count: Int) -> Int {
+        max(1_024, (count + 4 * Parallel.threadCount - 1) / (4 * Parallel.threadCount))
+    }
+
+    /// Calls `body` with the hash of every feature of `text`: its word n-grams, then the
+    /// character n-grams of each word, in order. `buffers` is scratch space a caller keeps
+    /// across texts, so that a text costs no allocation once the buffers have grown.
     static func forEachFeature(
-        of text: String, wordNGrams: ClosedRange<Int>, characterNGrams: ClosedRange<Int>?, _ body: (UInt64) -> Void
+        of text: String, wordNGrams: ClosedRange<Int>, characterNGrams: ClosedRange<Int>?,
+        buffers: inout _TextFeatureBuffers, _ body: (UInt64) -> Void
     ) {
-        // Words as Unicode scalars; a word n-gram is its words joined by one space, and a
-        // character n-gram a window of the word padded with "<" and ">".
-        var words: [[Unicode.Scalar]] = []
-        var current: [Unicode.Scalar] = []
-        func endWord() {
-            if !current.isEmpty {
-                words.append(current)
-                current.removeAll(keepingCapacity: true)
+        buffers.split(text)
+        let scalars = buffers.scalars, starts = buffers.wordStarts
+        let wordCount = starts.count - 1
+        // A word n-gram is its words joined by one space.
+        for length in wordNGrams where length <= wordCount {
+            for first in 0...(wordCount - length) {
+                var hasher = _StableHasher(seed: UInt64(length))
+                for word in first..<(first + length) {
+                    if word > first { hasher.combine(UInt8(ascii: " ")) }
+                    for index in starts[word]..<starts[word + 1] { hasher.combine(scalars[index]) }
+                }
+                body(hasher.finalize())
             }
         }
+        guard let characterNGrams else { return }
+        // A character n-gram is a window of the word padded with "<" and ">".
+        for word in 0..<wordCount {
+            let base = starts[word], padded = starts[word + 1] - base + 2
+            for length in characterNGrams where length <= padded {
+                for first in 0...(padded - length) {
+                    var hasher = _StableHasher(seed: 0x100 + UInt64(length))
+                    for position in first..<(first + length) {
+                        if position == 0 {
+                            hasher.combine(UInt8(ascii: "<"))
+                        } else if position == padded - 1 {
+                            hasher.combine(UInt8(ascii: ">"))
+                        } else {
+                            hasher.combine(scalars[base + position - 1])
+                        }
+                    }
+                    body(hasher.finalize())
+                }
+            }
+        }
+    }
+}
+
+/// Scratch space for ``HashingTextEncoder``'s features: a text's words, lower-cased, back
+/// to back as Unicode scalars, and where each starts.
+struct _TextFeatureBuffers {
+    /// The words' scalars, without separators.
+    private(set) var scalars: [Unicode.Scalar] = []
+    /// The start of each word in ``scalars``, then the end of the last: word `i` is
+    /// `scalars[wordStarts[i]..<wordStarts[i + 1]]`.
+    private(set) var wordStarts: [Int] = [0]
+
+    /// Splits `text` into words: lower-cased, at every character that is neither a letter
+    /// nor a digit.
+    mutating func split(_ text: String) {
+        scalars.removeAll(keepingCapacity: true)
+        wordStarts.removeAll(keepingCapacity: true)
+        wordStarts.append(0)
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             // ASCII: the same words as the general path below, without grapheme breaking
             // and Unicode property lookups.
             for byte in text.utf8 {
                 switch byte {
                 case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    current.append(Unicode.Scalar(byte))
+                    scalars.append(Unicode.Scalar(byte))
                 case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                    current.append(Unicode.Scalar(byte + 0x20))
+                    scalars.append(Unicode.Scalar(byte + 0x20))
                 default:
                     endWord()
                 }
@@ -205,35 +292,16 @@ public struct HashingTextEncoder: TextEncoder, SparseFeatureEncoder {
         } else {
             for character in text.lowercased() {
                 if character.isLetter || character.isNumber {
-                    current.append(contentsOf: character.unicodeScalars)
+                    scalars.append(contentsOf: character.unicodeScalars)
                 } else {
                     endWord()
                 }
             }
         }
         endWord()
-        var gram: [Unicode.Scalar] = []
-        for length in wordNGrams where length <= words.count {
-            for start in 0...(words.count - length) {
-                gram.removeAll(keepingCapacity: true)
-                for (offset, word) in words[start..<(start + length)].enumerated() {
-                    if offset > 0 { gram.append(" ") }
-                    gram.append(contentsOf: word)
-                }
-                body(_stableHash(gram[...], seed: UInt64(length)))
-            }
-        }
-        guard let characterNGrams else { return }
-        for word in words {
-            gram.removeAll(keepingCapacity: true)
-            gram.append("<")
-            gram.append(contentsOf: word)
-            gram.append(">")
-            for length in characterNGrams where length <= gram.count {
-                for start in 0...(gram.count - length) {
-                    body(_stableHash(gram[start..<(start + length)], seed: 0x100 + UInt64(length)))
-                }
-            }
-        }
+    }
+
+    private mutating func endWord() {
+        if scalars.count > wordStarts[wordStarts.count - 1] { wordStarts.append(scalars.count) }
     }
 }

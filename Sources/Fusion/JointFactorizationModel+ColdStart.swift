@@ -162,9 +162,10 @@ extension JointFactorizationModel {
             }
         }
         // Rows with the same blocks present (and all with, or all without, interactions)
-        // share one prior matrix, so they are solved together.
-        // Each row's index in every block (-1 where absent); its entries are read when its
-        // group is solved, so no dense copy of a sparse block is ever made.
+        // share one prior gram, so they are solved together. Each row's index in every
+        // block (-1 where absent); its entries are read in place when its group is solved,
+        // so no copy of a block is ever made.
+        let sideBlockSources = side.blocks.map { summary in blocks.firstIndex { $0.name == summary.name } }
         var groups: [[Bool]: [Int]] = [:]
         var sourceRows: [[Int]] = []
         sourceRows.reserveCapacity(ids.count)
@@ -172,17 +173,9 @@ extension JointFactorizationModel {
             let indices = blocks.map { block in
                 block.ids.index(of: id).flatMap { block.presence[$0] ? $0 : nil } ?? -1
             }
-            let present = Set(zip(blocks, indices).compactMap { $1 >= 0 ? $0.name : nil })
             let warm = !(interactions?[row].isEmpty ?? true)
-            groups[side.blocks.map { present.contains($0.name) } + [warm], default: []].append(row)
+            groups[sideBlockSources.map { $0.map { indices[$0] >= 0 } ?? false } + [warm], default: []].append(row)
             sourceRows.append(indices)
-        }
-        func features(_ row: Int) -> [String: (columns: [Int32], values: [Scalar])] {
-            var result: [String: (columns: [Int32], values: [Scalar])] = [:]
-            for (block, index) in zip(blocks, sourceRows[row]) where index >= 0 {
-                result[block.name] = block.storage.nonZeroEntries(inRow: index)
-            }
-            return result
         }
         var result = Matrix<Scalar>(rowCount: ids.count, columnCount: k)
         var resultBiases: [Scalar]? = explicit ? [Scalar](repeating: 0, count: ids.count) : nil
@@ -193,14 +186,13 @@ extension JointFactorizationModel {
         // (built when the first such row comes).
         var fixedWithBiases: Matrix<Scalar>?
         for (_, members) in groups.sorted(by: { $0.value[0] < $1.value[0] }) {
-            var gram = Matrix<Scalar>(rowCount: k, columnCount: k)
-            var rhs = Matrix<Scalar>(rowCount: members.count, columnCount: k)
-            var regularization = side.factorRegularization
-            for (position, member) in members.enumerated() {
-                let prior = try side.prior(features(member), factorCount: k)
-                if position == 0 { (gram, regularization) = (prior.gram, prior.regularization) }
-                rhs.setRow(position, to: prior.rightHandSide)
+            var present: [String: (features: BlockFeatures<Scalar>, rows: [Int])] = [:]
+            for (index, block) in blocks.enumerated() where sourceRows[members[0]][index] >= 0 {
+                present[block.name] = (block.storage, members.map { sourceRows[$0][index] })
             }
+            let prior = try side.priors(present, rowCount: members.count, factorCount: k)
+            var gram = prior.gram
+            let (rhs, regularization) = (prior.rightHandSides, prior.regularization)
             let mapped: [[(index: Int, value: Double)]]
             do {
                 mapped = try _foldInRows(

@@ -43,49 +43,75 @@ public struct SideInformationLoadings<Scalar: BLASScalar>: Sendable {
     /// The block named `name`, if the side has one.
     public func block(named name: String) -> BlockSummary<Scalar>? { blocks.first { $0.name == name } }
 
-    /// The prior a row's side information puts on its factors f, as the normal equations
-    /// (gram + λ·I)·f = rightHandSide that fold-in adds the interactions to.
+    /// The prior that the side information of rows with the same blocks present puts on
+    /// their factors: the normal equations (gram + λ·I)·fᵢ = rightHandSidesᵢ that fold-in
+    /// adds each row's interactions to — one gram for all the rows, a right-hand side per row.
     ///
-    /// - Parameter rows: the non-zero entries of each preprocessed feature vector, by block
-    ///   name (dense and sparse blocks alike); blocks not present are absent for this row.
+    /// Collective: gram = Σⱼ wⱼ·AⱼᵀAⱼ over the present blocks, right-hand side Σⱼ wⱼ·Aⱼᵀxⱼ,
+    /// λ on the factors. Offset: no gram, right-hand side λₒ·Dᵀz with z = [√w₁x₁, …, 1] (the
+    /// prior mean, absent blocks' entries zero), λ = λₒ.
+    ///
+    /// Each row's right-hand side is summed on its own, block by block in the side's order
+    /// and entry by entry in column order, so a row gets the same bits whichever rows it
+    /// is placed with.
+    ///
+    /// - Parameters:
+    ///   - present: the present blocks by name: their features, and the row of the features
+    ///     that each of the `rowCount` rows reads.
+    ///   - rowCount: the number of rows.
+    ///   - k: the number of factors.
     /// - Throws: ``FusionError/unknownBlock(_:)``, ``FusionError/blockShape(block:reason:)``.
-    /// - Complexity: O(non-zero entries × k), plus O(k²) per collective block.
-    func prior(_ rows: [String: (columns: [Int32], values: [Scalar])], factorCount k: Int) throws(FusionError)
-        -> (gram: Matrix<Scalar>, rightHandSide: [Scalar], regularization: Scalar)
+    /// - Complexity: O(non-zero entries × k), plus O(dⱼ·k²) per present collective block.
+    @_specialize(exported: false, where Scalar == Float)
+    @_specialize(exported: false, where Scalar == Double)
+    func priors(_ present: [String: (features: BlockFeatures<Scalar>, rows: [Int])], rowCount: Int, factorCount k: Int)
+        throws(FusionError) -> (gram: Matrix<Scalar>, rightHandSides: Matrix<Scalar>, regularization: Scalar)
     {
-        for name in rows.keys where block(named: name) == nil { throw .unknownBlock(name) }
-        var gram = Matrix<Scalar>(rowCount: k, columnCount: k)
-        var rhs = [Scalar](repeating: 0, count: k)
-        for (index, summary) in blocks.enumerated() {
-            guard let x = rows[summary.name] else { continue }
-            if let column = x.columns.first(where: { !(0..<Int32(summary.dimension)).contains($0) }) {
-                throw .blockShape(block: summary.name, reason: "feature column \(column), the block has \(summary.dimension)")
+        for (name, block) in present {
+            guard let summary = self.block(named: name) else { throw .unknownBlock(name) }
+            guard block.features.columnCount == summary.dimension, block.rows.count == rowCount else {
+                throw .blockShape(
+                    block: name,
+                    reason: "\(block.rows.count) rows of \(block.features.columnCount) features for \(rowCount) rows of \(summary.dimension)")
             }
-            if model == .collective {
-                let loading = loadings[index]
-                gram.add(loading.gram(), scaledBy: summary.weight)
-                for (column, value) in zip(x.columns, x.values) {
-                    let weighted = summary.weight * value
-                    loading.withRow(Int(column)) { row in for a in 0..<k { rhs[a] += weighted * row[a] } }
+        }
+        var gram = Matrix<Scalar>(rowCount: k, columnCount: k)
+        var rightHandSides = Matrix<Scalar>(rowCount: rowCount, columnCount: k)
+        guard !loadings.isEmpty else { return (gram, rightHandSides, factorRegularization) }
+        /// Adds scale·x·L[offset + c] to every row's right-hand side, over x's entries c.
+        func accumulate(_ block: (features: BlockFeatures<Scalar>, rows: [Int]), _ loading: Matrix<Scalar>,
+                        rowOffset: Int, scale: Scalar) {
+            loading.withUnsafeBufferPointer { l in
+                rightHandSides.withUnsafeMutableBufferPointer { rhs in
+                    for (row, source) in block.rows.enumerated() {
+                        block.features.forEachNonZero(inRow: source) { column, value in
+                            let weighted = scale * value, base = (rowOffset + column) * k
+                            for a in 0..<k { rhs[row * k + a] += weighted * l[base + a] }
+                        }
+                    }
                 }
             }
         }
-        guard model == .offset, let map = loadings.first else {
-            return (gram, rhs, factorRegularization)
+        if model == .collective {
+            for (index, summary) in blocks.enumerated() {
+                guard let block = present[summary.name] else { continue }
+                gram.add(loadings[index].gram(), scaledBy: summary.weight)
+                accumulate(block, loadings[index], rowOffset: 0, scale: summary.weight)
+            }
+            return (gram, rightHandSides, factorRegularization)
         }
-        // Offset: the prior mean is Dᵀz with z = [√w₁x₁, …, 1].
-        var mean = map.row(map.rowCount - 1)
+        // Offset: the prior mean Dᵀz, the intercept's row first.
+        let map = loadings[0]
+        let intercept = map.row(map.rowCount - 1)
+        for row in 0..<rowCount { rightHandSides.setRow(row, to: intercept) }
         var offset = 0
         for summary in blocks {
-            if let x = rows[summary.name] {
-                let root = summary.weight.squareRoot()
-                for (column, value) in zip(x.columns, x.values) {
-                    let weighted = root * value
-                    map.withRow(offset + Int(column)) { row in for a in 0..<k { mean[a] += weighted * row[a] } }
-                }
+            if let block = present[summary.name] {
+                accumulate(block, map, rowOffset: offset, scale: summary.weight.squareRoot())
             }
             offset += summary.dimension
         }
-        return (gram, mean.map { $0 * offsetRegularization }, offsetRegularization)
+        rightHandSides.scale(by: offsetRegularization)
+        return (gram, rightHandSides, offsetRegularization)
     }
 }

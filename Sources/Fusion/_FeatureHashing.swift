@@ -12,6 +12,16 @@ struct _StableHasher {
         hash &*= 0x0000_0100_0000_01b3
     }
 
+    /// Adds the UTF-8 encoding of `scalar`.
+    @inline(__always)
+    mutating func combine(_ scalar: Unicode.Scalar) {
+        if scalar.value < 0x80 {
+            combine(UInt8(truncatingIfNeeded: scalar.value))
+        } else {
+            for byte in scalar.utf8 { combine(byte) }
+        }
+    }
+
     /// The hash, mixed so that nearby inputs spread over the buckets.
     @inline(__always)
     func finalize() -> UInt64 {
@@ -28,15 +38,5 @@ struct _StableHasher {
 func _stableHash(_ text: String, seed: UInt64 = 0) -> UInt64 {
     var hasher = _StableHasher(seed: seed)
     for byte in text.utf8 { hasher.combine(byte) }
-    return hasher.finalize()
-}
-
-/// The same hash of the UTF-8 encoding of `scalars`, computed without building a string.
-@inline(__always)
-func _stableHash(_ scalars: ArraySlice<Unicode.Scalar>, seed: UInt64) -> UInt64 {
-    var hasher = _StableHasher(seed: seed)
-    for scalar in scalars {
-        for byte in scalar.utf8 { hasher.combine(byte) }
-    }
     return hasher.finalize()
 }

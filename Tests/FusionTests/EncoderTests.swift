@@ -1,5 +1,6 @@
 import FeatureEncoding
 @testable import Fusion
+import FusionRecTestSupport
 import LinearAlgebra
 import Testing
 
@@ -89,7 +90,10 @@ struct EncoderTests {
         let texts = ["Star Wars: Episode IV - A New Hope", "WALL·E", "Se7en (1995)", "  x  ", "ABC-def_123"]
         func features(_ text: String) -> [UInt64] {
             var hashes: [UInt64] = []
-            HashingTextEncoder.forEachFeature(of: text, wordNGrams: 1...2, characterNGrams: 3...5) { hashes.append($0) }
+            var buffers = _TextFeatureBuffers()
+            HashingTextEncoder.forEachFeature(of: text, wordNGrams: 1...2, characterNGrams: 3...5, buffers: &buffers) {
+                hashes.append($0)
+            }
             return hashes
         }
         for text in texts {
@@ -97,6 +101,61 @@ struct EncoderTests {
             #expect(!features(text).isEmpty)
         }
         #expect(features("Toy Story") == features("TOY STORY"))
+    }
+
+    @Test("Hashing encoder: features are the hashes of the n-gram strings the documentation defines")
+    func hashingFeatureDefinition() {
+        // Each text with its words as the encoder must split them: lower-cased, cut at every
+        // character that is neither a letter nor a digit; "e\u{301}" is one character of two scalars.
+        let cases: [(String, [String])] = [
+            ("Toy Story 2", ["toy", "story", "2"]), ("Amélie (2001)", ["amélie", "2001"]),
+            ("ÉCOLE e\u{301}té", ["école", "e\u{301}té"]), ("a", ["a"]), ("--", []), ("", []),
+        ]
+        var buffers = _TextFeatureBuffers()
+        for (text, words) in cases {
+            var expected: [UInt64] = []
+            for length in 1...2 where length <= words.count {
+                for first in 0...(words.count - length) {
+                    expected.append(_stableHash(words[first..<(first + length)].joined(separator: " "), seed: UInt64(length)))
+                }
+            }
+            for word in words {
+                let padded = Array(("<" + word + ">").unicodeScalars)
+                for length in 3...5 where length <= padded.count {
+                    for first in 0...(padded.count - length) {
+                        var window = String.UnicodeScalarView()
+                        window.append(contentsOf: padded[first..<(first + length)])
+                        expected.append(_stableHash(String(window), seed: 0x100 + UInt64(length)))
+                    }
+                }
+            }
+            var actual: [UInt64] = []
+            HashingTextEncoder.forEachFeature(of: text, wordNGrams: 1...2, characterNGrams: 3...5, buffers: &buffers) {
+                actual.append($0)
+            }
+            #expect(actual == expected, "\(text)")
+        }
+    }
+
+    @Test("Hashing encoder: fitted frequencies and encoded rows are identical on 1 and 2 threads")
+    func hashingThreads() async throws {
+        var generator = SplitMix64(seed: 11)
+        let words = ["star", "wars", "toy", "story", "heat", "amélie", "se7en", "alien", "brazil", "up"]
+        let corpus = (0..<5_000).map { _ in
+            (0..<Int.random(in: 1...5, using: &generator)).map { _ in words.randomElement(using: &generator)! }
+                .joined(separator: " ")
+        }
+        var results: [(HashingTextEncoder, Matrix<Float>, SparseMatrix<Float>)] = []
+        try withThreadCountLocked {
+            for threads in [1, 2] {
+                Parallel.threadCount = threads
+                let encoder = try HashingTextEncoder(fittingOn: corpus, dimension: 64)
+                results.append((encoder, encoder.encodeSynchronously(corpus), encoder.encodeSparseSynchronously(corpus)))
+            }
+        }
+        #expect(results[0].0.inverseDocumentFrequencies == results[1].0.inverseDocumentFrequencies)
+        #expect(results[0].1 == results[1].1)
+        #expect(results[0].2 == results[1].2)
     }
 
     @Test("Categorical encoder: sorted vocabulary, multi-hot rows, unknown categories ignored")

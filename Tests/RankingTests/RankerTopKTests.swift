@@ -192,7 +192,11 @@ extension RankerTiledTopKTests {
         // 286 rows × 2,000 items are tiled by 1,024; 100 rows × 2,000 fit one product.
         let tiled = try ranker.similarItems(to: items, count: 10, filter: .init(excluded: denied), blockSize: 286)
         let whole = try ranker.similarItems(to: items, count: 2_000, filter: .init(excluded: denied), blockSize: 100)
-        #expect(tiled == whole.map { Array($0.prefix(10)) })
+        // Products of other shapes may round a score's last bit differently (OpenBLAS picks
+        // its kernels by shape and processor), so near-ties may swap.
+        for (got, full) in zip(tiled, whole) {
+            #expect(sameRanking(got, Array(full.prefix(10)), tolerance: 1e-5))
+        }
         for (item, row) in zip(items, whole) {
             #expect(row.count == 2_000 - 1 - denied.subtracting([item]).count)
             #expect(!row.contains { $0.id == item || denied.contains($0.id) })
@@ -242,7 +246,25 @@ struct RankerTopKThreadTests {
             results.append(ranker.recommend(userIndices: Array(0..<users), count: 10,
                                             tiling: .init(rows: 128, columns: 1024, threadedProducts: true)))
         }
-        #expect(results.allSatisfy { $0 == results[0] })
+        // At one thread the tilings differ only in the shapes of the products, which on
+        // some processors' kernels round a score's last bit differently.
+        let tolerance = S.self == Float.self ? 1e-5 : 1e-12
+        for result in results.dropFirst() {
+            #expect(zip(result, results[0]).allSatisfy { sameRanking($0, $1, tolerance: tolerance) })
+        }
+    }
+}
+
+/// Whether two top-K lists agree up to rounding: the same length, scores within `tolerance`
+/// (relative) place by place, and the same ids except where scores tie within `tolerance`
+/// — an id may then sit at another place of its tie, or fall off the end of the list.
+func sameRanking(_ got: [RankedItem<Int>], _ expected: [RankedItem<Int>], tolerance: Double) -> Bool {
+    func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }
+    guard got.count == expected.count, zip(got, expected).allSatisfy({ close($0.score, $1.score) }) else { return false }
+    return zip(got, expected).allSatisfy { mine, theirs in
+        mine.id == theirs.id
+            || expected.contains { $0.id == mine.id && close($0.score, mine.score) }
+            || close(mine.score, expected[expected.count - 1].score)
     }
 }
 
