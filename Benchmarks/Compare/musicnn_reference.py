@@ -67,7 +67,8 @@ def network_input(y):
         scaled = 10000 * v
         X = np.log10(scaled + 1)
     overflow = ~np.isfinite(scaled)
-    X[overflow] = np.log10(10000 * v[overflow].astype(np.float32) + 1).astype(np.float16)
+    wide = np.where(np.isinf(v), S, v.astype(np.float32))  # S ≥ 65520 overflows even the cast
+    X[overflow] = np.log10(10000 * wide[overflow] + 1).astype(np.float16)
     return X.astype(np.float32)
 
 
