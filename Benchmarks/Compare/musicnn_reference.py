@@ -17,6 +17,9 @@ Usage:
       Clips per second of the whole NumPy pipeline (frontend, network, summary) on CLIPS
       synthetic clips of SECONDS seconds at 16 kHz (the median of REPEATS rounds); run it
       with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS set to the thread count to compare.
+  musicnn_reference.py tensorflow-throughput CHECKPOINT_PREFIX MUSICNN_DIR THREADS SECONDS CLIPS REPEATS
+      The same with musicnn's own TensorFlow graph for the network (all patches of a clip
+      in one session run; intra-op threads THREADS, inter-op 1).
 
 The pipeline is musicnn 0.1.0's (extractor.py `batch_data` and `extractor`, models.py
 `build_musicnn` with num_filt_midend=64, num_units_backend=200), written in NumPy from
@@ -268,18 +271,47 @@ def tensorflow_check(prefix, model_path, musicnn_dir, clip_paths):
               f"{int((~np.isfinite(exact_penultimate)).sum())} of {exact_penultimate.size} penultimate values not finite")
 
 
-def throughput(model_path, seconds, count, repeats):
-    model = Musicnn(load_safetensors(model_path))
+def _timed(name, embed, seconds, count, repeats):
     rng = np.random.default_rng(3)
     ys = [(0.05 * rng.standard_normal(int(seconds * SR))).astype(np.float32) for _ in range(count)]
-    summary(model, ys[0])
+    embed(ys[0])
     rates = []
     for _ in range(repeats):
         start = time.perf_counter()
         for y in ys:
-            summary(model, y)
+            embed(y)
         rates.append(count / (time.perf_counter() - start))
-    print(f"numpy: {np.median(rates):.3f} clips/s (median of {repeats}; {seconds} s clips; rounds {rates})")
+    print(f"{name}: {np.median(rates):.3f} clips/s (median of {repeats}; {seconds} s clips; rounds "
+          + ", ".join(f"{r:.3f}" for r in rates) + ")")
+
+
+def throughput(model_path, seconds, count, repeats):
+    model = Musicnn(load_safetensors(model_path))
+    _timed("numpy", lambda y: summary(model, y), seconds, count, repeats)
+
+
+def tensorflow_throughput(prefix, musicnn_dir, threads, seconds, count, repeats):
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+    import tensorflow as tf
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(musicnn_dir)))
+    from musicnn import models
+
+    tf.compat.v1.disable_eager_execution()
+    x = tf.compat.v1.placeholder(tf.float32, [None, N_FRAMES, N_MELS])
+    is_training = tf.compat.v1.placeholder(tf.bool)
+    outputs = models.define_model(x, is_training, "MSD_musicnn", 50)
+    penultimate, probabilities = outputs[8], tf.nn.sigmoid(outputs[0])
+    config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=threads, inter_op_parallelism_threads=1)
+    session = tf.compat.v1.Session(config=config)
+    tf.compat.v1.train.Saver().restore(session, prefix)
+
+    def embed(y):
+        batch = np.stack(patches(network_input(y)))
+        features, tags = session.run([penultimate, probabilities], feed_dict={x: batch, is_training: False})
+        return features.mean(axis=0), tags.mean(axis=0)
+
+    _timed(f"tensorflow {tf.__version__}", embed, seconds, count, repeats)
 
 
 if __name__ == "__main__":
@@ -288,6 +320,9 @@ if __name__ == "__main__":
         fixtures(sys.argv[2], sys.argv[3])
     elif command == "tensorflow" and len(sys.argv) >= 6:
         tensorflow_check(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
+    elif command == "tensorflow-throughput" and len(sys.argv) == 8:
+        tensorflow_throughput(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]),
+                              int(sys.argv[7]))
     elif command == "throughput" and len(sys.argv) == 6:
         throughput(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     else:
