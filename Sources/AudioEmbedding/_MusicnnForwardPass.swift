@@ -164,6 +164,8 @@ final class _MusicnnForwardPass {
     private func temporal(_ layer: _MusicnnConvolution, length: Int, channelOffset: Int) {
         let frames = Self.frames, bands = Self.bands, taps = layer.taps, outputs = layer.outputs
         let skip = Self.temporalBefore - (taps - 1) / 2
+        largest.update(repeating: -.infinity, count: frames * outputs)
+        smallest.update(repeating: .infinity, count: frames * outputs)
         var band = 0
         while band < bands {
             let count = min(Self.temporalChunk, bands - band)
@@ -181,14 +183,8 @@ final class _MusicnnForwardPass {
             for local in 0..<count {
                 let block = products + local * frames * outputs
                 for element in 0..<(frames * outputs) {
-                    let value = block[element]
-                    if band + local == 0 {
-                        largest[element] = value
-                        smallest[element] = value
-                    } else {
-                        largest[element] = max(largest[element], value)
-                        smallest[element] = min(smallest[element], value)
-                    }
+                    largest[element] = max(largest[element], block[element])
+                    smallest[element] = min(smallest[element], block[element])
                 }
             }
             band += count
