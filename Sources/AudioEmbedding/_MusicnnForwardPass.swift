@@ -74,7 +74,7 @@ final class _MusicnnForwardPass {
     /// normalised ReLU output of the first dense layer, extractor.py's `penultimate`) to
     /// `features` and the 50 tag logits to `logits`.
     ///
-    /// - Complexity: about 1.4 · 10⁹ multiply-adds, 93 % of them in the two timbral layers.
+    /// - Complexity: about 1.4 · 10⁹ multiply-adds, 81 % of them in the two timbral layers.
     func run(_ weights: _MusicnnWeights, features: UnsafeMutablePointer<Float>, logits: UnsafeMutablePointer<Float>) {
         let frames = Self.frames, bands = Self.bands, margin = Self.margin
         let temporalLength = frames + Self.temporalBefore + Self.temporalAfter
