@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "FeatureEncoding"]),
         .testTarget(
             name: "AudioEmbeddingTests",
-            dependencies: ["AudioEmbedding", "FeatureEncoding", "LinearAlgebra"],
+            dependencies: ["AudioEmbedding", "FeatureEncoding", "LinearAlgebra", "FusionRecTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ExamplesTests", dependencies: ["FusionRec"]),

@@ -18,6 +18,14 @@ public enum AudioEmbeddingError: Error, Equatable, Sendable, CustomStringConvert
     case tooLong(source: String, frameCount: Int, limit: Int)
     /// The clip holds no samples.
     case emptyAudio(source: String)
+    /// The clip is shorter than the encoder's input: `sampleCount` samples at the
+    /// analysis rate, fewer than `minimum` (one 3 s patch for ``MusicnnEncoder``).
+    case tooShort(source: String, sampleCount: Int, minimum: Int)
+    /// A model's weights file does not exist; run `Scripts/fetch-musicnn.sh`.
+    case modelNotFound(path: String)
+    /// A model's weights file cannot be read or does not hold the expected tensors: a
+    /// missing tensor, a wrong shape, a bad header, a non-finite value.
+    case invalidWeights(path: String, reason: String)
     /// A sample is NaN or infinite (or two channels overflow when mixed); `index`
     /// counts frames from 0.
     case nonFiniteSample(source: String, index: Int)
@@ -35,6 +43,10 @@ public enum AudioEmbeddingError: Error, Equatable, Sendable, CustomStringConvert
         case let .tooLong(source, frameCount, limit):
             return "\(source): \(frameCount) frames exceeds the limit of \(limit)"
         case let .emptyAudio(source): return "\(source): the clip holds no samples"
+        case let .tooShort(source, sampleCount, minimum):
+            return "\(source): \(sampleCount) samples is shorter than the \(minimum) the encoder needs"
+        case let .modelNotFound(path): return "audio model not found: \(path) (run Scripts/fetch-musicnn.sh)"
+        case let .invalidWeights(path, reason): return "invalid audio model weights in \(path): \(reason)"
         case let .nonFiniteSample(source, index): return "\(source): sample \(index) is not finite"
         case let .sampleOutOfRange(source, index):
             return "\(source): sample \(index) exceeds ±\(LogMelSpectrogram.maximumSampleMagnitude)"

@@ -104,6 +104,14 @@ public struct LogMelSpectrogram: Sendable {
     ///   would exceed ``Configuration/maximumSampleCount``.
     /// - Complexity: O(frames · fftLength · log fftLength), plus O(n · Z) to resample.
     public func frames(of clip: AudioClip, source: String = "<clip>") throws(AudioEmbeddingError) -> [[Float]] {
+        let values = _logMelValues(try _checkedSamples(of: clip, source: source))
+        let bands = configuration.melBandCount
+        return (0..<values.count / bands).map { Array(values[$0 * bands..<($0 + 1) * bands]) }
+    }
+
+    /// The clip's samples at ``Configuration/sampleRate`` (resampled when its rate
+    /// differs), after the checks that ``frames(of:source:)`` documents.
+    func _checkedSamples(of clip: AudioClip, source: String) throws(AudioEmbeddingError) -> [Float] {
         guard !clip.samples.isEmpty else { throw .emptyAudio(source: source) }
         if let index = clip.samples.firstIndex(where: { !$0.isFinite }) {
             throw .nonFiniteSample(source: source, index: index)
@@ -118,9 +126,6 @@ public struct LogMelSpectrogram: Sendable {
                 source: source, frameCount: resampledCount < 1e18 ? Int(resampledCount) : Int.max,
                 limit: configuration.maximumSampleCount)
         }
-        let samples = _resample(clip.samples, from: clip.sampleRate, to: configuration.sampleRate)
-        let values = _logMelValues(samples)
-        let bands = configuration.melBandCount
-        return (0..<values.count / bands).map { Array(values[$0 * bands..<($0 + 1) * bands]) }
+        return _resample(clip.samples, from: clip.sampleRate, to: configuration.sampleRate)
     }
 }

@@ -13,6 +13,21 @@ extension LogMelSpectrogram {
     /// - Complexity: O(frames · fftLength · log fftLength).
     func _logMelValues(_ samples: [Float]) -> [Float] {
         let c = configuration
+        var values = _melPowers(samples).map { 10 * log10(max(Double($0), c.amin)) - 10 * log10(max(1, c.amin)) }
+        if let top = c.topDecibels, let loudest = values.max() {
+            let floor = loudest - top
+            for index in values.indices where values[index] < floor { values[index] = floor }
+        }
+        return values.map { Float($0) }
+    }
+
+    /// The mel power spectrogram of samples already at the configured rate, frame-major
+    /// (`frames × melBandCount`, 1 + n / hopLength frames), in single precision as
+    /// `librosa.feature.melspectrogram` computes it on `float32` samples.
+    ///
+    /// - Complexity: O(frames · fftLength · log fftLength).
+    func _melPowers(_ samples: [Float]) -> [Float] {
+        let c = configuration
         let half = c.fftLength / 2
         let binCount = half + 1
         let frameCount = 1 + samples.count / c.hopLength
@@ -21,7 +36,7 @@ extension LogMelSpectrogram {
         let buffers = _FFTWPlan.Buffers(length: c.fftLength)
         defer { buffers.deallocate() }
         var power = [Float](repeating: 0, count: binCount)
-        var values = [Double](repeating: 0, count: frameCount * bands)
+        var values = [Float](repeating: 0, count: frameCount * bands)
         samples.withUnsafeBufferPointer { input in
             window.withUnsafeBufferPointer { window in
                 for frame in 0..<frameCount {
@@ -41,15 +56,11 @@ extension LogMelSpectrogram {
                         for (offset, weight) in filterbank.weights[band].enumerated() {
                             sum += weight * power[first + offset]
                         }
-                        values[frame * bands + band] = 10 * log10(max(Double(sum), c.amin)) - 10 * log10(max(1, c.amin))
+                        values[frame * bands + band] = sum
                     }
                 }
             }
         }
-        if let top = c.topDecibels, let loudest = values.max() {
-            let floor = loudest - top
-            for index in values.indices where values[index] < floor { values[index] = floor }
-        }
-        return values.map { Float($0) }
+        return values
     }
 }

@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
-// The Swift side of Benchmarks/Compare/audio_compare.sh: times LogMelEncoder. A separate
-// package so that timing code stays out of the library.
+// The Swift side of Benchmarks/Compare/audio_compare.sh and musicnn_compare.sh: times
+// LogMelEncoder and MusicnnEncoder. A separate package so that timing code stays out of
+// the library.
 import PackageDescription
 
 let package = Package(
