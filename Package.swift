@@ -67,9 +67,9 @@ let package = Package(
         .executableTarget(
             name: "fusionrec",
             dependencies: [
-                // Images for --image-column: the CLI links the decoders and the model; the
+                // Images and audio for --image-column and --audio-column: the CLI links the decoders and the models; the
                 // library (FusionRec) does not.
-                "FusionRec", "ImageDecoding", "ImageEmbedding",
+                "FusionRec", "ImageDecoding", "ImageEmbedding", "AudioEmbedding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
