@@ -35,8 +35,9 @@ extension DemoCommand {
                 FusionRec multimodal demo: \(configuration.itemCount) items in \(configuration.categoryCount) categories, \
                 \(configuration.userCount) users, \(Parallel.threadCount) threads
                 Each picture (\(configuration.imageSide)×\(configuration.imageSide) PNG) draws its category's shape and \
-                colour; each sound (\(configuration.clipSeconds) s WAV) plays its pitch and rhythm; titles are two \
-                random words. Each user prefers one category (\(Int(configuration.noise * 100))% of their interactions \
+                colour; each sound (\(configuration.clipSeconds) s WAV) plays its pitch and rhythm; \
+                \(Int(configuration.mediaNoise * 100))% of the pictures and, independently, of the sounds show a random \
+                category instead; titles are two random words. Each user prefers one category (\(Int(configuration.noise * 100))% of their interactions \
                 anywhere). \(catalogue.coldItems.count) cold items are held out with all their interactions and placed \
                 from side information alone; popularity has no counts for them (chance).
                 catalogue: \(folder) (seed \(seed))
