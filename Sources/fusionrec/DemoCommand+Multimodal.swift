@@ -24,7 +24,8 @@ extension DemoCommand {
             let start = ContinuousClock.now
             let folder = multimodalFolder ?? (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? "/tmp") + "/fusionrec-multimodal-demo"
-            let configuration = PlantedMultimodalCatalogue.Configuration(seed: seed)
+            var configuration = PlantedMultimodalCatalogue.Configuration()
+            if let seed { configuration.seed = seed }
             let catalogue = try PlantedMultimodalCatalogue.generate(configuration, in: folder)
             let generation = seconds(since: start)
             let media = MediaColumnOptions(
@@ -40,7 +41,7 @@ extension DemoCommand {
                 category instead; titles are two random words. Each user prefers one category (\(Int(configuration.noise * 100))% of their interactions \
                 anywhere). \(catalogue.coldItems.count) cold items are held out with all their interactions and placed \
                 from side information alone; popularity has no counts for them (chance).
-                catalogue: \(folder) (seed \(seed))
+                catalogue: \(folder) (seed \(configuration.seed))
 
                 """)
             print(multimodalTable(comparison))

@@ -28,10 +28,17 @@ struct DemoCommand: AsyncParsableCommand {
     var multimodalFolder: String?
     @Option(help: "With --multimodal: the EfficientNet-Lite0 weights folder (default: FUSIONREC_IMAGE_MODEL_DIR or ~/.cache/fusionrec/efficientnet-lite0).")
     var imageModelDir: String?
-    @Option(parsing: .unconditional, help: "With --multimodal: the seed of the catalogue.")
-    var seed: UInt64 = PlantedMultimodalCatalogue.Configuration().seed
+    @Option(parsing: .unconditional, help: "With --multimodal: the seed of the catalogue (default 17).")
+    var seed: UInt64?
 
-    func validate() throws { try checkThreads(threads) }
+    func validate() throws {
+        try checkThreads(threads)
+        if !multimodal {
+            let given = [("--multimodal-folder", multimodalFolder != nil), ("--image-model-dir", imageModelDir != nil),
+                         ("--seed", seed != nil)]
+            if let (option, _) = given.first(where: { $0.1 }) { throw ValidationError("\(option) needs --multimodal") }
+        }
+    }
 
     /// The cut-off of every metric.
     static let k = 10

@@ -65,10 +65,11 @@ struct AudioColumnCommandTests {
                       status: 64, "tune does not search audio columns yet")
     }
 
-    @Test("demo --multimodal without the EfficientNet-Lite0 weights says how to fetch them")
+    @Test("demo --multimodal without the EfficientNet-Lite0 weights says how to fetch them; its options need --multimodal")
     func demoWithoutWeights() throws {
         let scratch = Scratch()
         expectFailure(try scratch.run(["demo", "--multimodal", "--image-model-dir", scratch.path("nowhere")]), status: 1,
                       "bash Scripts/fetch-efficientnet-lite0.sh")
+        expectFailure(try scratch.run(["demo", "--seed", "3"]), status: 64, "--seed needs --multimodal")
     }
 }
