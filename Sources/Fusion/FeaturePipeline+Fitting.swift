@@ -48,7 +48,7 @@ extension FeaturePipeline {
                 }
                 encoder = .provided(name: name, identifier: host.identifier, dimension: host.dimension)
             case let .image(column, name), let .audio(column, name):
-                let kind = block.source.media!.kind
+                let kind: MediaKind = if case .audio = block.source { .audio } else { .image }
                 guard let host = media.encoder(kind, named: name) else { throw .missingEncoder(block: block.name, name: name) }
                 _ = try FittedFeaturePipeline.column(column, of: table)
                 guard (1...Self.maximumDimension).contains(host.dimension) else {

@@ -143,11 +143,11 @@ public struct FeaturePipeline: Sendable, Hashable {
             }
         }
 
-        /// The kind, column and encoder name of an image or audio source; `nil` for the others.
-        var media: (kind: MediaKind, column: String, encoder: String)? {
+        /// Whether the source is a column of image or audio files; `nil` for the others.
+        public var mediaKind: MediaKind? {
             switch self {
-            case let .image(column, encoder): (.image, column, encoder)
-            case let .audio(column, encoder): (.audio, column, encoder)
+            case .image: .image
+            case .audio: .audio
             case .text, .categorical, .numeric, .cross: nil
             }
         }

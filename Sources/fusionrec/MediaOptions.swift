@@ -28,13 +28,7 @@ struct MediaOptions: ParsableArguments {
 
     /// The media kinds of the blocks of `pipeline`.
     static func kinds(of pipeline: FeaturePipeline?) -> Set<MediaKind> {
-        Set((pipeline?.blocks ?? []).compactMap { block -> MediaKind? in
-            switch block.source {
-            case .image: .image
-            case .audio: .audio
-            case .text, .categorical, .numeric, .cross: nil
-            }
-        })
+        Set((pipeline?.blocks ?? []).compactMap(\.source.mediaKind))
     }
 
     /// Strictness, the disk cache and the encoders over file paths of the `kinds` given:
