@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Serving", targets: ["Serving"]),
+        .library(name: "MultimodalDemo", targets: ["MultimodalDemo"]),
         .library(name: "CFusionRecBLAS", targets: ["CFusionRecBLAS"]),
         .executable(name: "fusionrec", targets: ["fusionrec"]),
     ],
@@ -53,6 +54,12 @@ let package = Package(
             providers: [.apt(["libfftw3-dev"])]
         ),
         .target(name: "AudioEmbedding", dependencies: ["CFusionRecFFTW", "FeatureEncoding", "LinearAlgebra"]),
+        // The planted multimodal catalogue of `fusionrec demo --multimodal`: it writes PNG and
+        // WAV files, so it links ImageDecoding and AudioEmbedding and stays out of the umbrella.
+        .target(
+            name: "MultimodalDemo",
+            dependencies: ["LinearAlgebra", "FeatureEncoding", "Factorization", "Ranking", "Fusion", "ImageDecoding",
+                           "AudioEmbedding"]),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", "Factorization", "Ranking", "Fusion"]),
         .target(
             name: "Serving",
@@ -66,9 +73,9 @@ let package = Package(
         .executableTarget(
             name: "fusionrec",
             dependencies: [
-                // Images for --image-column: the CLI links the decoders and the model; the
+                // Images and audio for --image-column and --audio-column: the CLI links the decoders and the models; the
                 // library (FusionRec) does not.
-                "FusionRec", "ImageDecoding", "ImageEmbedding",
+                "FusionRec", "ImageDecoding", "ImageEmbedding", "AudioEmbedding", "MultimodalDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,6 +119,9 @@ let package = Package(
             dependencies: ["AudioEmbedding", "FeatureEncoding", "LinearAlgebra", "FusionRecTestSupport"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(
+            name: "MultimodalDemoTests",
+            dependencies: ["MultimodalDemo", "Fusion", "ImageDecoding", "ImageEmbedding", "AudioEmbedding", "FeatureEncoding"]),
         .testTarget(name: "ExamplesTests", dependencies: ["FusionRec"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Fusion", "FusionRecTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["FusionRec"]),

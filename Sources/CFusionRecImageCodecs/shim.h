@@ -2,8 +2,9 @@
 //
 // Both libraries report errors by longjmp, which Swift cannot catch, so the decoding
 // loops live here as static inline functions that set their own jump buffers and
-// return a status code with a message. The only caller is ImageDecoding's
-// `ImageDecoder`; nothing else in FusionRec links these libraries.
+// return a status code with a message. The only callers are ImageDecoding's
+// `ImageDecoder` and `RGBImage.pngBytes` (libpng's simplified writer, which needs no
+// jump buffer); nothing else in FusionRec links these libraries.
 #ifndef FUSIONREC_IMAGE_CODECS_SHIM_H
 #define FUSIONREC_IMAGE_CODECS_SHIM_H
 

@@ -8,14 +8,14 @@ extension FeaturePipeline {
     /// categorical blocks their vocabulary, numeric blocks their mean and deviation or
     /// bucket edges (empty cells are missing and left out), crosses the vocabulary of their
     /// (category, bucket) pairs. A ``TextEncoding/provided(_:)`` block records the
-    /// identifier and dimension of the encoder supplied under its name, and so does an
-    /// image block (``FeaturePipeline/Block/image(_:encoder:weight:)``) of the image encoder
-    /// in `images`.
+    /// identifier and dimension of the encoder supplied under its name, and so do image and
+    /// audio blocks (``FeaturePipeline/Block/image(_:encoder:weight:)``,
+    /// ``FeaturePipeline/Block/audio(_:encoder:weight:)``) of the encoders in `media`.
     ///
     /// - Parameters:
     ///   - table: the fitting rows, usually the training catalogue.
     ///   - encoders: the host's text encoders, by the names the pipeline's blocks use.
-    ///   - images: the host's image encoders over file paths, by the names the image blocks use.
+    ///   - media: the host's image and audio encoders over file paths, by the names the blocks use.
     /// - Throws: the errors of ``validate()``; ``FusionError/invalidColumn(table:column:reason:)``
     ///   for a missing column, a column with nothing to fit (all cells empty, no category)
     ///   or a value that is not a number; ``FusionError/missingEncoder(block:name:)``;
@@ -24,7 +24,7 @@ extension FeaturePipeline {
     /// - Complexity: one pass over each column read.
     public func fitted<ID>(
         on table: AttributeTable<ID>, encoders: [String: any TextEncoder] = [:],
-        images: ImageColumnOptions = ImageColumnOptions()
+        media: MediaColumnOptions = MediaColumnOptions()
     ) throws(FusionError) -> FittedFeaturePipeline {
         try validate()
         var fitted: [FittedFeaturePipeline.FittedEncoder] = []
@@ -47,14 +47,15 @@ extension FeaturePipeline {
                                             reason: "must be in 1...\(Self.maximumDimension)")
                 }
                 encoder = .provided(name: name, identifier: host.identifier, dimension: host.dimension)
-            case let .image(column, name):
-                guard let host = images.encoders[name] else { throw .missingEncoder(block: block.name, name: name) }
+            case let .image(column, name), let .audio(column, name):
+                let kind: MediaKind = if case .audio = block.source { .audio } else { .image }
+                guard let host = media.encoder(kind, named: name) else { throw .missingEncoder(block: block.name, name: name) }
                 _ = try FittedFeaturePipeline.column(column, of: table)
                 guard (1...Self.maximumDimension).contains(host.dimension) else {
                     throw .invalidParameter(name: "dimension of encoder '\(name)'", value: "\(host.dimension)",
                                             reason: "must be in 1...\(Self.maximumDimension)")
                 }
-                encoder = .image(name: name, identifier: host.identifier, dimension: host.dimension)
+                encoder = .media(kind, name: name, identifier: host.identifier, dimension: host.dimension)
             case let .categorical(column, separator, ignoring):
                 let values = try FittedFeaturePipeline.column(column, of: table)
                 let categorical = CategoricalEncoder(fittingOn: values, separator: separator, ignoring: ignoring)

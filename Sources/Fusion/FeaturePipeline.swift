@@ -3,7 +3,7 @@ import FeatureEncoding
 /// A declarative description of how the raw columns of an attribute table become
 /// side-information blocks: which column, which encoder, what weight and preprocessing.
 ///
-/// A pipeline is a plain value. ``fitted(on:encoders:images:)`` learns every encoder's state from
+/// A pipeline is a plain value. ``fitted(on:encoders:media:)`` learns every encoder's state from
 /// a table (TF-IDF weights, vocabularies, bucket edges, means and deviations); the
 /// ``FittedFeaturePipeline`` it returns encodes any rows with exactly that state, rows
 /// the fit never saw included, and is saved with the joint model so that a loaded model
@@ -88,10 +88,18 @@ public struct FeaturePipeline: Sendable, Hashable {
 
         /// A column of image file paths (relative to the table file's folder, or absolute)
         /// through the image encoder the host supplies under `encoder` in
-        /// ``ImageColumnOptions/encoders``. Empty cells, missing and unreadable files are
+        /// ``MediaColumnOptions/encoders``. Empty cells, missing and unreadable files are
         /// absent rows.
         public static func image(_ column: String, encoder: String, weight: Double = 1) -> Block {
             Block(.image(column: column, encoder: encoder), weight: weight)
+        }
+
+        /// A column of audio file paths (relative to the table file's folder, or absolute)
+        /// through the audio encoder the host supplies under `encoder` in
+        /// ``MediaColumnOptions/audio``. Empty cells, missing and unreadable files are
+        /// absent rows.
+        public static func audio(_ column: String, encoder: String, weight: Double = 1) -> Block {
+            Block(.audio(column: column, encoder: encoder), weight: weight)
         }
     }
 
@@ -107,15 +115,20 @@ public struct FeaturePipeline: Sendable, Hashable {
         /// by the fit (a fitted pipeline's specification always holds the width chosen).
         case cross(categoryColumn: String, numericColumn: String, bucketWidth: Double?, separator: Character)
         /// A column of image file paths through the image encoder over paths that the
-        /// host supplies under the name `encoder` (``ImageColumnOptions/encoders``), at fit
+        /// host supplies under the name `encoder` (``MediaColumnOptions/images``), at fit
         /// time and again after loading a model. As for a provided text encoder, its
         /// weights are not saved; its identifier is, and a different encoder is refused.
         case image(column: String, encoder: String)
+        /// A column of audio file paths through the audio encoder over paths that the host
+        /// supplies under the name `encoder` (``MediaColumnOptions/audio``); otherwise as
+        /// ``image(column:encoder:)``.
+        case audio(column: String, encoder: String)
 
         /// The columns the source reads.
         public var columns: [String] {
             switch self {
-            case let .text(column, _), let .categorical(column, _, _), let .numeric(column, _), let .image(column, _):
+            case let .text(column, _), let .categorical(column, _, _), let .numeric(column, _), let .image(column, _),
+                 let .audio(column, _):
                 [column]
             case let .cross(categoryColumn, numericColumn, _, _): [categoryColumn, numericColumn]
             }
@@ -123,9 +136,19 @@ public struct FeaturePipeline: Sendable, Hashable {
 
         var defaultName: String {
             switch self {
-            case let .text(column, _), let .categorical(column, _, _), let .numeric(column, _), let .image(column, _):
+            case let .text(column, _), let .categorical(column, _, _), let .numeric(column, _), let .image(column, _),
+                 let .audio(column, _):
                 column
             case let .cross(categoryColumn, numericColumn, _, _): "\(categoryColumn)×\(numericColumn)"
+            }
+        }
+
+        /// Whether the source is a column of image or audio files; `nil` for the others.
+        public var mediaKind: MediaKind? {
+            switch self {
+            case .image: .image
+            case .audio: .audio
+            case .text, .categorical, .numeric, .cross: nil
             }
         }
     }
@@ -161,7 +184,7 @@ public struct FeaturePipeline: Sendable, Hashable {
             case let .text(_, .hashing(dimension, wordNGrams, characterNGrams)):
                 try HashingTextEncoder.checkSettings(
                     dimension: dimension, wordNGrams: wordNGrams, characterNGrams: characterNGrams, block: block.name)
-            case .text(_, .provided), .categorical, .image:
+            case .text(_, .provided), .categorical, .image, .audio:
                 break
             case let .numeric(_, .buckets(width)), let .cross(_, _, width?, _):
                 guard width > 0, width.isFinite else {

@@ -15,7 +15,8 @@ import Persistence
 ///   f64 scale, u64 dimension;
 /// - 4 cross: category column, numeric column, f64 bucket width, separator, u64
 ///   vocabulary size and each token;
-/// - 5 image: column, encoder name, identifier, u64 dimension.
+/// - 5 image: column, encoder name, identifier, u64 dimension;
+/// - 6 audio: column, encoder name, identifier, u64 dimension.
 /// Strings are a u32 byte count and UTF-8 bytes; a separator is a one-character string.
 extension FittedFeaturePipeline {
     package func modelFileSection() -> [UInt8] {
@@ -41,9 +42,14 @@ extension FittedFeaturePipeline {
                 }
                 writer.append(contentsOf: hashing.inverseDocumentFrequencies, width: 4)
             case let (.text(column, _), .provided(name, identifier, dimension)),
-                 let (.image(column, _), .image(name, identifier, dimension)):
+                 let (.image(column, _), .media(_, name, identifier, dimension)),
+                 let (.audio(column, _), .media(_, name, identifier, dimension)):
                 // A host encoder's block: its name, identifier and dimension.
-                if case .image = encoder { writer.append(UInt8(5)) } else { writer.append(UInt8(1)) }
+                switch encoder {
+                case .media(.image, _, _, _): writer.append(UInt8(5))
+                case .media(.audio, _, _, _): writer.append(UInt8(6))
+                default: writer.append(UInt8(1))
+                }
                 writer.append(column)
                 writer.append(name)
                 writer.append(identifier)
@@ -118,7 +124,8 @@ extension FittedFeaturePipeline {
             let source: FeaturePipeline.Source
             let encoder: FittedEncoder
             do {
-                switch try reader.integer(UInt8.self) {
+                let tag = try reader.integer(UInt8.self)
+                switch tag {
                 case 0:
                     let column = try reader.string()
                     let dimension = try size("hashing dimension")
@@ -131,12 +138,21 @@ extension FittedFeaturePipeline {
                     source = .text(column: column, encoder: .hashing(dimension: dimension, wordNGrams: words,
                                                                      characterNGrams: characters))
                     encoder = .hashing(hashing)
-                case 1:
+                case 1, 5, 6:
                     let column = try reader.string(), encoderName = try reader.string(), identifier = try reader.string()
                     let dimension = try size("encoder dimension")
                     guard dimension > 0 else { throw reader.fail("block '\(name)': encoder dimension 0") }
-                    source = .text(column: column, encoder: .provided(encoderName))
-                    encoder = .provided(name: encoderName, identifier: identifier, dimension: dimension)
+                    switch tag {
+                    case 5:
+                        source = .image(column: column, encoder: encoderName)
+                        encoder = .media(.image, name: encoderName, identifier: identifier, dimension: dimension)
+                    case 6:
+                        source = .audio(column: column, encoder: encoderName)
+                        encoder = .media(.audio, name: encoderName, identifier: identifier, dimension: dimension)
+                    default:
+                        source = .text(column: column, encoder: .provided(encoderName))
+                        encoder = .provided(name: encoderName, identifier: identifier, dimension: dimension)
+                    }
                 case 2:
                     let column = try reader.string(), split = try separator()
                     let ignoring = Set(try strings("ignored categories"))
@@ -160,12 +176,6 @@ extension FittedFeaturePipeline {
                     source = .cross(categoryColumn: categoryColumn, numericColumn: numericColumn, bucketWidth: width,
                                     separator: split)
                     encoder = .cross(categorical, width: width)
-                case 5:
-                    let column = try reader.string(), encoderName = try reader.string(), identifier = try reader.string()
-                    let dimension = try size("encoder dimension")
-                    guard dimension > 0 else { throw reader.fail("block '\(name)': encoder dimension 0") }
-                    source = .image(column: column, encoder: encoderName)
-                    encoder = .image(name: encoderName, identifier: identifier, dimension: dimension)
                 case let tag:
                     throw reader.fail("block '\(name)': unknown source \(tag)")
                 }

@@ -24,13 +24,13 @@ public struct FittedFeaturePipeline: Sendable {
         case numeric(NumericEncoder)
         /// The vocabulary of `category@bucket` tokens and the bucket width.
         case cross(CategoricalEncoder, width: Double)
-        /// A host image encoder over file paths, known by its name and identifier.
-        case image(name: String, identifier: String, dimension: Int)
+        /// A host image or audio encoder over file paths, known by its name and identifier.
+        case media(MediaKind, name: String, identifier: String, dimension: Int)
 
         var identifier: String {
             switch self {
             case let .hashing(encoder): encoder.identifier
-            case let .provided(_, identifier, _), let .image(_, identifier, _): identifier
+            case let .provided(_, identifier, _), let .media(_, _, identifier, _): identifier
             case let .categorical(encoder), let .cross(encoder, _): encoder.identifier
             case let .numeric(encoder): encoder.identifier
             }
@@ -39,7 +39,7 @@ public struct FittedFeaturePipeline: Sendable {
         var dimension: Int {
             switch self {
             case let .hashing(encoder): encoder.dimension
-            case let .provided(_, _, dimension), let .image(_, _, dimension): dimension
+            case let .provided(_, _, dimension), let .media(_, _, _, dimension): dimension
             case let .categorical(encoder), let .cross(encoder, _): encoder.dimension
             case let .numeric(encoder): encoder.dimension
             }
@@ -68,31 +68,31 @@ public struct FittedFeaturePipeline: Sendable {
     ///
     /// Hashing text, categorical, bucketed numeric and cross blocks are built sparse (unless
     /// their preprocessing centres columns, which makes them dense); standardised numbers
-    /// and host encoders' blocks dense. Image paths are read relative to the folder of the
-    /// table's file (the working directory for in-memory rows); empty cells, missing,
-    /// unreadable and (unless `images.strict`) undecodable files are absent rows, counted
-    /// in `images.report`.
+    /// and host encoders' blocks dense. Image and audio paths are read relative to the
+    /// folder of the table's file (the working directory for in-memory rows); empty cells,
+    /// missing, unreadable and (unless `media.strict`) undecodable files are absent rows,
+    /// counted in `media.report`.
     ///
     /// - Parameters:
     ///   - table: the rows; it must have every column the pipeline reads.
     ///   - encoders: the host's text encoders for the ``FeaturePipeline/TextEncoding/provided(_:)`` blocks, by name.
-    ///   - images: the host's image encoders, strictness, disk cache and report for the
-    ///     image blocks.
+    ///   - media: the host's image and audio encoders, strictness, disk cache and report
+    ///     for the image and audio blocks.
     ///   - cache: vectors the host's text encoders computed before.
     ///   - scalarType: the scalar of the blocks.
     /// - Throws: ``FusionError/invalidColumn(table:column:reason:)`` for a missing column or an
     ///   unreadable value (naming the row's id), ``FusionError/missingEncoder(block:name:)``,
     ///   ``FusionError/encoderMismatch(block:expected:found:)`` when a supplied encoder is
     ///   not the one the pipeline was fitted with, ``FusionError/unreadableImage(block:file:reason:)``
-    ///   in strict mode, and what the encoders throw.
+    ///   or ``FusionError/unreadableAudio(block:file:reason:)`` in strict mode, and what the encoders throw.
     public func blocks<ID, Scalar: BLASScalar>(
         for table: AttributeTable<ID>, encoders: [String: any TextEncoder] = [:],
-        images: ImageColumnOptions = ImageColumnOptions(), cache: EncodingCache<String>? = nil,
+        media: MediaColumnOptions = MediaColumnOptions(), cache: EncodingCache<String>? = nil,
         as scalarType: Scalar.Type = Scalar.self
     ) async throws -> [SideInformationBlock<ID, Scalar>] {
         var blocks: [SideInformationBlock<ID, Scalar>] = []
         for encoded in try await encodedColumns(
-            of: table, encoders: encoders, images: images, cache: cache, imageFolder: Self.imageFolder(of: table))
+            of: table, encoders: encoders, media: media, cache: cache, mediaFolder: Self.mediaFolder(of: table))
         {
             blocks.append(try SideInformationBlock(
                 name: encoded.block.name, ids: table.ids, features: encoded.features.converted(to: Scalar.self),
@@ -110,13 +110,13 @@ public struct FittedFeaturePipeline: Sendable {
         var identifier: String
     }
 
-    /// Every block's raw features for the rows of `table`; relative image paths are read
-    /// from `imageFolder`.
+    /// Every block's raw features for the rows of `table`; relative image and audio paths are read
+    /// from `mediaFolder`.
     func encodedColumns<ID>(
         of table: AttributeTable<ID>, encoders hostEncoders: [String: any TextEncoder],
-        images: ImageColumnOptions = ImageColumnOptions(), cache: EncodingCache<String>?, imageFolder: String? = nil
+        media: MediaColumnOptions = MediaColumnOptions(), cache: EncodingCache<String>?, mediaFolder: String? = nil
     ) async throws -> [EncodedColumn] {
-        let imageFolder = imageFolder ?? Self.imageFolder(of: table)
+        let mediaFolder = mediaFolder ?? Self.mediaFolder(of: table)
         var result: [EncodedColumn] = []
         for (block, encoder) in zip(specification.blocks, encoders) {
             let sparse = !block.preprocessing.centerColumns
@@ -157,13 +157,17 @@ public struct FittedFeaturePipeline: Sendable {
                     ? .sparse(try await _sparseRows(tokens, using: categorical))
                     : .dense(try await Self.rows(tokens.map { $0 ?? "" }, presence, categorical, cache: nil,
                                                  block: block.name, count: table.count))
-            case let (.image(column, _), .image(name, identifier, _)):
-                guard let host = images.encoders[name] else { throw FusionError.missingEncoder(block: block.name, name: name) }
+            case let (.image(column, _), .media(kind, name, identifier, _)),
+                 let (.audio(column, _), .media(kind, name, identifier, _)):
+                guard let host = media.encoder(kind, named: name) else {
+                    throw FusionError.missingEncoder(block: block.name, name: name)
+                }
                 guard host.identifier == identifier else {
                     throw FusionError.encoderMismatch(block: block.name, expected: identifier, found: host.identifier)
                 }
-                let rows = try await Self.imageRows(
-                    try Self.column(column, of: table), folder: imageFolder, encoder: host, options: images, block: block.name)
+                let rows = try await Self.mediaRows(
+                    try Self.column(column, of: table), kind: kind, folder: mediaFolder, encoder: host, options: media,
+                    block: block.name)
                 features = .dense(rows.features)
                 presence = rows.presence
             default:

@@ -17,11 +17,14 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// its block: missing from the table, empty, or holding a value the block cannot read
     /// (`reason` names the row's id).
     case invalidColumn(table: String, column: String, reason: String)
-    /// A block of a feature pipeline whose text or image encoder the caller did not supply.
+    /// A block of a feature pipeline whose text, image or audio encoder the caller did not supply.
     case missingEncoder(block: String, name: String)
     /// An image file of an image column that the block's encoder could not decode or
-    /// encode, under ``ImageColumnOptions/strict``: `file` is the resolved path.
+    /// encode, under ``MediaColumnOptions/strict``: `file` is the resolved path.
     case unreadableImage(block: String, file: String, reason: String)
+    /// An audio file of an audio column that the block's encoder could not decode or
+    /// encode, under ``MediaColumnOptions/strict``: `file` is the resolved path.
+    case unreadableAudio(block: String, file: String, reason: String)
     /// Two blocks share a name.
     case duplicateBlockName(String)
     /// A block name that the model does not have.
@@ -51,6 +54,8 @@ public enum FusionError: Error, Equatable, Sendable, CustomStringConvertible {
             return "block '\(block)' needs the encoder '\(name)', which was not supplied"
         case let .unreadableImage(block, file, reason):
             return "block '\(block)': cannot encode image \(file): \(reason)"
+        case let .unreadableAudio(block, file, reason):
+            return "block '\(block)': cannot encode audio \(file): \(reason)"
         case let .duplicateBlockName(name):
             return "two blocks are named '\(name)'"
         case let .unknownBlock(name):

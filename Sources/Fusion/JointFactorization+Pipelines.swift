@@ -22,7 +22,7 @@ extension JointFactorization {
     /// Fits the pipelines on the attribute tables, builds the blocks, fits the joint model
     /// and keeps the fitted pipelines in it, so that the model — in this process or loaded
     /// from its file — places new users and items from their raw attributes
-    /// (``JointFactorizationModel/placingItems(_:encoders:images:cache:)``).
+    /// (``JointFactorizationModel/placingItems(_:encoders:media:cache:)``).
     ///
     /// - Parameters:
     ///   - interactions: the training interactions.
@@ -30,29 +30,29 @@ extension JointFactorization {
     ///   - items: item attributes and their pipeline, or `nil` for user attributes alone
     ///     (no default, so that this call never reads as the block-based `fit`).
     ///   - encoders: the host's text encoders, by the names the pipelines' provided blocks use.
-    ///   - images: the host's image encoders, strictness, disk cache and report for the
-    ///     pipelines' image blocks.
+    ///   - media: the host's image and audio encoders, strictness, disk cache and report for the
+    ///     pipelines' image and audio blocks.
     ///   - cache: vectors the host's text encoders computed before.
     ///   - scalarType: the scalar of the model.
     ///   - progress: called after each sweep.
-    /// - Throws: the errors of ``FeaturePipeline/fitted(on:encoders:images:)``, of encoding, and of
+    /// - Throws: the errors of ``FeaturePipeline/fitted(on:encoders:media:)``, of encoding, and of
     ///   ``fit(_:userBlocks:itemBlocks:as:progress:)``.
     public func fit<Scalar: BLASScalar, UserID, ItemID>(
         _ interactions: Interactions<UserID, ItemID>, users: Attributes<UserID>? = nil, items: Attributes<ItemID>?,
-        encoders: [String: any TextEncoder] = [:], images: ImageColumnOptions = ImageColumnOptions(),
+        encoders: [String: any TextEncoder] = [:], media: MediaColumnOptions = MediaColumnOptions(),
         cache: EncodingCache<String>? = nil, as scalarType: Scalar.Type = Scalar.self,
         progress: TrainingProgressHandler? = nil
     ) async throws -> JointFactorizationModel<Scalar, UserID, ItemID> {
         var userPipeline: FittedFeaturePipeline?, itemPipeline: FittedFeaturePipeline?
         var userBlocks: [SideInformationBlock<UserID, Scalar>] = [], itemBlocks: [SideInformationBlock<ItemID, Scalar>] = []
         if let users {
-            let fitted = try users.pipeline.fitted(on: users.table, encoders: encoders, images: images)
-            userBlocks = try await fitted.blocks(for: users.table, encoders: encoders, images: images, cache: cache)
+            let fitted = try users.pipeline.fitted(on: users.table, encoders: encoders, media: media)
+            userBlocks = try await fitted.blocks(for: users.table, encoders: encoders, media: media, cache: cache)
             userPipeline = fitted
         }
         if let items {
-            let fitted = try items.pipeline.fitted(on: items.table, encoders: encoders, images: images)
-            itemBlocks = try await fitted.blocks(for: items.table, encoders: encoders, images: images, cache: cache)
+            let fitted = try items.pipeline.fitted(on: items.table, encoders: encoders, media: media)
+            itemBlocks = try await fitted.blocks(for: items.table, encoders: encoders, media: media, cache: cache)
             itemPipeline = fitted
         }
         return try fit(interactions, userBlocks: userBlocks, itemBlocks: itemBlocks, userPipeline: userPipeline,
@@ -60,7 +60,7 @@ extension JointFactorization {
     }
 
     /// ``fit(_:userBlocks:itemBlocks:as:progress:)`` on blocks that fitted pipelines built
-    /// (``FittedFeaturePipeline/blocks(for:encoders:images:cache:as:)``), keeping the pipelines in
+    /// (``FittedFeaturePipeline/blocks(for:encoders:media:cache:as:)``), keeping the pipelines in
     /// the model. Use it to build (and time, or reuse) the blocks yourself.
     ///
     /// - Throws: the errors of ``fit(_:userBlocks:itemBlocks:as:progress:)``, and
@@ -94,7 +94,7 @@ extension JointFactorizationModel where ItemID: LosslessStringConvertible {
     /// - Parameters:
     ///   - attributes: rows with the columns the pipeline reads (other columns are ignored).
     ///   - encoders: the host's text encoders, by the names the pipeline's provided blocks use.
-    ///   - images: the host's image encoders and options for the pipeline's image blocks
+    ///   - media: the host's image and audio encoders and options for the pipeline's media blocks
     ///     (relative paths are read from the folder of `attributes`' file).
     ///   - cache: vectors the host's text encoders computed before.
     /// - Throws: ``FusionError/invalidParameter(name:value:reason:)`` when the model has no
@@ -106,29 +106,29 @@ extension JointFactorizationModel where ItemID: LosslessStringConvertible {
     ///   a product with the map).
     public func placingItems(
         _ attributes: AttributeTable<ItemID>, encoders: [String: any TextEncoder] = [:],
-        images: ImageColumnOptions = ImageColumnOptions(), cache: EncodingCache<String>? = nil
+        media: MediaColumnOptions = MediaColumnOptions(), cache: EncodingCache<String>? = nil
     ) async throws -> Self {
-        let placed = try await itemFactors(placing: attributes, encoders: encoders, images: images, cache: cache)
+        let placed = try await itemFactors(placing: attributes, encoders: encoders, media: media, cache: cache)
         return placed.ids.isEmpty ? self : try addingItems(placed.ids, factors: placed.factors)
     }
 
-    /// The rows ``placingItems(_:encoders:images:cache:)`` would append, without growing the model:
+    /// The rows ``placingItems(_:encoders:media:cache:)`` would append, without growing the model:
     /// the new placeable items of `attributes` and their factors from side information
     /// alone (an explicit model's bias for them is 0). A host that keeps its own storage
     /// (a live model) adds them there instead of copying the model's matrices.
     ///
-    /// - Throws: as ``placingItems(_:encoders:images:cache:)``.
+    /// - Throws: as ``placingItems(_:encoders:media:cache:)``.
     /// - Complexity: encoding the new rows, then one k×k solve per new item.
     public func itemFactors(
         placing attributes: AttributeTable<ItemID>, encoders: [String: any TextEncoder] = [:],
-        images: ImageColumnOptions = ImageColumnOptions(), cache: EncodingCache<String>? = nil
+        media: MediaColumnOptions = MediaColumnOptions(), cache: EncodingCache<String>? = nil
     ) async throws -> (ids: [ItemID], factors: Matrix<Scalar>) {
         let (ids, blocks) = try await Self.placementBlocks(
-            attributes, known: itemIDs, side: itemSide, kind: "item", encoders: encoders, images: images, cache: cache)
+            attributes, known: itemIDs, side: itemSide, kind: "item", encoders: encoders, media: media, cache: cache)
         return (ids, ids.isEmpty ? Matrix(rowCount: 0, columnCount: factorCount) : try itemFactors(for: ids, from: blocks))
     }
 
-    /// The ids of `attributes` that ``placingItems(_:encoders:images:cache:)`` would place: new to
+    /// The ids of `attributes` that ``placingItems(_:encoders:media:cache:)`` would place: new to
     /// the model, with at least one cell the item pipeline reads.
     ///
     /// - Throws: ``FusionError/invalidColumn(table:column:reason:)`` for a column the pipeline needs.
@@ -144,27 +144,27 @@ extension JointFactorizationModel where UserID: LosslessStringConvertible {
 
     /// A model in which every user of `attributes` the model does not know (a sign-up form:
     /// an age bracket, a country, stated interests) is placed from its raw attributes
-    /// through the model's user pipeline; see ``placingItems(_:encoders:images:cache:)``.
+    /// through the model's user pipeline; see ``placingItems(_:encoders:media:cache:)``.
     public func placingUsers(
         _ attributes: AttributeTable<UserID>, encoders: [String: any TextEncoder] = [:],
-        images: ImageColumnOptions = ImageColumnOptions(), cache: EncodingCache<String>? = nil
+        media: MediaColumnOptions = MediaColumnOptions(), cache: EncodingCache<String>? = nil
     ) async throws -> Self {
-        let placed = try await userFactors(placing: attributes, encoders: encoders, images: images, cache: cache)
+        let placed = try await userFactors(placing: attributes, encoders: encoders, media: media, cache: cache)
         return placed.ids.isEmpty ? self : try addingUsers(placed.ids, factors: placed.factors)
     }
 
-    /// The rows ``placingUsers(_:encoders:images:cache:)`` would append, without growing the
-    /// model; see ``itemFactors(placing:encoders:images:cache:)``.
+    /// The rows ``placingUsers(_:encoders:media:cache:)`` would append, without growing the
+    /// model; see ``itemFactors(placing:encoders:media:cache:)``.
     public func userFactors(
         placing attributes: AttributeTable<UserID>, encoders: [String: any TextEncoder] = [:],
-        images: ImageColumnOptions = ImageColumnOptions(), cache: EncodingCache<String>? = nil
+        media: MediaColumnOptions = MediaColumnOptions(), cache: EncodingCache<String>? = nil
     ) async throws -> (ids: [UserID], factors: Matrix<Scalar>) {
         let (ids, blocks) = try await Self.placementBlocks(
-            attributes, known: userIDs, side: userSide, kind: "user", encoders: encoders, images: images, cache: cache)
+            attributes, known: userIDs, side: userSide, kind: "user", encoders: encoders, media: media, cache: cache)
         return (ids, ids.isEmpty ? Matrix(rowCount: 0, columnCount: factorCount) : try userFactors(for: ids, from: blocks))
     }
 
-    /// The ids of `attributes` that ``placingUsers(_:encoders:images:cache:)`` would place: new to
+    /// The ids of `attributes` that ``placingUsers(_:encoders:media:cache:)`` would place: new to
     /// the model, with at least one cell the user pipeline reads.
     ///
     /// - Throws: ``FusionError/invalidColumn(table:column:reason:)`` for a column the pipeline needs.
@@ -202,7 +202,7 @@ extension JointFactorizationModel {
     /// its trained blocks were, as blocks the cold-start update reads.
     static func placementBlocks<ID: LosslessStringConvertible>(
         _ attributes: AttributeTable<ID>, known: IDMap<ID>, side: SideInformationLoadings<Scalar>, kind: String,
-        encoders: [String: any TextEncoder], images: ImageColumnOptions, cache: EncodingCache<String>?
+        encoders: [String: any TextEncoder], media: MediaColumnOptions, cache: EncodingCache<String>?
     ) async throws -> (ids: [ID], blocks: [SideInformationBlock<ID, Scalar>]) {
         guard let pipeline = side.pipeline else {
             throw FusionError.invalidParameter(name: "\(kind) pipeline", value: "none",
@@ -216,8 +216,8 @@ extension JointFactorizationModel {
         // The rows are copied into an in-memory table: relative image paths stay relative
         // to the folder of the caller's file.
         for encoded in try await pipeline.encodedColumns(
-            of: table, encoders: encoders, images: images, cache: cache,
-            imageFolder: FittedFeaturePipeline.imageFolder(of: attributes))
+            of: table, encoders: encoders, media: media, cache: cache,
+            mediaFolder: FittedFeaturePipeline.mediaFolder(of: attributes))
         {
             guard let summary = side.block(named: encoded.block.name) else { throw FusionError.unknownBlock(encoded.block.name) }
             let features: BlockFeatures<Scalar>

@@ -19,7 +19,7 @@ public struct SideInformationLoadings<Scalar: BLASScalar>: Sendable {
     public let offsetRegularization: Scalar
     /// The fitted pipeline that built the side's blocks from raw attributes, when the
     /// model was fitted through one; it places new rows from their attributes
-    /// (`JointFactorizationModel.placingItems(_:encoders:images:cache:)`).
+    /// (`JointFactorizationModel.placingItems(_:encoders:media:cache:)`).
     public internal(set) var pipeline: FittedFeaturePipeline?
 
     /// Attaches the pipeline that built this side's blocks, after checking that it builds

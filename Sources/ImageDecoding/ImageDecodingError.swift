@@ -12,6 +12,8 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
     case imageTooLarge(source: String, reason: String)
     /// Memory for the pixels could not be allocated.
     case outOfMemory(source: String, reason: String)
+    /// libpng refused to encode an image as PNG (``RGBImage/pngBytes(source:)``).
+    case pngEncodingFailed(source: String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
         case let .corruptImage(source, format, reason): return "\(source): corrupt \(format) image: \(reason)"
         case let .imageTooLarge(source, reason): return "\(source): image too large: \(reason)"
         case let .outOfMemory(source, reason): return "\(source): out of memory: \(reason)"
+        case let .pngEncodingFailed(source, reason): return "\(source): cannot encode as PNG: \(reason)"
         }
     }
 }

@@ -5,7 +5,7 @@ import LinearAlgebra
 
 extension LiveModel {
     /// Places the new items of `attributes` from their raw attributes through the served
-    /// joint model's fitted item pipeline (`JointFactorizationModel.itemFactors(placing:encoders:images:cache:)`)
+    /// joint model's fitted item pipeline (`JointFactorizationModel.itemFactors(placing:encoders:media:cache:)`)
     /// and adds them, rankable by the next read. Items the live model already has and rows
     /// with none of the pipeline's attributes are left out.
     ///

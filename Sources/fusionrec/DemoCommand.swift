@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FusionRec
+import MultimodalDemo
 
 /// `fusionrec demo`: the main job on the bundled MovieLens data — popularity, implicit ALS
 /// and the fused model compared on warm and cold-item splits, then the fused model at work.
@@ -21,13 +22,29 @@ struct DemoCommand: AsyncParsableCommand {
     var newItemGenres = "Sci-Fi|Western"
     @Option(parsing: .unconditional, help: "Threads for parallel loops and BLAS (default: FUSIONREC_THREADS or all processors).")
     var threads: Int?
+    @Flag(help: "Instead of MovieLens: generate a planted catalogue whose pictures and sounds carry the category users prefer, and place its cold items from pictures, sounds, both, and titles, against popularity.")
+    var multimodal = false
+    @Option(help: "With --multimodal: the folder the catalogue is written to (default: $TMPDIR or /tmp, then fusionrec-multimodal-demo).")
+    var multimodalFolder: String?
+    @Option(help: "With --multimodal: the EfficientNet-Lite0 weights folder (default: FUSIONREC_IMAGE_MODEL_DIR or ~/.cache/fusionrec/efficientnet-lite0).")
+    var imageModelDir: String?
+    @Option(parsing: .unconditional, help: "With --multimodal: the seed of the catalogue (default 17).")
+    var seed: UInt64?
 
-    func validate() throws { try checkThreads(threads) }
+    func validate() throws {
+        try checkThreads(threads)
+        if !multimodal {
+            let given = [("--multimodal-folder", multimodalFolder != nil), ("--image-model-dir", imageModelDir != nil),
+                         ("--seed", seed != nil)]
+            if let (option, _) = given.first(where: { $0.1 }) { throw ValidationError("\(option) needs --multimodal") }
+        }
+    }
 
     /// The cut-off of every metric.
     static let k = 10
 
     func run() async throws {
+        if multimodal { return try await runMultimodal() }
         try await reportingErrors {
             if let threads { Parallel.threadCount = threads }
             let start = ContinuousClock.now

@@ -66,11 +66,11 @@ struct ImportCommand: AsyncParsableCommand {
         trainer.configuration.factorCount = itemFactors.columnCount
         let encoders = try await sideInformation.encoders()
         let start = ContinuousClock.now
-        let images = try await sideInformation.imageOptions()
-        let pipeline = try sideInformation.pipeline().fitted(on: table, encoders: encoders, images: images)
+        let media = try await sideInformation.mediaOptions()
+        let pipeline = try sideInformation.pipeline().fitted(on: table, encoders: encoders, media: media)
         let blocks: [SideInformationBlock<String, Scalar>] = try await pipeline.blocks(
-            for: table, encoders: encoders, images: images)
-        await reportImages(images, table: table.source)
+            for: table, encoders: encoders, media: media)
+        await reportMedia(media, table: table.source)
         let encoded = seconds(since: start)
         let model = try trainer.fitSideInformation(
             userIDs: userIDs, userFactors: userFactors, itemIDs: itemIDs, itemFactors: itemFactors, itemBlocks: blocks,

@@ -85,7 +85,7 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
         case .fusion, .fusionExplicit:
             let trainer = sideInformation.trainer(options, feedback: self == .fusion ? .implicit : .explicit)
             let encoders = try await sideInformation.encoders()
-            let images = try await sideInformation.imageOptions()
+            let media = try await sideInformation.mediaOptions()
             let cache = TextEncoderCache.shared.vectors
             var blocks: [SideInformationBlock<String, Scalar>] = []
             var userBlocks: [SideInformationBlock<String, Scalar>] = []
@@ -94,7 +94,7 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
                 let itemPipeline = sideInformation.isEmpty ? nil : try sideInformation.pipeline()
                 let userPipeline = try sideInformation.userPipeline()
                 guard itemPipeline != nil || userPipeline != nil else {
-                    throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column, --cross-column or a --user-…-column")
+                    throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column, --cross-column, --image-column, --audio-column or a --user-…-column")
                 }
                 let encodingStart = ContinuousClock.now
                 var fittedItems: FittedFeaturePipeline?, fittedUsers: FittedFeaturePipeline?
@@ -102,8 +102,8 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
                     guard let table else {
                         throw ValidationError("--model fusion and fusion-explicit need --items, the table its item blocks come from")
                     }
-                    fittedItems = try itemPipeline.fitted(on: table, encoders: encoders, images: images)
-                    blocks = try await fittedItems!.blocks(for: table, encoders: encoders, images: images, cache: cache)
+                    fittedItems = try itemPipeline.fitted(on: table, encoders: encoders, media: media)
+                    blocks = try await fittedItems!.blocks(for: table, encoders: encoders, media: media, cache: cache)
                 }
                 if let userPipeline, let userTable {
                     fittedUsers = try userPipeline.fitted(on: userTable, encoders: encoders)
@@ -121,12 +121,12 @@ enum ModelName: String, CaseIterable, ExpressibleByArgument {
             var placed = model
             if let table, model.itemPipeline != nil {
                 if blocks.isEmpty {
-                    let loadedImages = try await sideInformation.imageOptions(for: model.itemPipeline?.specification)
-                    placed = try await placed.placingItems(table, encoders: encoders, images: loadedImages, cache: cache)
-                    await reportImages(loadedImages, table: table.source)
+                    let loadedMedia = try await sideInformation.mediaOptions(for: model.itemPipeline?.specification)
+                    placed = try await placed.placingItems(table, encoders: encoders, media: loadedMedia, cache: cache)
+                    await reportMedia(loadedMedia, table: table.source)
                 } else {
                     placed = try placed.placingItems(placed.placeableItems(in: table), from: blocks)
-                    await reportImages(images, table: table.source)
+                    await reportMedia(media, table: table.source)
                 }
             }
             if let userTable, model.userPipeline != nil {

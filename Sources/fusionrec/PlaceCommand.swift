@@ -30,8 +30,8 @@ struct PlaceCommand: AsyncParsableCommand {
     var similar: Int = 5
     @Option(help: "The MiniLM model folder, when the model's titles were encoded with MiniLM (default: FUSIONREC_MODEL_DIR or ~/.cache/fusionrec/all-MiniLM-L6-v2).")
     var modelDir: String?
-    @OptionGroup(title: "Images")
-    var imageOptions: ImageOptions
+    @OptionGroup(title: "Images and audio")
+    var mediaOptions: MediaOptions
     @Option(help: "The output CSV file, or - for standard output.")
     var output: String = "-"
 
@@ -56,9 +56,9 @@ struct PlaceCommand: AsyncParsableCommand {
                     encoders[name] = try await TextEncoderCache.shared.sentenceEncoder(modelDir ?? defaultMiniLMDirectory())
                 }
             }
-            let images = try await imageOptions.imageOptions(loading: ImageOptions.hasImageBlocks(pipeline.specification))
-            let placed = try await model.placingItems(table, encoders: encoders, images: images)
-            await reportImages(images, table: items)
+            let media = try await mediaOptions.mediaOptions(loading: MediaOptions.kinds(of: pipeline.specification))
+            let placed = try await model.placingItems(table, encoders: encoders, media: media)
+            await reportMedia(media, table: items)
             let ranker = try Ranker(model: placed)
             let catalogue = RankingFilter(candidates: Set(model.itemIDs.ids))
             var text = "item,relation,rank,id,score\n"

@@ -24,8 +24,11 @@ struct SideInformationOptions: ParsableArguments {
     @Option(name: .customLong("image-column"),
             help: "A column of --items holding JPEG or PNG file paths (relative to the folder of the --items file, or absolute), encoded by --image-encoder; empty cells, missing and unreadable files are absent rows, counted on standard error (repeatable).")
     var imageColumns: [String] = []
+    @Option(name: .customLong("audio-column"),
+            help: "A column of --items holding WAV file paths (relative to the folder of the --items file, or absolute), encoded by --audio-encoder; empty cells, missing and unreadable files are absent rows, counted on standard error (repeatable).")
+    var audioColumns: [String] = []
     @OptionGroup
-    var images: ImageOptions
+    var media: MediaOptions
     @Flag(inversion: .prefixedNo,
           help: "Cross every --categorical-column with every --numeric-column in coarse buckets chosen from its values (genres × decade); a --cross-column of the same pair replaces its bucket width.")
     var crosses = true
@@ -69,7 +72,7 @@ struct SideInformationOptions: ParsableArguments {
 
     var isEmpty: Bool {
         textColumns.isEmpty && categoricalColumns.isEmpty && numericColumns.isEmpty && crossColumns.isEmpty
-            && imageColumns.isEmpty
+            && imageColumns.isEmpty && audioColumns.isEmpty
     }
     var hasUserColumns: Bool {
         !(userTextColumns.isEmpty && userCategoricalColumns.isEmpty && userNumericColumns.isEmpty)
@@ -88,7 +91,8 @@ struct SideInformationOptions: ParsableArguments {
         if !numericColumns.isEmpty { given.append("--numeric-column") }
         if !crossColumns.isEmpty { given.append("--cross-column") }
         if !imageColumns.isEmpty { given.append("--image-column") }
-        if images.strictImages { given.append("--strict-images") }
+        if !audioColumns.isEmpty { given.append("--audio-column") }
+        if media.strict { given.append("--strict-media") }
         if !crosses { given.append("--no-crosses") }
         if !blockWeights.isEmpty { given.append("--block-weight") }
         if loadingRegularization != nil { given.append("--loading-regularization") }
@@ -177,11 +181,11 @@ struct SideInformationOptions: ParsableArguments {
     /// - Throws: a usage error when no block is named or a weight names no block.
     func pipeline() throws -> FeaturePipeline {
         guard !isEmpty else {
-            throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column, --cross-column or --image-column")
+            throw ValidationError("--model fusion needs at least one block: --text-column, --categorical-column, --numeric-column, --cross-column, --image-column or --audio-column")
         }
         return try columnPipeline(
             text: textColumns, categorical: categoricalColumns, numeric: numericColumns, crosses: crossColumns,
-            images: imageColumns, weights: blockWeights, prefix: "")
+            images: imageColumns, audio: audioColumns, weights: blockWeights, prefix: "")
     }
 
     /// The user pipeline of the `--user-…-column` options, built as ``pipeline()`` is, or
@@ -190,7 +194,7 @@ struct SideInformationOptions: ParsableArguments {
         guard hasUserColumns else { return nil }
         return try columnPipeline(
             text: userTextColumns, categorical: userCategoricalColumns, numeric: userNumericColumns, crosses: [],
-            images: [], weights: userBlockWeights, prefix: "user-")
+            images: [], audio: [], weights: userBlockWeights, prefix: "user-")
     }
 
     /// The `--user-table`, read once.
@@ -202,7 +206,7 @@ struct SideInformationOptions: ParsableArguments {
     /// (`prefix` is `user-` in the option names of the user side).
     private func columnPipeline(
         text textColumns: [String], categorical: [String], numeric numericEntries: [String], crosses crossEntries: [String],
-        images: [String], weights: [String], prefix: String
+        images: [String], audio: [String], weights: [String], prefix: String
     ) throws -> FeaturePipeline {
         let text: FeaturePipeline.TextEncoding
         switch textEncoder {
@@ -238,7 +242,10 @@ struct SideInformationOptions: ParsableArguments {
             }
         }
         for column in images where !blocks.contains(where: { $0.name == column }) {
-            blocks.append(.image(column, encoder: self.images.imageEncoder.rawValue))
+            blocks.append(.image(column, encoder: media.imageEncoder.rawValue))
+        }
+        for column in audio where !blocks.contains(where: { $0.name == column }) {
+            blocks.append(.audio(column, encoder: media.audioEncoder.rawValue))
         }
         for entry in weights {
             guard let (name, weight) = split(entry), let value = _decimalNumber(weight) else { continue }
@@ -260,10 +267,14 @@ struct SideInformationOptions: ParsableArguments {
         return [Self.miniLMEncoderName: try await TextEncoderCache.shared.sentenceEncoder(modelDir ?? defaultMiniLMDirectory())]
     }
 
-    /// The image encoders and settings for the `--image-column`s, or for the image
-    /// blocks of `pipeline` (a loaded model's); see ``ImageOptions/imageOptions(loading:)``.
-    func imageOptions(for pipeline: FeaturePipeline? = nil) async throws -> ImageColumnOptions {
-        try await images.imageOptions(loading: !imageColumns.isEmpty || ImageOptions.hasImageBlocks(pipeline))
+    /// The image and audio encoders and settings for the `--image-column`s and
+    /// `--audio-column`s, or for the media blocks of `pipeline` (a loaded model's); see
+    /// ``MediaOptions/mediaOptions(loading:)``.
+    func mediaOptions(for pipeline: FeaturePipeline? = nil) async throws -> MediaColumnOptions {
+        var kinds = MediaOptions.kinds(of: pipeline)
+        if !imageColumns.isEmpty { kinds.insert(.image) }
+        if !audioColumns.isEmpty { kinds.insert(.audio) }
+        return try await media.mediaOptions(loading: kinds)
     }
 
     /// `FROM-TO` (or a single length) as a range of n-gram lengths of at least 1.

@@ -22,14 +22,16 @@ func defaultEfficientNetDirectory() -> String {
     modelDirectory(variable: "FUSIONREC_IMAGE_MODEL_DIR", folder: "efficientnet-lite0")
 }
 
-/// Prints to standard error, per image block, how many cells named a file that was
-/// missing, unreadable or undecodable, and how many files were encoded or read from the
-/// disk cache.
-func reportImages(_ options: ImageColumnOptions, table: String) async {
+/// Prints to standard error, per image or audio block, how many cells named a file that
+/// was missing, unreadable or undecodable, and how many files were encoded or read from
+/// the disk cache.
+func reportMedia(_ options: MediaColumnOptions, table: String) async {
+    let kinds = await options.report.kinds
     for (block, counts) in await options.report.blocks.sorted(by: { $0.key < $1.key }) {
+        let kind = kinds[block]?.rawValue ?? "media"
         let cache = options.diskCache.map { " (cache \($0.directory))" } ?? ""
         FileHandle.standardError.write(Data(
-            "fusionrec: image column \(block) of \(table): \(counts.missing) cells missing or unreadable, \(counts.undecodable) undecodable (absent rows); \(counts.encoded) files encoded, \(counts.cached) from the cache\(cache)\n".utf8))
+            "fusionrec: \(kind) column \(block) of \(table): \(counts.missing) cells missing or unreadable, \(counts.undecodable) undecodable (absent rows); \(counts.encoded) files encoded, \(counts.cached) from the cache\(cache)\n".utf8))
     }
 }
 

@@ -53,6 +53,9 @@ struct TuneCommand: AsyncParsableCommand {
         if !sideInformation.imageColumns.isEmpty {
             throw ValidationError("tune does not search image columns yet; fit them with recommend or evaluate --image-column")
         }
+        if !sideInformation.audioColumns.isEmpty {
+            throw ValidationError("tune does not search audio columns yet; fit them with recommend or evaluate --audio-column")
+        }
         if sideInformation.userTable != nil || sideInformation.hasUserColumns {
             throw ValidationError("tune searches the item side and the interaction settings; --user-table and the --user-…-column options are not searched")
         }

@@ -9,46 +9,6 @@ import Testing
 import Glibc
 #endif
 
-/// The encoder's calls, to tell a disk-cache hit from an encoding.
-private actor CallLog {
-    private(set) var paths: [String] = []
-    func record(_ inputs: [String]) { paths += inputs }
-}
-
-private struct NotAnImage: Error, CustomStringConvertible {
-    let path: String
-    var description: String { "\(path) has neither a JPEG nor a PNG signature" }
-}
-
-/// A deterministic image encoder over paths that needs no weights: it reads the file,
-/// refuses bytes without a JPEG or PNG signature (as a decoder would), and returns
-/// statistics of the bytes.
-private struct ByteStatisticsEncoder: ImageEncoder {
-    typealias Input = String
-    let calls: CallLog
-    var version = 1
-    var dimension: Int { 4 }
-    var identifier: String { "byte-statistics-v\(version)" }
-
-    static func vector(of bytes: [UInt8], version: Int) -> [Float] {
-        let mean = Float(bytes.reduce(0) { $0 + Int($1) }) / Float(bytes.count)
-        return [Float(bytes.count) / 1000, mean / 255, Float(bytes[bytes.count / 2]) / 255, Float(version)]
-    }
-
-    func encode(_ inputs: [String]) async throws -> Matrix<Float> {
-        await calls.record(inputs)
-        var rows: [[Float]] = []
-        for path in inputs {
-            let bytes = try _readWholeFile(path)
-            guard bytes.starts(with: [0xFF, 0xD8, 0xFF]) || bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
-                throw NotAnImage(path: path)
-            }
-            rows.append(Self.vector(of: bytes, version: version))
-        }
-        return rows.isEmpty ? Matrix(rowCount: 0, columnCount: dimension) : try Matrix(rows: rows)
-    }
-}
-
 /// A fresh folder holding copies of four fixture images (`photos/…`), a corrupt "image"
 /// and a table file whose paths are relative to it.
 private struct ImageFolder {
@@ -104,20 +64,20 @@ struct ImageColumnTests {
             ["g", "photos/one-pixel.png", "x"],
         ])
         let calls = CallLog()
-        let images = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: calls)])
-        let fitted = try Self.pipeline.fitted(on: table, images: images)
+        let media = MediaColumnOptions(images: ["stats": ByteStatisticsEncoder(calls: calls)])
+        let fitted = try Self.pipeline.fitted(on: table, media: media)
         #expect(fitted.encoderIdentifiers["photo"] == "byte-statistics-v1")
         #expect(fitted.blockDimensions["photo"] == 4)
-        let columns = try await fitted.encodedColumns(of: table, encoders: [:], images: images, cache: nil)
+        let columns = try await fitted.encodedColumns(of: table, encoders: [:], media: media, cache: nil)
         #expect(columns[0].presence == [true, true, false, false, false, true, true])
         let features = columns[0].features.dense()
         #expect(features.row(0) == ByteStatisticsEncoder.vector(of: try folder.bytes("coffee.jpg"), version: 1))
         #expect(features.row(1) == ByteStatisticsEncoder.vector(of: try folder.bytes("chelsea.jpg"), version: 1))
         #expect(features.row(5) == features.row(0))
         #expect(features.row(3) == [0, 0, 0, 0] && features.row(4) == [0, 0, 0, 0])
-        let counts = await images.report.blocks["photo"]
+        let counts = await media.report.blocks["photo"]
         #expect(counts?.missing == 1 && counts?.undecodable == 1 && counts?.encoded == 3 && counts?.cached == 0)
-        #expect(await images.report.absentCount == 2)
+        #expect(await media.report.absentCount == 2)
         // coffee.jpg is named twice but encoded once; the corrupt file was tried in its batch, then alone.
         let paths = await calls.paths
         #expect(paths.filter { $0.hasSuffix("coffee.jpg") }.count == 2)
@@ -131,18 +91,18 @@ struct ImageColumnTests {
         let table = try folder.table("items.csv", [
             ["a", "photos/coffee.jpg", "x"], ["d", "photos/nowhere.jpg", "y"], ["e", "photos/broken.jpg", "x"],
         ])
-        let images = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: CallLog())], strict: true)
-        let fitted = try Self.pipeline.fitted(on: table, images: images)
+        let media = MediaColumnOptions(images: ["stats": ByteStatisticsEncoder(calls: CallLog())], strict: true)
+        let fitted = try Self.pipeline.fitted(on: table, media: media)
         await #expect {
-            _ = try await fitted.encodedColumns(of: table, encoders: [:], images: images, cache: nil)
+            _ = try await fitted.encodedColumns(of: table, encoders: [:], media: media, cache: nil)
         } throws: { error in
             guard case let .unreadableImage(block, file, reason) = error as? FusionError else { return false }
             return block == "photo" && file == folder.path + "/photos/broken.jpg" && reason.contains("signature")
         }
         let fine = try folder.table("fine.csv", [["a", "photos/coffee.jpg", "x"], ["d", "photos/nowhere.jpg", "y"]])
-        let columns = try await fitted.encodedColumns(of: fine, encoders: [:], images: images, cache: nil)
+        let columns = try await fitted.encodedColumns(of: fine, encoders: [:], media: media, cache: nil)
         #expect(columns[0].presence == [true, false])
-        #expect(await images.report.blocks["photo"]?.missing == 1)
+        #expect(await media.report.blocks["photo"]?.missing == 1)
     }
 
     @Test("The disk cache: a second fit encodes nothing; a corrupt entry is recomputed; another encoder misses")
@@ -152,14 +112,14 @@ struct ImageColumnTests {
         let table = try folder.table("items.csv", ImageFolder.names.enumerated().map { ["\($0.offset)", "photos/" + $0.element, "x"] })
         let cache = DiskEncodingCache(directory: folder.path + "/cache")
         let first = CallLog()
-        let firstImages = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: first)], diskCache: cache)
-        let fitted = try Self.pipeline.fitted(on: table, images: firstImages)
-        let encoded = try await fitted.encodedColumns(of: table, encoders: [:], images: firstImages, cache: nil)
+        let firstImages = MediaColumnOptions(images: ["stats": ByteStatisticsEncoder(calls: first)], diskCache: cache)
+        let fitted = try Self.pipeline.fitted(on: table, media: firstImages)
+        let encoded = try await fitted.encodedColumns(of: table, encoders: [:], media: firstImages, cache: nil)
         #expect(await first.paths.count == 4)
 
         let second = CallLog()
-        let secondImages = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: second)], diskCache: cache)
-        let again = try await fitted.encodedColumns(of: table, encoders: [:], images: secondImages, cache: nil)
+        let secondImages = MediaColumnOptions(images: ["stats": ByteStatisticsEncoder(calls: second)], diskCache: cache)
+        let again = try await fitted.encodedColumns(of: table, encoders: [:], media: secondImages, cache: nil)
         #expect(await second.paths.isEmpty)
         #expect(again[0].features == encoded[0].features && again[0].presence == encoded[0].presence)
         #expect(await secondImages.report.blocks["photo"]?.cached == 4)
@@ -171,17 +131,17 @@ struct ImageColumnTests {
         try _writeWholeFileAtomically(entry, bytes)
         #expect(cache.vector(forContent: digest, encoder: "byte-statistics-v1", dimension: 4) == nil)
         let third = CallLog()
-        let thirdImages = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: third)], diskCache: cache)
-        let repaired = try await fitted.encodedColumns(of: table, encoders: [:], images: thirdImages, cache: nil)
+        let thirdImages = MediaColumnOptions(images: ["stats": ByteStatisticsEncoder(calls: third)], diskCache: cache)
+        let repaired = try await fitted.encodedColumns(of: table, encoders: [:], media: thirdImages, cache: nil)
         #expect(await third.paths == [folder.path + "/photos/rocket.jpg"])
         #expect(repaired[0].features == encoded[0].features)
         #expect(cache.vector(forContent: digest, encoder: "byte-statistics-v1", dimension: 4) != nil)
 
         let other = CallLog()
-        let otherImages = ImageColumnOptions(
-            encoders: ["stats": ByteStatisticsEncoder(calls: other, version: 2)], diskCache: cache)
-        _ = try await Self.pipeline.fitted(on: table, images: otherImages)
-            .encodedColumns(of: table, encoders: [:], images: otherImages, cache: nil)
+        let otherImages = MediaColumnOptions(
+            images: ["stats": ByteStatisticsEncoder(calls: other, version: 2)], diskCache: cache)
+        _ = try await Self.pipeline.fitted(on: table, media: otherImages)
+            .encodedColumns(of: table, encoders: [:], media: otherImages, cache: nil)
         #expect(await other.paths.count == 4)
     }
 
@@ -209,9 +169,9 @@ struct ImageColumnTests {
         }
         let interactions = try Interactions(records)
         let calls = CallLog()
-        let images = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: calls)])
+        let media = MediaColumnOptions(images: ["stats": ByteStatisticsEncoder(calls: calls)])
         let model = try await JointFactorization(.init(factorCount: 4, iterationCount: 5))
-            .fit(interactions, items: Attributes(items, pipeline: Self.pipeline), images: images, as: Double.self)
+            .fit(interactions, items: Attributes(items, pipeline: Self.pipeline), media: media, as: Double.self)
         let path = folder.path + "/model.frm"
         try model.write(toFile: path)
         let loaded = try JointFactorizationModel<Double, String, String>(contentsOfFile: path)
@@ -220,24 +180,24 @@ struct ImageColumnTests {
 
         // New items in a table of another folder's file name, paths relative to its folder.
         let newItems = try folder.table("new.csv", [["n1", "photos/rocket.jpg", ""], ["n2", "photos/chelsea.jpg", ""]])
-        let placing = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: calls)])
-        let inMemory = try await model.itemFactors(placing: newItems, images: placing)
-        let reloaded = try await loaded.itemFactors(placing: newItems, images: placing)
+        let placing = MediaColumnOptions(images: ["stats": ByteStatisticsEncoder(calls: calls)])
+        let inMemory = try await model.itemFactors(placing: newItems, media: placing)
+        let reloaded = try await loaded.itemFactors(placing: newItems, media: placing)
         #expect(inMemory.ids == ["n1", "n2"] && reloaded.ids == inMemory.ids)
         #expect(reloaded.factors == inMemory.factors)
         #expect(await placing.report.absentCount == 0)
         #expect(inMemory.factors.row(0) != inMemory.factors.row(1))
         // A new item whose only attribute is a missing file is placed from nothing (no crash), and counted.
         let gone = try folder.table("gone.csv", [["n3", "photos/gone.jpg", ""]])
-        let goneImages = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: calls)])
-        let ghost = try await loaded.itemFactors(placing: gone, images: goneImages)
+        let goneImages = MediaColumnOptions(images: ["stats": ByteStatisticsEncoder(calls: calls)])
+        let ghost = try await loaded.itemFactors(placing: gone, media: goneImages)
         #expect(ghost.ids == ["n3"] && ghost.factors.row(0).allSatisfy(\.isFinite))
         #expect(await goneImages.report.blocks["photo"]?.missing == 1)
 
-        let other = ImageColumnOptions(encoders: ["stats": ByteStatisticsEncoder(calls: calls, version: 2)])
+        let other = MediaColumnOptions(images: ["stats": ByteStatisticsEncoder(calls: calls, version: 2)])
         await #expect(throws: FusionError.encoderMismatch(
             block: "photo", expected: "byte-statistics-v1", found: "byte-statistics-v2")) {
-            _ = try await loaded.placingItems(newItems, images: other)
+            _ = try await loaded.placingItems(newItems, media: other)
         }
         await #expect(throws: FusionError.missingEncoder(block: "photo", name: "stats")) {
             _ = try await loaded.placingItems(newItems)

@@ -2,14 +2,14 @@ import FeatureEncoding
 import LinearAlgebra
 
 extension FittedFeaturePipeline {
-    /// The folder that relative paths of an image column of `table` are read from: the
+    /// The folder that relative paths of an image or audio column of `table` are read from: the
     /// folder of the table's file, or the working directory for in-memory rows.
-    static func imageFolder<ID>(of table: AttributeTable<ID>) -> String {
+    static func mediaFolder<ID>(of table: AttributeTable<ID>) -> String {
         guard table.source != "(rows)", let slash = table.source.lastIndex(of: "/") else { return "." }
         return slash == table.source.startIndex ? "/" : String(table.source[..<slash])
     }
 
-    /// The rows of an image block: each non-empty cell's file read, keyed by the SHA-256
+    /// The rows of an image or audio block: each non-empty cell's file read, keyed by the SHA-256
     /// of its bytes, taken from the disk cache or encoded (in batches; a failing batch is
     /// retried file by file so that one bad file costs only its own row); zero rows and a
     /// cleared presence bit for empty cells, missing, unreadable and undecodable files.
@@ -17,12 +17,13 @@ extension FittedFeaturePipeline {
     /// Each file is read twice when it is not cached: once here for its digest, once by
     /// the host's encoder, which decodes from the path.
     ///
-    /// - Throws: ``FusionError/unreadableImage(block:file:reason:)`` for a file the encoder
-    ///   rejects under ``ImageColumnOptions/strict``; ``FusionError/invalidParameter(name:value:reason:)``
+    /// - Throws: ``FusionError/unreadableImage(block:file:reason:)`` or
+    ///   ``FusionError/unreadableAudio(block:file:reason:)`` for a file the encoder rejects
+    ///   under ``MediaColumnOptions/strict``; ``FusionError/invalidParameter(name:value:reason:)``
     ///   for a block above the dense size limit; `FeatureEncodingError` when the encoder
     ///   breaks its contract; `CancellationError`.
-    static func imageRows<Encoder: ImageEncoder>(
-        _ cells: [String], folder: String, encoder: Encoder, options: ImageColumnOptions, block: String
+    static func mediaRows<Encoder: FeatureEncoder>(
+        _ cells: [String], kind: MediaKind, folder: String, encoder: Encoder, options: MediaColumnOptions, block: String
     ) async throws -> (features: Matrix<Float>, presence: [Bool]) where Encoder.Input == String {
         let (elements, overflow) = cells.count.multipliedReportingOverflow(by: encoder.dimension)
         guard !overflow, elements <= SideInformationBlock<Int, Float>.maximumElementCount else {
@@ -30,7 +31,7 @@ extension FittedFeaturePipeline {
                 name: "size of block '\(block)'", value: "\(cells.count) rows × \(encoder.dimension) columns",
                 reason: "dense blocks hold at most \(SideInformationBlock<Int, Float>.maximumElementCount) values")
         }
-        var counts = ImageColumnReport.Counts()
+        var counts = MediaColumnReport.Counts()
         var digests: [String: String?] = [:]
         var vectors: [String: [Float]] = [:]
         var pending: [(digest: String, path: String)] = []
@@ -60,7 +61,7 @@ extension FittedFeaturePipeline {
         var start = 0
         while start < pending.count {
             try Task.checkCancellation()
-            let batch = Array(pending[start..<min(start + ImageColumnOptions.batchSize, pending.count)])
+            let batch = Array(pending[start..<min(start + MediaColumnOptions.batchSize, pending.count)])
             let encoded: [String: [Float]]
             do {
                 encoded = try await encoder.encodedVectors(for: batch.map(\.path), batchSize: batch.count)
@@ -75,7 +76,10 @@ extension FittedFeaturePipeline {
                         throw error
                     } catch {
                         if options.strict {
-                            throw FusionError.unreadableImage(block: block, file: entry.path, reason: "\(error)")
+                            switch kind {
+                            case .image: throw FusionError.unreadableImage(block: block, file: entry.path, reason: "\(error)")
+                            case .audio: throw FusionError.unreadableAudio(block: block, file: entry.path, reason: "\(error)")
+                            }
                         }
                     }
                 }
@@ -104,7 +108,7 @@ extension FittedFeaturePipeline {
             if vectors[digest] == nil { counts.undecodable += 1 }
             rows.append(vectors[digest])
         }
-        await options.report.add(counts, block: block)
+        await options.report.add(counts, block: block, kind: kind)
         return (Matrix<Float>._fromFloatRows(rows, dimension: encoder.dimension), rows.map { $0 != nil })
     }
 }
