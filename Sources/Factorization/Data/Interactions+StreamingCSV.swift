@@ -95,6 +95,8 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
 
         let validUserID: ((String) -> Bool)? = UserID.self == String.self ? nil : { UserID($0) != nil }
         let validItemID: ((String) -> Bool)? = ItemID.self == String.self ? nil : { ItemID($0) != nil }
+        let pendingUserDecimals = _IDMerger.acceptsDirectDecimals(UserID.self)
+        let pendingItemDecimals = _IDMerger.acceptsDirectDecimals(ItemID.self)
         var users = userIDs, items = itemIDs
         var userMerger = _IDMerger(), itemMerger = _IDMerger()
         var chunks: [_InteractionChunk] = []
@@ -126,7 +128,8 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
                 return _InteractionChunk(
                     parsing: UnsafeRawBufferPointer(rebasing: bytes[start..<ends[range.lowerBound]]), layout: layout,
                     badRecords: badRecords, keepsRecords: keepsRecords, knownUsers: userMerger,
-                    knownItems: itemMerger, validUserID: validUserID, validItemID: validItemID)
+                    knownItems: itemMerger, validUserID: validUserID, validItemID: validItemID,
+                    pendingUserDecimals: pendingUserDecimals, pendingItemDecimals: pendingItemDecimals)
             }
             for index in parsed.indices {
                 // In place: a copy would share, then copy, the record arrays when renumbered.

@@ -25,13 +25,15 @@ struct _InteractionMatrixBuilder {
 
     /// - Parameters:
     ///   - chunks: the parsed chunks, emptied here.
-    ///   - hasValues: whether the chunks carry values (otherwise every value is 1).
+    ///   - hasValues: whether the chunks carry values (otherwise every value is 1); a chunk
+    ///     whose `values` is empty has the value 1 for every record.
     ///   - stamped: whether the chunks carry time stamps.
     /// - Complexity: O(records + users + items).
     init(
         chunks: inout [_InteractionChunk], userCount: Int, itemCount: Int,
         duplicates: Interactions<Int, Int>.DuplicatePolicy, hasValues: Bool, stamped: Bool
     ) throws(Overflow) {
+        let hasValues = hasValues && chunks.contains { !$0.values.isEmpty }
         var itemOffsets = [Int](repeating: 0, count: itemCount + 1)
         var userOffsets = [Int](repeating: 0, count: userCount + 1)
         var absoluteSum = 0.0
@@ -63,7 +65,7 @@ struct _InteractionMatrixBuilder {
                                         let item = Int(items[record]), position = cursor[item]
                                         cursor[item] = position + 1
                                         users[position] = chunk.users[record]
-                                        if hasValues { values[position] = chunk.values[record] }
+                                        if hasValues && !chunk.values.isEmpty { values[position] = chunk.values[record] }
                                         if stamped { stamps[position] = chunk.timestamps[record] }
                                     }
                                 }
