@@ -217,8 +217,14 @@ private struct _ChunkParser {
             chunk.timestamps.reserveCapacity(layout.timestamp == nil ? 0 : lines + 1)
         }
         let roleCount = roles.count
+        let tryPlain = keepsRecords && readsPlainRecords
         var p = 0, line = 1
         while p < n {
+            if tryPlain, keepsRecords, let end = plainRecord(at: p, into: &chunk) {
+                if end > p, b[end - 1] == lineFeed { line += 1 }
+                p = end
+                continue
+            }
             let rowLine = line
             var fieldIndex = 0
             var blank = false
@@ -441,19 +447,70 @@ private struct _ChunkParser {
         }
         chunk.users.append(userCode ?? ~Int32(chunk.userKeys.insert(userKey, hash: userHash)))
         chunk.items.append(itemCode ?? ~Int32(chunk.itemKeys.insert(itemKey, hash: itemHash)))
-        if layout.value != nil {
-            // `values` stays empty while every value is 1.
-            if !chunk.values.isEmpty || value != 1 {
-                if chunk.values.isEmpty {
-                    chunk.values.reserveCapacity(chunk.users.capacity)
-                    chunk.values.append(contentsOf: repeatElement(1, count: chunk.users.count - 1))
-                }
-                chunk.values.append(value)
-            }
-            chunk.absoluteValueSum += abs(value)
-        }
+        if layout.value != nil { Self.append(value, to: &chunk) }
         if layout.timestamp != nil { chunk.timestamps.append(timestamp) }
         return nil
+    }
+
+    /// Stores the value of the record just appended; `values` stays empty while every value is 1.
+    @inline(__always)
+    static func append(_ value: Double, to chunk: inout _InteractionChunk) {
+        if !chunk.values.isEmpty || value != 1 {
+            if chunk.values.isEmpty {
+                chunk.values.reserveCapacity(chunk.users.capacity)
+                chunk.values.append(contentsOf: repeatElement(1, count: chunk.users.count - 1))
+            }
+            chunk.values.append(value)
+        }
+        chunk.absoluteValueSum += abs(value)
+    }
+
+    /// Whether ``plainRecord(at:into:)`` may be tried: every column is the user, the item or
+    /// the value, there is no time stamp, and both kinds of id may be left pending.
+    var readsPlainRecords: Bool {
+        pendingUserDecimals && pendingItemDecimals && layout.timestamp == nil && roles.allSatisfy { $0 >= 0 }
+    }
+
+    /// The record at `start` when it is plain — ids written as canonical integers below
+    /// ``_IDMerger/directLimit``, a value ``_fastDecimal(_:)`` reads, no quotes, spaces or
+    /// carriage return, ended by a line feed or the chunk's end — stored in one pass, with
+    /// the position after it; `nil` (storing nothing) for any other record, which the general
+    /// path then reads with exactly the same result.
+    @inline(__always)
+    func plainRecord(at start: Int, into chunk: inout _InteractionChunk) -> Int? {
+        let b = bytes, n = bytes.count
+        var p = start
+        var userCode: Int32 = 0, itemCode: Int32 = 0, value = 1.0
+        for column in 0..<roles.count {
+            let role = roles[column]
+            let fieldStart = p
+            if role == 2 {
+                while p < n, b[p] != comma, b[p] != lineFeed { p += 1 }
+                guard let parsed = _fastDecimal(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[fieldStart..<p]))) else { return nil }
+                value = parsed
+            } else {
+                var number = 0
+                while p < n, b[p] &- 0x30 < 10 {
+                    number = number &* 10 &+ Int(b[p] &- 0x30)
+                    p += 1
+                }
+                let digits = p - fieldStart
+                guard digits > 0, digits <= 9, b[fieldStart] != 0x30 || digits == 1, number < _IDMerger.directLimit
+                else { return nil }
+                if role == 0 { userCode = _IDMerger.pendingCode(number) } else { itemCode = _IDMerger.pendingCode(number) }
+            }
+            let last = column == roles.count - 1
+            if last {
+                guard p == n || b[p] == lineFeed else { return nil }
+            } else {
+                guard p < n, b[p] == comma else { return nil }
+            }
+            p += 1
+        }
+        chunk.users.append(userCode)
+        chunk.items.append(itemCode)
+        if layout.value != nil { Self.append(value, to: &chunk) }
+        return min(p, n)
     }
 }
 
