@@ -197,7 +197,7 @@ extension JointFactorizationModel {
             var rhs = Matrix<Scalar>(rowCount: members.count, columnCount: k)
             var regularization = side.factorRegularization
             for (position, member) in members.enumerated() {
-                let prior = try side.prior(features(member), factorCount: k)
+                let prior = try side.prior(features(member), factorCount: k, includingGram: position == 0)
                 if position == 0 { (gram, regularization) = (prior.gram, prior.regularization) }
                 rhs.setRow(position, to: prior.rightHandSide)
             }

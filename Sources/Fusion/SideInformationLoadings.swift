@@ -46,15 +46,18 @@ public struct SideInformationLoadings<Scalar: BLASScalar>: Sendable {
     /// The prior a row's side information puts on its factors f, as the normal equations
     /// (gram + λ·I)·f = rightHandSide that fold-in adds the interactions to.
     ///
-    /// - Parameter rows: the non-zero entries of each preprocessed feature vector, by block
-    ///   name (dense and sparse blocks alike); blocks not present are absent for this row.
+    /// - Parameters:
+    ///   - rows: the non-zero entries of each preprocessed feature vector, by block name
+    ///     (dense and sparse blocks alike); blocks not present are absent for this row.
+    ///   - includingGram: whether to form the gram; it depends only on which blocks are
+    ///     present, so rows placed together form it once (otherwise it is an empty matrix).
     /// - Throws: ``FusionError/unknownBlock(_:)``, ``FusionError/blockShape(block:reason:)``.
-    /// - Complexity: O(non-zero entries × k), plus O(k²) per collective block.
-    func prior(_ rows: [String: (columns: [Int32], values: [Scalar])], factorCount k: Int) throws(FusionError)
-        -> (gram: Matrix<Scalar>, rightHandSide: [Scalar], regularization: Scalar)
-    {
+    /// - Complexity: O(non-zero entries × k), plus O(dⱼ·k²) per collective block with the gram.
+    func prior(
+        _ rows: [String: (columns: [Int32], values: [Scalar])], factorCount k: Int, includingGram: Bool = true
+    ) throws(FusionError) -> (gram: Matrix<Scalar>, rightHandSide: [Scalar], regularization: Scalar) {
         for name in rows.keys where block(named: name) == nil { throw .unknownBlock(name) }
-        var gram = Matrix<Scalar>(rowCount: k, columnCount: k)
+        var gram = Matrix<Scalar>(rowCount: includingGram ? k : 0, columnCount: includingGram ? k : 0)
         var rhs = [Scalar](repeating: 0, count: k)
         for (index, summary) in blocks.enumerated() {
             guard let x = rows[summary.name] else { continue }
@@ -63,7 +66,7 @@ public struct SideInformationLoadings<Scalar: BLASScalar>: Sendable {
             }
             if model == .collective {
                 let loading = loadings[index]
-                gram.add(loading.gram(), scaledBy: summary.weight)
+                if includingGram { gram.add(loading.gram(), scaledBy: summary.weight) }
                 for (column, value) in zip(x.columns, x.values) {
                     let weighted = summary.weight * value
                     loading.withRow(Int(column)) { row in for a in 0..<k { rhs[a] += weighted * row[a] } }
