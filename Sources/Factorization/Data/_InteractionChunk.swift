@@ -547,7 +547,7 @@ private func _fastDecimal(_ text: UnsafeRawBufferPointer) -> Double? {
         guard fractionDigits > 0 else { return nil }
     }
     guard index == n, digits + fractionDigits <= 15 else { return nil }
-    let magnitude = Double(mantissa) / powersOfTen[fractionDigits]
+    let magnitude = fractionDigits == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[fractionDigits]
     return negative ? -magnitude : magnitude
 }
 

@@ -98,42 +98,47 @@ struct _InteractionMatrixBuilder {
         byItemValues = []
         byItemStamps = []
 
-        // Merge repeated pairs, compacting in place.
-        var written = 0, readStart = 0
+        // Merge repeated pairs, compacting in place; rows are sorted, so a repeat is two equal
+        // neighbours, and a file without any (the common case) skips the serial pass.
+        var written = count
         var overflow: (user: Int, item: Int, value: Double)?
-        for u in 0..<userCount {
-            let rowStart = written, readEnd = userOffsets[u + 1]
-            defer { readStart = readEnd }
-            for entry in readStart..<readEnd {
-                if written > rowStart && columns[written - 1] == columns[entry] {
-                    let last = written - 1
-                    switch duplicates {
-                    case .sum:
-                        values[last] += values[entry]
-                        if stamped { stamps[last] = max(stamps[last], stamps[entry]) }
-                    case .last:
-                        values[last] = values[entry]
-                        if stamped { stamps[last] = stamps[entry] }
-                    case .max:
-                        if values[entry] > values[last] {
+        if _hasRepeats(offsets: userOffsets, columns: columns) {
+            written = 0
+            var readStart = 0
+            for u in 0..<userCount {
+                let rowStart = written, readEnd = userOffsets[u + 1]
+                defer { readStart = readEnd }
+                for entry in readStart..<readEnd {
+                    if written > rowStart && columns[written - 1] == columns[entry] {
+                        let last = written - 1
+                        switch duplicates {
+                        case .sum:
+                            values[last] += values[entry]
+                            if stamped { stamps[last] = max(stamps[last], stamps[entry]) }
+                        case .last:
                             values[last] = values[entry]
                             if stamped { stamps[last] = stamps[entry] }
+                        case .max:
+                            if values[entry] > values[last] {
+                                values[last] = values[entry]
+                                if stamped { stamps[last] = stamps[entry] }
+                            }
                         }
+                        continue
                     }
-                    continue
+                    if mayOverflow, overflow == nil, written > rowStart, !values[written - 1].isFinite {
+                        overflow = (u, Int(columns[written - 1]), values[written - 1])
+                    }
+                    columns[written] = columns[entry]
+                    values[written] = values[entry]
+                    if stamped { stamps[written] = stamps[entry] }
+                    written += 1
                 }
                 if mayOverflow, overflow == nil, written > rowStart, !values[written - 1].isFinite {
                     overflow = (u, Int(columns[written - 1]), values[written - 1])
                 }
-                columns[written] = columns[entry]
-                values[written] = values[entry]
-                if stamped { stamps[written] = stamps[entry] }
-                written += 1
+                userOffsets[u + 1] = written
             }
-            if mayOverflow, overflow == nil, written > rowStart, !values[written - 1].isFinite {
-                overflow = (u, Int(columns[written - 1]), values[written - 1])
-            }
-            userOffsets[u + 1] = written
         }
         if let overflow {
             // The old reader named the group's last record by its position among the records.
@@ -176,6 +181,22 @@ struct _InteractionMatrixBuilder {
         self.itemUsers = itemUsers
         self.itemValues = itemValues
     }
+}
+
+/// Whether a row of the CSR rows `offsets`, `columns` (each sorted) holds a column twice.
+///
+/// - Complexity: O(entries), on ``Parallel/threadCount`` threads.
+private func _hasRepeats(offsets: [Int], columns: [Int32]) -> Bool {
+    Parallel.mapChunks(of: 0..<(offsets.count - 1), grainSize: 4096) { rows in
+        columns.withUnsafeBufferPointer { columns in
+            for row in rows where offsets[row + 1] - offsets[row] > 1 {
+                for entry in (offsets[row] + 1)..<offsets[row + 1] where columns[entry] == columns[entry - 1] {
+                    return true
+                }
+            }
+            return false
+        }
+    }.contains(true)
 }
 
 /// Writes the transpose of the CSR rows `offsets`, `columns` (with `values` and `stamps`
