@@ -43,8 +43,9 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
     /// - Throws: as ``readCSVRecords(path:columns:badRecords:)``, and
     ///   ``FactorizationError/nonFiniteValue(record:user:item:value:)`` when repeated pairs sum
     ///   past the largest finite value.
-    /// - Complexity: O(file size) time; memory about 16 bytes per record (24 with time
-    ///   stamps) plus the matrices, and a buffer of 32 MiB.
+    /// - Complexity: O(file size) time; memory about 8 bytes per record (16 with a value
+    ///   column whose values are not all 1, 8 more with time stamps) plus the matrices, and a
+    ///   buffer of 32 MiB.
     public static func readCSV(
         path: String, columns: InteractionColumns = .automatic, badRecords: BadRecordPolicy = .fail,
         userIDs: IDMap<UserID> = IDMap(), itemIDs: IDMap<ItemID> = IDMap(),
