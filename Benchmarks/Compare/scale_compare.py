@@ -98,6 +98,8 @@ def main():
                 seconds, cpu, rss, stderr = timed(command)
                 lines = sum(1 for _ in open(output)) - 1
                 runs[side].append({"wall": seconds, "cpu": cpu, "rss_mb": rss, "phases": phases_of(stderr), "lines": lines})
+                print(f"{name} {side}: {json.dumps(runs[side][-1])}, load {os.getloadavg()[0]:.1f}", file=sys.stderr,
+                      flush=True)
                 os.remove(output)
         row = {"size": name, "file_mb": os.path.getsize(path) / 1e6}
         for side, results in runs.items():

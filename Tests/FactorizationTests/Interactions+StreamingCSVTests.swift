@@ -114,6 +114,11 @@ struct StreamingCSVReaderTests {
             let policy = Self.policies[trial % 3]
             for (buffer, chunk) in [(16 << 20, 1 << 20), (64, 1), (200, 37), (7, 3)] {
                 if numeric {
+                    // Read as text, `07`, `7` and `+7` are three ids; as Int, one.
+                    let expectedText: Outcome<String, String> = recordPath(path, policy: policy, badRecords: .fail)
+                    let foundText: Outcome<String, String> = streamingPath(path, policy: policy, badRecords: .fail,
+                                                                            bufferBytes: buffer, chunkBytes: chunk)
+                    #expect(foundText == expectedText, "trial \(trial), buffer \(buffer), chunk \(chunk), as text")
                     let intPolicy: Interactions<Int, Int>.DuplicatePolicy = [.sum, .last, .max][trial % 3]
                     let expected: Outcome<Int, Int> = recordPath(path, policy: intPolicy, badRecords: .fail)
                     let found: Outcome<Int, Int> = streamingPath(path, policy: intPolicy, badRecords: .fail,
@@ -242,5 +247,95 @@ struct StreamingCSVReaderTests {
         #expect(throws: FactorizationError.cannotReadFile(file: "/tmp", reason: "is a folder, not a file")) {
             try Interactions<Int, Int>.readCSV(path: "/tmp")
         }
+    }
+
+    /// Both readers on `text` as String ids, for several buffer and chunk sizes (every record
+    /// its own chunk, and several rounds, included).
+    private func agreeAsText(_ name: String, _ text: String) -> Outcome<String, String> {
+        let path = temporaryFile(name, Array(text.utf8))
+        defer { unlink(path) }
+        let expected: Outcome<String, String> = recordPath(path, policy: .sum, badRecords: .fail)
+        for (buffer, chunk) in [(16 << 20, 1 << 20), (64, 1), (48, 5), (7, 3)] {
+            let found: Outcome<String, String> = streamingPath(path, policy: .sum, badRecords: .fail,
+                                                                bufferBytes: buffer, chunkBytes: chunk)
+            #expect(found == expected, "\(name): buffer \(buffer), chunk \(chunk)")
+        }
+        return expected
+    }
+
+    @Test("ids written as integers: leading zeros, signs, ids past the direct range and text stay distinct, in first-appearance order")
+    func integerIDs() throws {
+        let outcome = agreeAsText("stream-integer-ids.csv", """
+            user,item
+            007,5
+            7,5
+            x,4194304
+            -3,5
+            7,99999999999
+            4194303,5
+            +7,4194303
+            0,5
+            00,05
+            x,5
+            4194304,x
+            """)
+        #expect(outcome.error == nil)
+        #expect(outcome.userIDs == ["007", "7", "x", "-3", "4194303", "+7", "0", "00", "4194304"])
+        #expect(outcome.itemIDs == ["5", "4194304", "99999999999", "4194303", "05", "x"])
+        #expect(outcome.byUser?.nonZeroCount == 11)
+
+        // As Int ids the spellings of one number are one id, whichever comes first.
+        let path = temporaryFile("stream-integer-ids-int.csv", Array("user,item\n007,1\n7,1\n+7,2\n-3,1\n3,1\n".utf8))
+        defer { unlink(path) }
+        for (buffer, chunk) in [(16 << 20, 1 << 20), (64, 1), (7, 3)] {
+            let found: Outcome<Int, Int> = streamingPath(path, policy: .sum, badRecords: .fail,
+                                                          bufferBytes: buffer, chunkBytes: chunk)
+            #expect(found.userIDs == [7, -3, 3])
+            #expect(found.byUser?.values == [2, 1, 1, 1])
+            #expect(found == recordPath(path, policy: .sum, badRecords: .fail))
+        }
+    }
+
+    @Test("ids of a type that refuses some integers are checked as before: the error names the line")
+    func narrowIntegerIDs() throws {
+        let path = temporaryFile("stream-uint8-ids.csv", Array("user,item\n1,2\n255,2\n300,2\n".utf8))
+        defer { unlink(path) }
+        let expected: Outcome<UInt8, Int> = recordPath(path, policy: .sum, badRecords: .fail)
+        #expect(expected.error == .invalidField(file: path, line: 4, column: "user", reason: "cannot parse user id \"300\""))
+        for (buffer, chunk) in [(16 << 20, 1 << 20), (7, 3)] {
+            let found: Outcome<UInt8, Int> = streamingPath(path, policy: .sum, badRecords: .fail,
+                                                            bufferBytes: buffer, chunkBytes: chunk)
+            #expect(found == expected)
+            let skipping: Outcome<UInt8, Int> = streamingPath(path, policy: .sum, badRecords: .skip,
+                                                               bufferBytes: buffer, chunkBytes: chunk)
+            #expect(skipping.userIDs == [1, 255])
+            #expect(skipping.skipped.count == 1)
+        }
+    }
+
+    @Test("a value column of ones is stored as ones; a later other value keeps every earlier one")
+    func valuesOfOne() throws {
+        var text = "user,item,value\n"
+        for row in 0..<40 { text += "u\(row % 7),\(row % 11),1\n" }
+        let ones = agreeAsText("stream-ones.csv", text)
+        #expect(ones.byUser?.values.allSatisfy { $0 >= 1 && $0 == $0.rounded() } == true)
+        #expect(ones.byUser?.values.reduce(0, +) == 40)
+        text += "u3,4,2.5\nu1,9,1\nu5,5,-1\n"
+        let mixed = agreeAsText("stream-ones-then-other.csv", text)
+        #expect(mixed.error == nil)
+        #expect(mixed.byUser?.values.reduce(0, +) == 42.5)
+        let first = agreeAsText("stream-other-first.csv", "user,item,value\na,1,0.5\nb,1,1\na,2,1\n")
+        #expect(first.byUser?.values == [0.5, 1, 1])
+    }
+
+    @Test("an empty value column is still an error on its line, among ones")
+    func badValueAmongOnes() throws {
+        let path = temporaryFile("stream-bad-value.csv", Array("user,item,value\na,1,1\nb,2,\nc,3,1\n".utf8))
+        defer { unlink(path) }
+        let expected: Outcome<String, String> = recordPath(path, policy: .sum, badRecords: .fail)
+        #expect(expected.error != nil)
+        let found: Outcome<String, String> = streamingPath(path, policy: .sum, badRecords: .fail,
+                                                            bufferBytes: 64, chunkBytes: 1)
+        #expect(found == expected)
     }
 }

@@ -12,6 +12,10 @@
 // (recommend_compare.py --scale). `--tile-rows`, `--tile-columns` and
 // `--threaded-products true` choose the tiling instead of the library's default.
 //
+// With `--ingest FILE` it only reads FILE as `fusionrec` does (`Interactions<String,
+// String>.readCSV`, repeated pairs summed) and prints the seconds, processor seconds and peak
+// resident memory of the read as JSON (ingest_compare.py).
+//
 //     fusionrec-compare TRAIN.csv OUTDIR --model implicit-als --factors 64 --iterations 15 \
 //         --regularization 0.05 --alpha 40 --solver cg --cg-steps 3 --threads 2 --precision float
 import Factorization
@@ -23,7 +27,7 @@ struct Options {
     var train = "", output = "", model = "implicit-als", solver = "cg", precision = "float", values = "binary"
     var factors = 64, iterations = 15, cgSteps = 3, threads = 2, seed: UInt64 = 42, recommendRepeats = 0
     var regularization = 0.05, biasRegularization: Double? = nil, alpha = 40.0, weighted = false
-    var rank: String? = nil, tileRows: Int? = nil, tileColumns: Int? = nil, threadedProducts = false
+    var rank: String? = nil, ingest: String? = nil, tileRows: Int? = nil, tileColumns: Int? = nil, threadedProducts = false
 }
 
 func parseOptions() -> Options {
@@ -52,12 +56,14 @@ func parseOptions() -> Options {
         case "--weighted": options.weighted = value == "true"
         case "--recommend-repeats": options.recommendRepeats = Int(value)!
         case "--rank": options.rank = value
+        case "--ingest": options.ingest = value
         case "--tile-rows": options.tileRows = Int(value)!
         case "--tile-columns": options.tileColumns = Int(value)!
         case "--threaded-products": options.threadedProducts = value == "true"
         default: fatalError("unknown option \(argument)")
         }
     }
+    if options.ingest != nil { return options }
     if options.rank != nil {
         precondition(positional.count == 1, "usage: fusionrec-compare --rank DIR OUTDIR [options]")
         options.output = positional[0]
@@ -221,7 +227,26 @@ func rank<Scalar: BLASScalar>(_ options: Options, _: Scalar.Type) throws {
         """)
 }
 
+/// Reads `path` as the command line does and prints what the read cost.
+func ingest(_ path: String, _ options: Options) throws {
+    Parallel.threadCount = options.threads
+    let clock = ContinuousClock()
+    let start = clock.now, cpuStart = processorSeconds()
+    let read = try Interactions<String, String>.readCSV(path: path)
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print("""
+        {"users": \(read.interactions.userCount), "items": \(read.interactions.itemCount), \
+        "interactions": \(read.interactions.count), "records": \(read.recordCount), "seconds": \(seconds), \
+        "cpu_seconds": \(processorSeconds() - cpuStart), "peak_resident_kb": \(memoryStatus("VmHWM"))}
+        """)
+}
+
 let options = parseOptions()
+if let path = options.ingest {
+    try ingest(path, options)
+    exit(0)
+}
 if options.rank != nil {
     if options.precision == "double" { try rank(options, Double.self) } else { try rank(options, Float.self) }
     exit(0)

@@ -43,8 +43,9 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
     /// - Throws: as ``readCSVRecords(path:columns:badRecords:)``, and
     ///   ``FactorizationError/nonFiniteValue(record:user:item:value:)`` when repeated pairs sum
     ///   past the largest finite value.
-    /// - Complexity: O(file size) time; memory about 16 bytes per record (24 with time
-    ///   stamps) plus the matrices, and a buffer of 32 MiB.
+    /// - Complexity: O(file size) time; memory about 8 bytes per record (16 with a value
+    ///   column whose values are not all 1, 8 more with time stamps) plus the matrices, and a
+    ///   buffer of 32 MiB.
     public static func readCSV(
         path: String, columns: InteractionColumns = .automatic, badRecords: BadRecordPolicy = .fail,
         userIDs: IDMap<UserID> = IDMap(), itemIDs: IDMap<ItemID> = IDMap(),
@@ -95,6 +96,8 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
 
         let validUserID: ((String) -> Bool)? = UserID.self == String.self ? nil : { UserID($0) != nil }
         let validItemID: ((String) -> Bool)? = ItemID.self == String.self ? nil : { ItemID($0) != nil }
+        let pendingUserDecimals = _IDMerger.acceptsDirectDecimals(UserID.self)
+        let pendingItemDecimals = _IDMerger.acceptsDirectDecimals(ItemID.self)
         var users = userIDs, items = itemIDs
         var userMerger = _IDMerger(), itemMerger = _IDMerger()
         var chunks: [_InteractionChunk] = []
@@ -126,7 +129,8 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
                 return _InteractionChunk(
                     parsing: UnsafeRawBufferPointer(rebasing: bytes[start..<ends[range.lowerBound]]), layout: layout,
                     badRecords: badRecords, keepsRecords: keepsRecords, knownUsers: userMerger,
-                    knownItems: itemMerger, validUserID: validUserID, validItemID: validItemID)
+                    knownItems: itemMerger, validUserID: validUserID, validItemID: validItemID,
+                    pendingUserDecimals: pendingUserDecimals, pendingItemDecimals: pendingItemDecimals)
             }
             for index in parsed.indices {
                 // In place: a copy would share, then copy, the record arrays when renumbered.

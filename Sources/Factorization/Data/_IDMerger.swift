@@ -14,6 +14,31 @@ struct _IDMerger: Sendable {
     private var direct: [Int32] = []
     static let directLimit = 1 << 22
 
+    /// A chunk's code for an id written as the canonical integer `value` (below
+    /// ``directLimit``) that the chunk did not look up: `Int32.min + value`. Chunk keys are
+    /// `~n` (small negative numbers) and global numbers are not negative, so the three kinds
+    /// never meet.
+    @inline(__always)
+    static func pendingCode(_ value: Int) -> Int32 { Int32.min &+ Int32(truncatingIfNeeded: value) }
+
+    /// The ``pendingCode(_:)`` of `key` when it is a canonical integer below ``directLimit``.
+    @inline(__always)
+    static func pendingCode(_ key: UnsafeRawBufferPointer) -> Int32? {
+        guard let value = decimalValue(key), value < directLimit else { return nil }
+        return pendingCode(value)
+    }
+
+    /// Whether `code` is a ``pendingCode(_:)``.
+    @inline(__always)
+    static func isPending(_ code: Int32) -> Bool { code < Int32.min &+ Int32(directLimit) }
+
+    /// Whether every canonical integer below ``directLimit`` parses as an `ID`, so that a chunk
+    /// may leave such ids as ``pendingCode(_:)`` without checking them.
+    static func acceptsDirectDecimals<ID>(_ type: ID.Type) -> Bool {
+        type == String.self || type == Int.self || type == Int64.self || type == Int32.self || type == UInt.self
+            || type == UInt64.self || type == UInt32.self
+    }
+
     /// `key` as an integer when it is written `0` or as up to 9 digits without a leading zero.
     @inline(__always)
     static func decimalValue(_ key: UnsafeRawBufferPointer) -> Int? {
@@ -48,40 +73,80 @@ struct _IDMerger: Sendable {
         return byteNumber(of: key, hash: hash)
     }
 
+    /// Replaces the ``pendingCode(_:)``s of `records` whose ids are held directly by their
+    /// global numbers; the others stay pending for ``merge(_:keys:into:)``.
+    ///
+    /// One tight pass over the records, so that the processor overlaps the reads of `direct`
+    /// (an array the size of the largest id, often larger than the cache) instead of waiting
+    /// for each inside the parser's loop.
+    func resolvePending(_ records: inout [Int32]) {
+        guard !direct.isEmpty else { return }
+        direct.withUnsafeBufferPointer { direct in
+            records.withUnsafeMutableBufferPointer { records in
+                for index in records.indices {
+                    let code = records[index]
+                    guard Self.isPending(code) else { continue }
+                    let value = Int(code &- Int32.min)
+                    if value < direct.count, direct[value] >= 0 { records[index] = direct[value] }
+                }
+            }
+        }
+    }
+
     /// Remembers that the id spelled `key` has `number`.
     private mutating func remember(_ key: UnsafeRawBufferPointer, hash: UInt64, number: Int32) {
         if let value = Self.decimalValue(key), value < Self.directLimit {
-            if value >= direct.count {
-                direct.append(contentsOf: repeatElement(-1, count: max(value + 1, 2 * direct.count) - direct.count))
-            }
-            direct[value] = number
+            rememberDirect(value, number: number)
         } else {
             known.insert(key, hash: hash)
             numbers.append(number)
         }
     }
 
-    /// Gives the ids new to the file of a chunk (`keys`) their numbers in `map`, appending
-    /// them in order, and renumbers `records`: a record `r < 0` is key `~r` of `keys`, one
-    /// `r >= 0` already a global number.
+    /// Remembers that the id written as the canonical integer `value` has `number`.
+    private mutating func rememberDirect(_ value: Int, number: Int32) {
+        if value >= direct.count {
+            direct.append(contentsOf: repeatElement(-1, count: min(max(value + 1, 2 * direct.count), Self.directLimit)
+                                                    - direct.count))
+        }
+        direct[value] = number
+    }
+
+    /// Gives the ids new to the file of a chunk their numbers in `map`, appending them in
+    /// order of first appearance, and renumbers `records`: a record `r >= 0` is already a
+    /// global number, ``pendingCode(_:)`` an id written as a canonical integer, any other
+    /// `r < 0` key `~r` of `keys`.
     mutating func merge<ID: LosslessStringConvertible>(
         _ records: inout [Int32], keys: _ByteKeyTable, into map: inout IDMap<ID>
     ) {
-        guard keys.count > 0 else { return }
-        var global = [Int32](repeating: 0, count: keys.count)
-        for entry in 0..<keys.count {
-            let hash = keys.hash(ofEntry: entry)
-            global[entry] = keys.withKey(entry) { key in
-                if let number = number(of: key, hash: hash) { return number }
-                let id = ID(String(decoding: key, as: UTF8.self))!
-                let number = Int32(map.index(of: id) ?? map.append(id))
-                remember(key, hash: hash, number: number)
-                return number
-            }
-        }
-        global.withUnsafeBufferPointer { global in
-            records.withUnsafeMutableBufferPointer { records in
-                for index in records.indices where records[index] < 0 { records[index] = global[Int(~records[index])] }
+        var global = [Int32](repeating: -1, count: keys.count)
+        records.withUnsafeMutableBufferPointer { records in
+            for index in records.indices where records[index] < 0 {
+                let code = records[index]
+                if Self.isPending(code) {
+                    let value = Int(code &- Int32.min)
+                    if let number = directNumber(value) {
+                        records[index] = number
+                        continue
+                    }
+                    let id = ID(String(value))!
+                    let number = Int32(map.index(of: id) ?? map.append(id))
+                    rememberDirect(value, number: number)
+                    records[index] = number
+                    continue
+                }
+                let entry = Int(~code)
+                if global[entry] < 0 {
+                    let hash = keys.hash(ofEntry: entry)
+                    global[entry] = keys.withKey(entry) { key in
+                        if let number = number(of: key, hash: hash) { return number }
+                        let id = ID(String(decoding: key, as: UTF8.self))!
+                        let number = Int32(map.index(of: id) ?? map.append(id))
+                        remember(key, hash: hash, number: number)
+                        return number
+                    }
+                }
+                records[index] = global[entry]
             }
         }
     }

@@ -46,6 +46,8 @@ struct _InteractionFieldLayout: Sendable {
 struct _InteractionChunk: Sendable {
     var users: [Int32] = []
     var items: [Int32] = []
+    /// The records' values, aligned with `users`; empty when every value is 1 (or the file
+    /// has no value column).
     var values: [Double] = []
     var timestamps: [Int] = []
     var userKeys = _ByteKeyTable()
@@ -74,21 +76,55 @@ struct _InteractionChunk: Sendable {
     ///   - knownUsers, knownItems: the ids of earlier rounds, with their global numbers.
     ///   - validUserID, validItemID: whether a new id's text parses as an id (`nil`: every
     ///     text does, as for `String`); called once per distinct id of the chunk.
+    ///   - pendingUserDecimals, pendingItemDecimals: whether ids written as canonical integers
+    ///     below ``_IDMerger/directLimit`` are left as ``_IDMerger/pendingCode(_:)`` and looked
+    ///     up in one pass after the parse (only where every such integer is a valid id, see
+    ///     ``_IDMerger/acceptsDirectDecimals(_:)``).
     /// - Complexity: O(`bytes.count`).
     init(
         parsing bytes: UnsafeRawBufferPointer, layout: _InteractionFieldLayout, badRecords: BadRecordPolicy,
         keepsRecords: Bool, knownUsers: _IDMerger, knownItems: _IDMerger, validUserID: ((String) -> Bool)?,
-        validItemID: ((String) -> Bool)?
+        validItemID: ((String) -> Bool)?, pendingUserDecimals: Bool, pendingItemDecimals: Bool
     ) {
         var parser = _ChunkParser(bytes: bytes, layout: layout, badRecords: badRecords, keepsRecords: keepsRecords,
                                   knownUsers: knownUsers, knownItems: knownItems, validUserID: validUserID,
-                                  validItemID: validItemID)
+                                  validItemID: validItemID, pendingUserDecimals: pendingUserDecimals,
+                                  pendingItemDecimals: pendingItemDecimals)
         parser.run(into: &self)
+        knownUsers.resolvePending(&users)
+        knownItems.resolvePending(&items)
     }
 }
 
 private let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lineFeed = UInt8(ascii: "\n")
 private let carriageReturn = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+/// The bytes that end an unquoted field (comma, line feed, carriage return) or make it
+/// malformed (a quote), as bits of a word indexed by the byte (all are below 64): one shift
+/// and test per byte instead of four compares.
+private let fieldEnds: UInt64 = 1 << UInt64(comma) | 1 << UInt64(lineFeed) | 1 << UInt64(carriageReturn)
+    | 1 << UInt64(quote)
+
+/// The line feeds in `bytes`, eight bytes at a time.
+private func _lineFeedCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+    let count = bytes.count
+    guard count > 0 else { return 0 }
+    let base = bytes.baseAddress!
+    let ones: UInt64 = 0x0101_0101_0101_0101, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    var lines = 0, index = 0
+    while index + 8 <= count {
+        let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (ones &* UInt64(lineFeed))
+        // The high bit of each byte that is zero, exactly (no carries between bytes).
+        let zeros = ~(((word & low7) &+ low7) | word | low7)
+        lines &+= zeros.nonzeroBitCount
+        index += 8
+    }
+    while index < count {
+        if base.load(fromByteOffset: index, as: UInt8.self) == lineFeed { lines += 1 }
+        index += 1
+    }
+    return lines
+}
+
 private let powersOfTen: [Double] = (0...22).map { exponent in
     var value = 1.0
     for _ in 0..<exponent { value *= 10 }
@@ -109,6 +145,8 @@ private struct _ChunkParser {
     let knownItems: _IDMerger
     let validUserID: ((String) -> Bool)?
     let validItemID: ((String) -> Bool)?
+    let pendingUserDecimals: Bool
+    let pendingItemDecimals: Bool
     /// The role of each header position (see ``_InteractionFieldLayout/roles``).
     let roles: UnsafeMutableBufferPointer<Int8>
     /// Per role: the field's first byte, its length, whether it holds non-ASCII bytes.
@@ -122,9 +160,11 @@ private struct _ChunkParser {
     init(
         bytes: UnsafeRawBufferPointer, layout: _InteractionFieldLayout, badRecords: BadRecordPolicy,
         keepsRecords: Bool, knownUsers: _IDMerger, knownItems: _IDMerger, validUserID: ((String) -> Bool)?,
-        validItemID: ((String) -> Bool)?
+        validItemID: ((String) -> Bool)?, pendingUserDecimals: Bool, pendingItemDecimals: Bool
     ) {
         self.bytes = bytes.bindMemory(to: UInt8.self)
+        self.pendingUserDecimals = pendingUserDecimals
+        self.pendingItemDecimals = pendingItemDecimals
         self.knownUsers = knownUsers
         self.knownItems = knownItems
         self.layout = layout
@@ -171,16 +211,20 @@ private struct _ChunkParser {
         defer { deallocate() }
         let b = bytes, n = bytes.count
         if keepsRecords {
-            var lines = 0
-            for byte in b where byte == lineFeed { lines += 1 }
+            let lines = _lineFeedCount(UnsafeRawBufferPointer(b))
             chunk.users.reserveCapacity(lines + 1)
             chunk.items.reserveCapacity(lines + 1)
-            chunk.values.reserveCapacity(layout.value == nil ? 0 : lines + 1)
             chunk.timestamps.reserveCapacity(layout.timestamp == nil ? 0 : lines + 1)
         }
         let roleCount = roles.count
+        let tryPlain = keepsRecords && readsPlainRecords
         var p = 0, line = 1
         while p < n {
+            if tryPlain, keepsRecords, let end = plainRecord(at: p, into: &chunk) {
+                if end > p, b[end - 1] == lineFeed { line += 1 }
+                p = end
+                continue
+            }
             let rowLine = line
             var fieldIndex = 0
             var blank = false
@@ -224,7 +268,7 @@ private struct _ChunkParser {
                 } else {
                     while p < n {
                         let byte = b[p]
-                        if byte == comma || byte == lineFeed || byte == carriageReturn || byte == quote { break }
+                        if byte < 64 && (fieldEnds >> UInt64(byte)) & 1 != 0 { break }
                         high |= byte
                         p += 1
                     }
@@ -293,6 +337,7 @@ private struct _ChunkParser {
 
     /// The field of `role` with spaces and tabs trimmed from both ends (through `String`
     /// when the field is not ASCII, exactly as the record reader trims).
+    @inline(__always)
     func trimmedField(_ role: Int) -> UnsafeRawBufferPointer {
         let base = fieldBases[role]
         if fieldNonASCII[role] {
@@ -310,14 +355,13 @@ private struct _ChunkParser {
         return UnsafeRawBufferPointer(start: base + lower, count: upper - lower)
     }
 
-    /// The trimmed id field of `role`, its hash and its code (the global number of an id
-    /// seen in an earlier round, `~n` for key `n` of the chunk's `table`, `nil` for an id new
-    /// to both), or the error of an empty id or one `valid` refuses.
+    /// The trimmed id field `key`, its hash and its code (the global number of an id seen in
+    /// an earlier round, `~n` for key `n` of the chunk's `table`, `nil` for an id new to
+    /// both), or the error of an empty id or one `valid` refuses.
     func identify(
-        _ role: Int, known: borrowing _IDMerger, in table: borrowing _ByteKeyTable, valid: ((String) -> Bool)?,
-        kind: String, column: Int, line: Int
+        _ key: UnsafeRawBufferPointer, known: borrowing _IDMerger, in table: borrowing _ByteKeyTable,
+        valid: ((String) -> Bool)?, kind: String, column: Int, line: Int
     ) -> (key: UnsafeRawBufferPointer, hash: UInt64, code: Int32?, error: FactorizationError?) {
-        let key = trimmedField(role)
         func bad(_ reason: String) -> (UnsafeRawBufferPointer, UInt64, Int32?, FactorizationError?) {
             (key, 0, nil, .invalidField(file: layout.path, line: line, column: layout.header[column], reason: reason))
         }
@@ -337,8 +381,23 @@ private struct _ChunkParser {
         return (key, hash, nil, nil)
     }
 
+    /// The code of the id field `key` (a ``_IDMerger/pendingCode(_:)`` when `pending` allows
+    /// one, else as ``identify(_:known:in:valid:kind:column:line:)``), `nil` for an id new to
+    /// the chunk, whose hash is then left in `hash`.
+    @inline(__always)
+    func code(
+        of key: UnsafeRawBufferPointer, pending: Bool, known: borrowing _IDMerger, in table: borrowing _ByteKeyTable,
+        valid: ((String) -> Bool)?, kind: String, column: Int, line: Int, hash: inout UInt64
+    ) throws(FactorizationError) -> Int32? {
+        if pending, let code = _IDMerger.pendingCode(key) { return code }
+        let found = identify(key, known: known, in: table, valid: valid, kind: kind, column: column, line: line)
+        if let error = found.error { throw error }
+        hash = found.hash
+        return found.code
+    }
+
     /// Checks and stores the current record; returns the error of a bad one.
-    mutating func record(fieldCount: Int, line: Int, into chunk: inout _InteractionChunk) -> FactorizationError? {
+    func record(fieldCount: Int, line: Int, into chunk: inout _InteractionChunk) -> FactorizationError? {
         func bad(_ column: Int, _ reason: String) -> FactorizationError {
             .invalidField(file: layout.path, line: line, column: layout.header[column], reason: reason)
         }
@@ -348,12 +407,17 @@ private struct _ChunkParser {
         }
         // Ids new to the chunk are inserted only once the whole record is good, so that a
         // skipped record adds no id.
-        let user = identify(0, known: knownUsers, in: chunk.userKeys, valid: validUserID, kind: "user",
-                            column: layout.user, line: line)
-        if let error = user.error { return error }
-        let item = identify(1, known: knownItems, in: chunk.itemKeys, valid: validItemID, kind: "item",
-                            column: layout.item, line: line)
-        if let error = item.error { return error }
+        let userKey = trimmedField(0), itemKey = trimmedField(1)
+        var userHash: UInt64 = 0, itemHash: UInt64 = 0
+        let userCode: Int32?, itemCode: Int32?
+        do {
+            userCode = try code(of: userKey, pending: pendingUserDecimals, known: knownUsers, in: chunk.userKeys,
+                                valid: validUserID, kind: "user", column: layout.user, line: line, hash: &userHash)
+            itemCode = try code(of: itemKey, pending: pendingItemDecimals, known: knownItems, in: chunk.itemKeys,
+                                valid: validItemID, kind: "item", column: layout.item, line: line, hash: &itemHash)
+        } catch {
+            return error
+        }
         var value = 1.0
         if let column = layout.value {
             let text = trimmedField(2)
@@ -381,14 +445,72 @@ private struct _ChunkParser {
                 timestamp = slow
             }
         }
-        chunk.users.append(user.code ?? ~Int32(chunk.userKeys.insert(user.key, hash: user.hash)))
-        chunk.items.append(item.code ?? ~Int32(chunk.itemKeys.insert(item.key, hash: item.hash)))
-        if layout.value != nil {
-            chunk.values.append(value)
-            chunk.absoluteValueSum += abs(value)
-        }
+        chunk.users.append(userCode ?? ~Int32(chunk.userKeys.insert(userKey, hash: userHash)))
+        chunk.items.append(itemCode ?? ~Int32(chunk.itemKeys.insert(itemKey, hash: itemHash)))
+        if layout.value != nil { Self.append(value, to: &chunk) }
         if layout.timestamp != nil { chunk.timestamps.append(timestamp) }
         return nil
+    }
+
+    /// Stores the value of the record just appended; `values` stays empty while every value is 1.
+    @inline(__always)
+    static func append(_ value: Double, to chunk: inout _InteractionChunk) {
+        if !chunk.values.isEmpty || value != 1 {
+            if chunk.values.isEmpty {
+                chunk.values.reserveCapacity(chunk.users.capacity)
+                chunk.values.append(contentsOf: repeatElement(1, count: chunk.users.count - 1))
+            }
+            chunk.values.append(value)
+        }
+        chunk.absoluteValueSum += abs(value)
+    }
+
+    /// Whether ``plainRecord(at:into:)`` may be tried: every column is the user, the item or
+    /// the value, there is no time stamp, and both kinds of id may be left pending.
+    var readsPlainRecords: Bool {
+        pendingUserDecimals && pendingItemDecimals && layout.timestamp == nil && roles.allSatisfy { $0 >= 0 }
+    }
+
+    /// The record at `start` when it is plain — ids written as canonical integers below
+    /// ``_IDMerger/directLimit``, a value ``_fastDecimal(_:)`` reads, no quotes, spaces or
+    /// carriage return, ended by a line feed or the chunk's end — stored in one pass, with
+    /// the position after it; `nil` (storing nothing) for any other record, which the general
+    /// path then reads with exactly the same result.
+    @inline(__always)
+    func plainRecord(at start: Int, into chunk: inout _InteractionChunk) -> Int? {
+        let b = bytes, n = bytes.count
+        var p = start
+        var userCode: Int32 = 0, itemCode: Int32 = 0, value = 1.0
+        for column in 0..<roles.count {
+            let role = roles[column]
+            let fieldStart = p
+            if role == 2 {
+                while p < n, b[p] != comma, b[p] != lineFeed { p += 1 }
+                guard let parsed = _fastDecimal(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[fieldStart..<p]))) else { return nil }
+                value = parsed
+            } else {
+                var number = 0
+                while p < n, b[p] &- 0x30 < 10 {
+                    number = number &* 10 &+ Int(b[p] &- 0x30)
+                    p += 1
+                }
+                let digits = p - fieldStart
+                guard digits > 0, digits <= 9, b[fieldStart] != 0x30 || digits == 1, number < _IDMerger.directLimit
+                else { return nil }
+                if role == 0 { userCode = _IDMerger.pendingCode(number) } else { itemCode = _IDMerger.pendingCode(number) }
+            }
+            let last = column == roles.count - 1
+            if last {
+                guard p == n || b[p] == lineFeed else { return nil }
+            } else {
+                guard p < n, b[p] == comma else { return nil }
+            }
+            p += 1
+        }
+        chunk.users.append(userCode)
+        chunk.items.append(itemCode)
+        if layout.value != nil { Self.append(value, to: &chunk) }
+        return min(p, n)
     }
 }
 
@@ -425,7 +547,7 @@ private func _fastDecimal(_ text: UnsafeRawBufferPointer) -> Double? {
         guard fractionDigits > 0 else { return nil }
     }
     guard index == n, digits + fractionDigits <= 15 else { return nil }
-    let magnitude = Double(mantissa) / powersOfTen[fractionDigits]
+    let magnitude = fractionDigits == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[fractionDigits]
     return negative ? -magnitude : magnitude
 }
 

@@ -22,16 +22,22 @@ struct _InteractionMatrixBuilder {
     var columns: [Int32]
     var values: [Double]
     var timestamps: [Int]?
+    /// The transpose (items × users).
+    var itemOffsets: [Int]
+    var itemUsers: [Int32]
+    var itemValues: [Double]
 
     /// - Parameters:
     ///   - chunks: the parsed chunks, emptied here.
-    ///   - hasValues: whether the chunks carry values (otherwise every value is 1).
+    ///   - hasValues: whether the chunks carry values (otherwise every value is 1); a chunk
+    ///     whose `values` is empty has the value 1 for every record.
     ///   - stamped: whether the chunks carry time stamps.
     /// - Complexity: O(records + users + items).
     init(
         chunks: inout [_InteractionChunk], userCount: Int, itemCount: Int,
         duplicates: Interactions<Int, Int>.DuplicatePolicy, hasValues: Bool, stamped: Bool
     ) throws(Overflow) {
+        let hasValues = hasValues && chunks.contains { !$0.values.isEmpty }
         var itemOffsets = [Int](repeating: 0, count: itemCount + 1)
         var userOffsets = [Int](repeating: 0, count: userCount + 1)
         var absoluteSum = 0.0
@@ -59,12 +65,17 @@ struct _InteractionMatrixBuilder {
                             let range = itemRanges[part.lowerBound]
                             for chunk in parsed {
                                 chunk.items.withUnsafeBufferPointer { items in
-                                    for record in items.indices where range.contains(Int(items[record])) {
-                                        let item = Int(items[record]), position = cursor[item]
-                                        cursor[item] = position + 1
-                                        users[position] = chunk.users[record]
-                                        if hasValues { values[position] = chunk.values[record] }
-                                        if stamped { stamps[position] = chunk.timestamps[record] }
+                                    chunk.users.withUnsafeBufferPointer { chunkUsers in
+                                        chunk.values.withUnsafeBufferPointer { chunkValues in
+                                            let copiesValues = hasValues && !chunkValues.isEmpty
+                                            for record in items.indices where range.contains(Int(items[record])) {
+                                                let item = Int(items[record]), position = cursor[item]
+                                                cursor[item] = position + 1
+                                                users[position] = chunkUsers[record]
+                                                if copiesValues { values[position] = chunkValues[record] }
+                                                if stamped { stamps[position] = chunk.timestamps[record] }
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -81,70 +92,53 @@ struct _InteractionMatrixBuilder {
         var columns = [Int32](repeating: 0, count: count)
         var values = [Double](repeating: 1, count: count)
         var stamps = [Int](repeating: 0, count: stamped ? count : 0)
-        cursor = userOffsets
-        let userRanges = _balancedRanges(userOffsets)
-        cursor.withUnsafeMutableBufferPointer { cursor in
-            columns.withUnsafeMutableBufferPointer { columns in
-                values.withUnsafeMutableBufferPointer { values in
-                    stamps.withUnsafeMutableBufferPointer { stamps in
-                        Parallel.forEachChunk(of: userRanges.indices, grainSize: 1) { part in
-                            let range = userRanges[part.lowerBound]
-                            for i in 0..<itemCount {
-                                for entry in itemOffsets[i]..<itemOffsets[i + 1] {
-                                    let user = Int(byItemUsers[entry])
-                                    guard range.contains(user) else { continue }
-                                    let position = cursor[user]
-                                    cursor[user] = position + 1
-                                    columns[position] = Int32(i)
-                                    if hasValues { values[position] = byItemValues[entry] }
-                                    if stamped { stamps[position] = byItemStamps[entry] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        _scatterTransposed(offsets: itemOffsets, columns: byItemUsers, values: hasValues ? byItemValues : nil,
+                           stamps: stamped ? byItemStamps : nil, into: userOffsets, &columns, &values, &stamps)
         byItemUsers = []
         byItemValues = []
         byItemStamps = []
 
-        // Merge repeated pairs, compacting in place.
-        var written = 0, readStart = 0
+        // Merge repeated pairs, compacting in place; rows are sorted, so a repeat is two equal
+        // neighbours, and a file without any (the common case) skips the serial pass.
+        var written = count
         var overflow: (user: Int, item: Int, value: Double)?
-        for u in 0..<userCount {
-            let rowStart = written, readEnd = userOffsets[u + 1]
-            defer { readStart = readEnd }
-            for entry in readStart..<readEnd {
-                if written > rowStart && columns[written - 1] == columns[entry] {
-                    let last = written - 1
-                    switch duplicates {
-                    case .sum:
-                        values[last] += values[entry]
-                        if stamped { stamps[last] = max(stamps[last], stamps[entry]) }
-                    case .last:
-                        values[last] = values[entry]
-                        if stamped { stamps[last] = stamps[entry] }
-                    case .max:
-                        if values[entry] > values[last] {
+        if _hasRepeats(offsets: userOffsets, columns: columns) {
+            written = 0
+            var readStart = 0
+            for u in 0..<userCount {
+                let rowStart = written, readEnd = userOffsets[u + 1]
+                defer { readStart = readEnd }
+                for entry in readStart..<readEnd {
+                    if written > rowStart && columns[written - 1] == columns[entry] {
+                        let last = written - 1
+                        switch duplicates {
+                        case .sum:
+                            values[last] += values[entry]
+                            if stamped { stamps[last] = max(stamps[last], stamps[entry]) }
+                        case .last:
                             values[last] = values[entry]
                             if stamped { stamps[last] = stamps[entry] }
+                        case .max:
+                            if values[entry] > values[last] {
+                                values[last] = values[entry]
+                                if stamped { stamps[last] = stamps[entry] }
+                            }
                         }
+                        continue
                     }
-                    continue
+                    if mayOverflow, overflow == nil, written > rowStart, !values[written - 1].isFinite {
+                        overflow = (u, Int(columns[written - 1]), values[written - 1])
+                    }
+                    columns[written] = columns[entry]
+                    values[written] = values[entry]
+                    if stamped { stamps[written] = stamps[entry] }
+                    written += 1
                 }
                 if mayOverflow, overflow == nil, written > rowStart, !values[written - 1].isFinite {
                     overflow = (u, Int(columns[written - 1]), values[written - 1])
                 }
-                columns[written] = columns[entry]
-                values[written] = values[entry]
-                if stamped { stamps[written] = stamps[entry] }
-                written += 1
+                userOffsets[u + 1] = written
             }
-            if mayOverflow, overflow == nil, written > rowStart, !values[written - 1].isFinite {
-                overflow = (u, Int(columns[written - 1]), values[written - 1])
-            }
-            userOffsets[u + 1] = written
         }
         if let overflow {
             // The old reader named the group's last record by its position among the records.
@@ -169,6 +163,85 @@ struct _InteractionMatrixBuilder {
         self.columns = columns
         self.values = values
         self.timestamps = stamped ? stamps : nil
+
+        // By item: the transpose, users ascending. Without merged pairs its rows are as long
+        // as the item counts above, and without a value other than 1 every value is 1.
+        if written < count {
+            itemOffsets = [Int](repeating: 0, count: itemCount + 1)
+            for column in columns { itemOffsets[Int(column) + 1] += 1 }
+            for i in 0..<itemCount { itemOffsets[i + 1] += itemOffsets[i] }
+        }
+        let copiesValues = hasValues || written < count
+        var itemUsers = [Int32](repeating: 0, count: written)
+        var itemValues = [Double](repeating: 1, count: written)
+        var noStamps: [Int] = []
+        _scatterTransposed(offsets: userOffsets, columns: columns, values: copiesValues ? values : nil, stamps: nil,
+                           into: itemOffsets, &itemUsers, &itemValues, &noStamps)
+        self.itemOffsets = itemOffsets
+        self.itemUsers = itemUsers
+        self.itemValues = itemValues
+    }
+}
+
+/// Whether a row of the CSR rows `offsets`, `columns` (each sorted) holds a column twice.
+///
+/// - Complexity: O(entries), on ``Parallel/threadCount`` threads.
+private func _hasRepeats(offsets: [Int], columns: [Int32]) -> Bool {
+    Parallel.mapChunks(of: 0..<(offsets.count - 1), grainSize: 4096) { rows in
+        columns.withUnsafeBufferPointer { columns in
+            for row in rows where offsets[row + 1] - offsets[row] > 1 {
+                for entry in (offsets[row] + 1)..<offsets[row + 1] where columns[entry] == columns[entry - 1] {
+                    return true
+                }
+            }
+            return false
+        }
+    }.contains(true)
+}
+
+/// Writes the transpose of the CSR rows `offsets`, `columns` (with `values` and `stamps`
+/// when given) into `targetColumns` (`targetValues`, `targetStamps`) at the rows that start at
+/// `targetOffsets`, each target row in source row order; each thread writes the target rows
+/// of its own range.
+///
+/// - Complexity: O(entries + rows) per thread.
+private func _scatterTransposed(
+    offsets: [Int], columns: [Int32], values: [Double]?, stamps: [Int]?, into targetOffsets: [Int],
+    _ targetColumns: inout [Int32], _ targetValues: inout [Double], _ targetStamps: inout [Int]
+) {
+    var cursor = targetOffsets
+    let ranges = _balancedRanges(targetOffsets)
+    let rowCount = offsets.count - 1
+    let values = values ?? [], stamps = stamps ?? [], copiesValues = !values.isEmpty, copiesStamps = !stamps.isEmpty
+    cursor.withUnsafeMutableBufferPointer { cursor in
+        targetColumns.withUnsafeMutableBufferPointer { targetColumns in
+            targetValues.withUnsafeMutableBufferPointer { targetValues in
+                targetStamps.withUnsafeMutableBufferPointer { targetStamps in
+                    offsets.withUnsafeBufferPointer { offsets in
+                        columns.withUnsafeBufferPointer { columns in
+                            values.withUnsafeBufferPointer { values in
+                                stamps.withUnsafeBufferPointer { stamps in
+                                    Parallel.forEachChunk(of: ranges.indices, grainSize: 1) { part in
+                                        let range = ranges[part.lowerBound]
+                                        for row in 0..<rowCount {
+                                            for entry in offsets[row]..<offsets[row + 1] {
+                                                let target = Int(columns[entry])
+                                                guard range.contains(target) else { continue }
+                                                let position = cursor[target]
+                                                cursor[target] = position + 1
+                                                targetColumns[position] = Int32(truncatingIfNeeded: row)
+                                                if copiesValues { targetValues[position] = values[entry] }
+                                                if copiesStamps { targetStamps[position] = stamps[entry] }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -196,7 +269,9 @@ extension Interactions {
                                   item: "\(itemIDs.id(at: error.item))", value: error.value)
         }
         let byUser = SparseMatrix<Double>(unchecked: userIDs.count, itemIDs.count, rows.offsets, rows.columns, rows.values)
-        return Interactions(userIDs: userIDs, itemIDs: itemIDs, byUser: byUser, byItem: byUser.transposed(),
+        let byItem = SparseMatrix<Double>(unchecked: itemIDs.count, userIDs.count, rows.itemOffsets, rows.itemUsers,
+                                          rows.itemValues)
+        return Interactions(userIDs: userIDs, itemIDs: itemIDs, byUser: byUser, byItem: byItem,
                             timestamps: rows.timestamps)
     }
 }
