@@ -50,13 +50,17 @@ extension LiveSnapshot {
         return ranked.map(items)
     }
 
-    /// The item positions `filter` leaves out for the user at live index `user`, ascending.
+    /// The item positions `filter` leaves out for the user at live index `user`, ascending
+    /// (repeats allowed: the scan's cursor steps over them).
     private func exclusions(of user: Int, filter: RankingFilter<ItemID>) -> [Int] {
-        var denied = Set(filter.excluded.compactMap { state.items.index(of: $0) })
+        var denied = filter.excluded.compactMap { state.items.index(of: $0) }
         if filter.excludesTrainingItems {
-            for entry in state.histories.element(user, 0) { denied.insert(Int(entry.item)) }
+            let history = state.histories.element(user, 0)
+            denied.reserveCapacity(denied.count + history.count)
+            for entry in history { denied.append(Int(entry.item)) }
         }
-        return denied.sorted()
+        denied.sort()
+        return denied
     }
 
     /// Ranked item ids for scanned positions.

@@ -28,7 +28,7 @@ let _queriesPerProduct = 36
 ///   - chunks: the storage's chunks, `rowsPerChunk` rows of `rowWidth` scalars each (the
 ///     last may be shorter).
 ///   - queries: one row of at least `width` scalars per query.
-///   - excluded: per query, row positions to skip, ascending.
+///   - excluded: per query, row positions to skip, ascending (repeats allowed).
 ///   - candidates: when set, only these row positions (ascending) are scored.
 ///   - counts: per query, the number of rows to keep (≥ 0).
 /// - Complexity: O(rows·width + rows·log count) per query.

@@ -60,4 +60,5 @@ after=$(rss)
 cpu_after=$(cpu)
 requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$result")
 cpu_us=$(( (cpu_after - cpu_before) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))
-echo "$which $2 writes=$writes ${result#RESULT } cpu_us_per_request=$cpu_us rss_before_mib=$before rss_after_mib=$after swaps=$swaps"
+load=$(cut -d' ' -f1 /proc/loadavg)
+echo "$which $2 writes=$writes ${result#RESULT } cpu_us_per_request=$cpu_us rss_before_mib=$before rss_after_mib=$after swaps=$swaps load1=$load"
