@@ -54,7 +54,10 @@ if [ "$swap" = swap ]; then
 fi
 result=$(wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-32}" -d"${seconds}s" --timeout 10s -s "$here/topk.lua" \
     "http://127.0.0.1:$port" -- "$users" "$data/items.txt" "$writes" | grep RESULT)
-[ -n "$swapper" ] && wait "$swapper"
+if [ -n "$swapper" ]; then
+    wait "$swapper"
+    sleep 1  # the service gives freed pages back 200 ms after a swap
+fi
 swaps=$(cat /tmp/load-swaps-$$ 2>/dev/null || echo 0); rm -f /tmp/load-swaps-$$
 after=$(rss)
 cpu_after=$(cpu)
