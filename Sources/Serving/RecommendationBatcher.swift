@@ -61,6 +61,7 @@ public final class RecommendationBatcher<
     /// Creates a batcher over `live`.
     ///
     /// - Parameters:
+    ///   - live: the live model whose snapshots answer.
     ///   - maximumBatchSize: requests per scan (≥ 1); default 36, the queries one matrix
     ///     product scores together.
     ///   - maximumConcurrentScans: scans at once (≥ 1); default 1, so that on a host whose
