@@ -2,9 +2,9 @@ import Factorization
 import LinearAlgebra
 import Ranking
 
-/// Reads: top-K for one user or a batch, and similar items. One request is one thread's
-/// work — each chunk of 64 rows is scored by a single-threaded matrix–vector product, far
-/// below OpenBLAS's threading threshold, so a host's concurrency is the parallelism and
+/// Reads: top-K for one user or a batch, and similar items. One read is one thread's
+/// work — a top-K scan scores each chunk of 64 rows with one matrix product for up to 36
+/// queries (a matrix–vector product for one), BLAS pinned to one thread, so a host's concurrency is the parallelism and
 /// OpenBLAS's pool is never woken — and score ties go to the lower item index: the fitted
 /// model's items in its order, then added items in the order they were added.
 extension LiveSnapshot {
@@ -39,16 +39,72 @@ extension LiveSnapshot {
             guard let u = state.users.index(of: user) else { throw .unknownUser("\(user)") }
             indices.append(u)
         }
-        let width = factorCount + 2
-        let queries = indices.map { state.userRows.row($0) }
-        let denied = Set(filter.excluded.compactMap { state.items.index(of: $0) })
-        let excluded: [[Int]] = indices.map { u in
-            guard filter.excludesTrainingItems else { return denied.sorted() }
-            return denied.union(state.histories.element(u, 0).map { Int($0.item) }).sorted()
+        return rank(users: indices, count: count, filter: filter)
+    }
+
+    /// Rankings for users at live indices `users`, all with one count and filter.
+    private func rank(users: [Int], count: Int, filter: RankingFilter<ItemID>) -> [[RankedItem<ItemID>]] {
+        let ranked = scan(state.itemRows, queries: users.map { state.userRows.row($0) }, width: factorCount + 2,
+                          cosine: false, counts: users.map { _ in count },
+                          excluded: users.map { exclusions(of: $0, filter: filter) }, candidates: filter.candidates)
+        return ranked.map(items)
+    }
+
+    /// The item positions `filter` leaves out for the user at live index `user`, ascending
+    /// (repeats allowed: the scan's cursor steps over them).
+    private func exclusions(of user: Int, filter: RankingFilter<ItemID>) -> [Int] {
+        var denied = filter.excluded.compactMap { state.items.index(of: $0) }
+        if filter.excludesTrainingItems {
+            let history = state.histories.element(user, 0)
+            denied.reserveCapacity(denied.count + history.count)
+            for entry in history { denied.append(Int(entry.item)) }
         }
-        let ranked = scan(state.itemRows, queries: queries, width: width, cosine: false, count: count, excluded: excluded,
-                          candidates: filter.candidates)
-        return ranked.map { $0.map { RankedItem(id: state.items.id(at: $0.position), score: Double($0.score)) } }
+        denied.sort()
+        return denied
+    }
+
+    /// Ranked item ids for scanned positions.
+    private func items(_ positions: [(position: Int, score: Scalar)]) -> [RankedItem<ItemID>] {
+        positions.map { RankedItem(id: state.items.id(at: $0.position), score: Double($0.score)) }
+    }
+
+    /// Answers several top-K queries from this one snapshot, each with its own user, count
+    /// and filter, scanning the item rows once per 36 queries (one matrix product per chunk
+    /// of rows) instead of once per query. Each answer is the one
+    /// ``recommend(user:count:filter:)`` gives for the query alone, up to the last bit of
+    /// the scores (OpenBLAS rounds a batched product's last bit by the query's place in
+    /// it), so only items whose scores agree to the last bit can order differently.
+    ///
+    /// - Returns: per query, its ranking or the error ``recommend(user:count:filter:)``
+    ///   would throw for it; one failing query does not fail the others.
+    /// - Complexity: O(nk·⌈b/36⌉ + b·n log K) for b queries without an allow list; a query
+    ///   with an allow list costs O(|candidates|·k) on its own.
+    public func recommend(
+        _ queries: [RecommendationQuery<UserID, ItemID>]
+    ) -> [Result<[RankedItem<ItemID>], ServingError>] {
+        var answers = [Result<[RankedItem<ItemID>], ServingError>?](repeating: nil, count: queries.count)
+        var scanned: [(query: Int, user: Int)] = []
+        for (q, query) in queries.enumerated() {
+            guard query.count >= 0 else {
+                answers[q] = .failure(.invalidArgument(name: "count", value: "\(query.count)", reason: "must be non-negative"))
+                continue
+            }
+            guard let u = state.users.index(of: query.user) else {
+                answers[q] = .failure(.unknownUser("\(query.user)"))
+                continue
+            }
+            if query.filter.candidates == nil {
+                scanned.append((q, u))
+            } else {
+                answers[q] = .success(rank(users: [u], count: query.count, filter: query.filter)[0])
+            }
+        }
+        let ranked = scan(state.itemRows, queries: scanned.map { state.userRows.row($0.user) }, width: factorCount + 2,
+                          cosine: false, counts: scanned.map { queries[$0.query].count },
+                          excluded: scanned.map { exclusions(of: $0.user, filter: queries[$0.query].filter) },
+                          candidates: nil)
+        for ((q, _), positions) in zip(scanned, ranked) { answers[q] = .success(items(positions)) }
+        return answers.map { $0! }
     }
 
     /// The `count` items most similar to `item` by cosine similarity of their factors
@@ -70,7 +126,7 @@ extension LiveSnapshot {
         let query = state.itemRows.withRow(q) { Array($0[0..<k]) }
         var excluded = Set(filter.excluded.compactMap { state.items.index(of: $0) })
         excluded.insert(q)
-        let ranked = scan(state.itemRows, queries: [query], width: k, cosine: true, count: count,
+        let ranked = scan(state.itemRows, queries: [query], width: k, cosine: true, counts: [count],
                           excluded: [excluded.sorted()], candidates: filter.candidates)
         return ranked[0].map { RankedItem(id: state.items.id(at: $0.position), score: Double($0.score)) }
     }
@@ -99,12 +155,12 @@ extension LiveSnapshot {
     }
     /// The best `count` item positions per query; see `_bestRows`.
     private func scan(
-        _ rows: _ChunkedRows<Scalar>, queries: [[Scalar]], width: Int, cosine: Bool, count: Int, excluded: [[Int]],
+        _ rows: _ChunkedRows<Scalar>, queries: [[Scalar]], width: Int, cosine: Bool, counts: [Int], excluded: [[Int]],
         candidates: Set<ItemID>?
     ) -> [[(position: Int, score: Scalar)]] {
         _bestRows(
             chunks: rows.chunks.map(\.elements), rowsPerChunk: rows.rowsPerChunk, rowWidth: rows.width, queries: queries,
             width: width, cosine: cosine, excluded: excluded,
-            candidates: candidates.map { $0.compactMap { state.items.index(of: $0) }.sorted() }, count: count)
+            candidates: candidates.map { $0.compactMap { state.items.index(of: $0) }.sorted() }, counts: counts)
     }
 }

@@ -2,38 +2,48 @@ import Factorization
 import LinearAlgebra
 import Ranking
 
-/// The best `count` rows of chunked storage for each query, by dot product over the first
-/// `width` columns (or by cosine similarity, with `cosine`), best first, ties to the lower
-/// row: the one scan behind every read of a ``LiveSnapshot``.
+/// Queries scored together against the rows by one matrix product per chunk: the rows
+/// are read once per group rather than once per query. 36 queries × 64 rows × 66 columns
+/// is a product of 152K multiply-adds, below OpenBLAS's threading threshold (2¹⁸), and
+/// its 9 KB of scores stay in L1 while they are selected from.
+let _queriesPerProduct = 36
+
+/// The best `counts[q]` rows of chunked storage for each query `q`, by dot product over
+/// the first `width` columns (or by cosine similarity, with `cosine`), best first, ties
+/// to the lower row: the one scan behind every read of a ``LiveSnapshot``.
+///
+/// A dot-product scan scores each chunk for up to ``_queriesPerProduct`` queries at once
+/// with one single-threaded `gemm` (one query: `gemv`), BLAS pinned to one thread so that
+/// concurrent readers never wake OpenBLAS's pool. OpenBLAS's kernels round the last bit
+/// of a product differently by the query's place in the product (0.3.21 on Zen: by its
+/// column within a tile of 8 or 12), so a query's scores in a batch can differ from its
+/// scores alone in the last bit, and two items whose scores agree to the last bit can
+/// swap places; the lists are otherwise the same (Docs/Ranking.md notes the same of the
+/// Ranker's batches).
 ///
 /// Specialized for `Float` and `Double` (a generic host calls through to the specialized
-/// body), since the inner loop is a short dot product per row that generic code would
-/// run through witness tables.
+/// body), since the selection loop runs once per row and query.
 ///
 /// - Parameters:
 ///   - chunks: the storage's chunks, `rowsPerChunk` rows of `rowWidth` scalars each (the
 ///     last may be shorter).
-///   - excluded: per query, row positions to skip, ascending.
+///   - queries: one row of at least `width` scalars per query.
+///   - excluded: per query, row positions to skip, ascending (repeats allowed).
 ///   - candidates: when set, only these row positions (ascending) are scored.
+///   - counts: per query, the number of rows to keep (≥ 0).
 /// - Complexity: O(rows·width + rows·log count) per query.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
 func _bestRows<Scalar: BLASScalar>(
     chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, queries: [[Scalar]], width: Int, cosine: Bool,
-    excluded: [[Int]], candidates: [Int]?, count: Int
+    excluded: [[Int]], candidates: [Int]?, counts: [Int]
 ) -> [[(position: Int, score: Scalar)]] {
-    var selections = queries.map { _ in _TopKSelection<Scalar>(capacity: count) }
-    guard count > 0 else { return selections.map { $0.sorted() } }
-    let norms = queries.map { query in query.withUnsafeBufferPointer { _dot($0.baseAddress!, $0.baseAddress!, width).squareRoot() } }
-    @inline(__always)
-    func score(_ query: UnsafePointer<Scalar>, _ row: UnsafePointer<Scalar>, _ q: Int) -> Scalar {
-        let product = _dot(query, row, width)
-        guard cosine else { return product }
-        let norm = _dot(row, row, width).squareRoot() * norms[q]
-        return norm > 0 ? product / norm : 0
-    }
+    precondition(queries.count == excluded.count && queries.count == counts.count,
+                 "\(queries.count) queries, \(excluded.count) exclusion lists, \(counts.count) counts")
+    var selections = counts.map { _TopKSelection<Scalar>(capacity: $0) }
     if let candidates {
-        for (q, query) in queries.enumerated() {
+        let norms = queries.map { query in query.withUnsafeBufferPointer { _dot($0.baseAddress!, $0.baseAddress!, width).squareRoot() } }
+        for (q, query) in queries.enumerated() where counts[q] > 0 {
             var cursor = 0
             let skip = excluded[q]
             query.withUnsafeBufferPointer { query in
@@ -42,50 +52,133 @@ func _bestRows<Scalar: BLASScalar>(
                     if cursor < skip.count && skip[cursor] == position { continue }
                     chunks[position / rowsPerChunk].withUnsafeBufferPointer { block in
                         let row = block.baseAddress! + (position % rowsPerChunk) * rowWidth
-                        selections[q].offer(position: position, score: score(query.baseAddress!, row, q))
+                        var score = _dot(query.baseAddress!, row, width)
+                        if cosine {
+                            let norm = _dot(row, row, width).squareRoot() * norms[q]
+                            score = norm > 0 ? score / norm : 0
+                        }
+                        selections[q].offer(position: position, score: score)
                     }
                 }
             }
         }
         return selections.map { $0.sorted() }
     }
-    // Query by query over all chunks, each query's heap a local value. A dot-product scan
-    // scores a chunk with one single-threaded matrix–vector product (OpenBLAS's vector
-    // kernels; chunks are far below its threading threshold, so concurrent readers never
-    // touch its thread pool); only scores above the current K-th best reach the heap.
+    if cosine {
+        for (q, query) in queries.enumerated() where counts[q] > 0 {
+            selections[q] = _bestRowsByCosine(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth, query: query,
+                                              width: width, excluded: excluded[q], count: counts[q])
+        }
+        return selections.map { $0.sorted() }
+    }
+    let active = queries.indices.filter { counts[$0] > 0 }
+    var start = 0
+    while start < active.count {
+        let group = Array(active[start..<min(start + _queriesPerProduct, active.count)])
+        var groupSelections = group.map { selections[$0] }
+        _bestRowsByProduct(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth,
+                           queries: group.map { queries[$0] }, width: width, excluded: group.map { excluded[$0] },
+                           selections: &groupSelections)
+        for (g, q) in group.enumerated() { selections[q] = groupSelections[g] }
+        start += _queriesPerProduct
+    }
+    return selections.map { $0.sorted() }
+}
+
+/// ``_bestRows(chunks:rowsPerChunk:rowWidth:queries:width:cosine:excluded:candidates:counts:)``
+/// with one count for every query.
+func _bestRows<Scalar: BLASScalar>(
+    chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, queries: [[Scalar]], width: Int, cosine: Bool,
+    excluded: [[Int]], candidates: [Int]?, count: Int
+) -> [[(position: Int, score: Scalar)]] {
+    _bestRows(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth, queries: queries, width: width,
+              cosine: cosine, excluded: excluded, candidates: candidates, counts: queries.map { _ in count })
+}
+
+/// Scores every chunk for a group of queries with one `gemm` (S = Q·Cᵀ, a row of scores
+/// per query; `gemv` for one query), then offers each query the scores above its current
+/// K-th best.
+@_specialize(exported: false, where Scalar == Float)
+@_specialize(exported: false, where Scalar == Double)
+private func _bestRowsByProduct<Scalar: BLASScalar>(
+    chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, queries: [[Scalar]], width: Int, excluded: [[Int]],
+    selections: inout [_TopKSelection<Scalar>]
+) {
+    let b = queries.count
+    var matrix = [Scalar](repeating: 0, count: b * width)
+    for (q, query) in queries.enumerated() { matrix.replaceSubrange(q * width..<(q + 1) * width, with: query[0..<width]) }
     let longest = chunks.map { $0.count / rowWidth }.max() ?? 0
-    var scores = [Scalar](repeating: 0, count: longest)
-    for (q, query) in queries.enumerated() {
-        var selection = selections[q]
-        var threshold = -Scalar.infinity
-        let skip = excluded[q]
-        var cursor = 0
-        query.withUnsafeBufferPointer { query in
+    var scores = [Scalar](repeating: 0, count: b * longest)
+    var thresholds = selections.map { $0.worstKeptScore ?? -Scalar.infinity }
+    var cursors = [Int](repeating: 0, count: queries.count)
+    BLASThreads.withSingleThreadedBLAS {
+        matrix.withUnsafeBufferPointer { matrix in
             scores.withUnsafeMutableBufferPointer { scores in
                 for (c, chunk) in chunks.enumerated() {
                     let first = c * rowsPerChunk, rows = chunk.count / rowWidth
+                    guard rows > 0 else { continue }
                     chunk.withUnsafeBufferPointer { block in
-                        if cosine {
-                            for r in 0..<rows { scores[r] = score(query.baseAddress!, block.baseAddress! + r * rowWidth, q) }
-                        } else {
+                        if b == 1 {
                             Scalar._gemv(transpose: false, m: rows, n: width, alpha: 1, a: block.baseAddress!, lda: rowWidth,
-                                         x: query.baseAddress!, incx: 1, beta: 0, y: scores.baseAddress!, incy: 1)
+                                         x: matrix.baseAddress!, incx: 1, beta: 0, y: scores.baseAddress!, incy: 1)
+                        } else {
+                            Scalar._gemm(transposeA: false, transposeB: true, m: b, n: rows, k: width, alpha: 1,
+                                         a: matrix.baseAddress!, lda: width, b: block.baseAddress!, ldb: rowWidth,
+                                         beta: 0, c: scores.baseAddress!, ldc: rows)
                         }
                     }
-                    for r in 0..<rows {
-                        let position = first + r
-                        if cursor < skip.count && skip[cursor] == position {
-                            cursor += 1
-                            continue
+                    for q in 0..<b {
+                        let row = scores.baseAddress! + q * rows
+                        var threshold = thresholds[q]
+                        var cursor = cursors[q]
+                        excluded[q].withUnsafeBufferPointer { skip in
+                            for r in 0..<rows {
+                                let score = row[r]
+                                guard score >= threshold else { continue }
+                                let position = first + r
+                                while cursor < skip.count && skip[cursor] < position { cursor += 1 }
+                                if cursor < skip.count && skip[cursor] == position { continue }
+                                selections[q].offer(position: position, score: score)
+                                threshold = selections[q].worstKeptScore ?? -Scalar.infinity
+                            }
                         }
-                        guard scores[r] >= threshold else { continue }
-                        selection.offer(position: position, score: scores[r])
-                        threshold = selection.worstKeptScore ?? -Scalar.infinity
+                        thresholds[q] = threshold
+                        cursors[q] = cursor
                     }
                 }
             }
         }
-        selections[q] = selection
     }
-    return selections.map { $0.sorted() }
+}
+
+/// The best `count` rows by cosine similarity to `query` (a row with zero norm scores 0).
+@_specialize(exported: false, where Scalar == Float)
+@_specialize(exported: false, where Scalar == Double)
+private func _bestRowsByCosine<Scalar: BLASScalar>(
+    chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, query: [Scalar], width: Int, excluded: [Int], count: Int
+) -> _TopKSelection<Scalar> {
+    var selection = _TopKSelection<Scalar>(capacity: count)
+    var threshold = -Scalar.infinity
+    var cursor = 0
+    query.withUnsafeBufferPointer { query in
+        let q = query.baseAddress!
+        let queryNorm = _dot(q, q, width).squareRoot()
+        for (c, chunk) in chunks.enumerated() {
+            let first = c * rowsPerChunk, rows = chunk.count / rowWidth
+            chunk.withUnsafeBufferPointer { block in
+                for r in 0..<rows {
+                    let row = block.baseAddress! + r * rowWidth
+                    let norm = _dot(row, row, width).squareRoot() * queryNorm
+                    let score = norm > 0 ? _dot(q, row, width) / norm : 0
+                    guard score >= threshold else { continue }
+                    let position = first + r
+                    while cursor < excluded.count && excluded[cursor] < position { cursor += 1 }
+                    if cursor < excluded.count && excluded[cursor] == position { continue }
+                    selection.offer(position: position, score: score)
+                    threshold = selection.worstKeptScore ?? -Scalar.infinity
+                }
+            }
+        }
+    }
+    return selection
 }

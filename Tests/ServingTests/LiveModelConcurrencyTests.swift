@@ -19,6 +19,8 @@ struct LiveModelConcurrencyTests {
         case recommend(user: Int, allowed: Set<Int>?)
         case batch([Int])
         case similar(item: Int)
+        /// Through a ``RecommendationBatcher``: the version is the one its batch read.
+        case batched(user: Int)
     }
 
     static func answer(_ read: Read, on snapshot: LiveSnapshot<Float, Int, Int>) -> [[RankedItem<Int>]] {
@@ -30,6 +32,8 @@ struct LiveModelConcurrencyTests {
                 return try snapshot.recommend(users: users, count: 5)
             case let .similar(item):
                 return [try snapshot.similarItems(to: item, count: 10)]
+            case let .batched(user):
+                return [try snapshot.recommend(user: user, count: 10)]
             }
         } catch {
             return []
@@ -94,18 +98,38 @@ struct LiveModelConcurrencyTests {
                     }
                 }
             }
+            let batcher = RecommendationBatcher(live: live, maximumBatchSize: 4, maximumConcurrentScans: 1)
+            for reader in 0..<2 {
+                group.addTask {
+                    var generator = SplitMix64(seed: UInt64(400 + reader))
+                    for _ in 0..<60 {
+                        let user = Int(generator.next(upperBound: UInt64(60)))
+                        let answer = try await batcher.recommend(RecommendationQuery(user: user, count: 10))
+                        reads.withLock { $0.append((answer.version, .batched(user: user), [answer.items])) }
+                    }
+                }
+            }
             try await group.waitForAll()
         }
         let log = writes.withLock { $0 }.sorted { $0.version < $1.version }
         let observed = Dictionary(grouping: reads.withLock { $0 }, by: \.version)
         #expect(log.map(\.version) == Array(1...log.count), "every write is one version, with no gaps")
-        #expect(observed.values.reduce(0) { $0 + $1.count } == 600)
+        #expect(observed.values.reduce(0) { $0 + $1.count } == 720)
         let replay = try LiveModel(model: first, training: Fixtures.data)
         var checked = 0
         func check(_ version: Int) {
             let snapshot = replay.snapshot
             for read in observed[version] ?? [] {
-                #expect(Self.answer(read.read, on: snapshot) == read.answer, "read \(read.read) at version \(version)")
+                let replayed = Self.answer(read.read, on: snapshot)
+                if case .batched = read.read {
+                    // Batched with other requests: the same items, scores up to the last bit.
+                    #expect(replayed.map { $0.map(\.id) } == read.answer.map { $0.map(\.id) }, "read \(read.read) at version \(version)")
+                    for (a, b) in zip(replayed.joined(), read.answer.joined()) {
+                        #expect(abs(a.score - b.score) <= 1e-5 * max(1, abs(a.score)))
+                    }
+                } else {
+                    #expect(replayed == read.answer, "read \(read.read) at version \(version)")
+                }
                 checked += 1
             }
         }
@@ -119,6 +143,6 @@ struct LiveModelConcurrencyTests {
             }
             check(version)
         }
-        #expect(checked == 600)
+        #expect(checked == 720)
     }
 }

@@ -54,10 +54,14 @@ if [ "$swap" = swap ]; then
 fi
 result=$(wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-32}" -d"${seconds}s" --timeout 10s -s "$here/topk.lua" \
     "http://127.0.0.1:$port" -- "$users" "$data/items.txt" "$writes" | grep RESULT)
-[ -n "$swapper" ] && wait "$swapper"
+if [ -n "$swapper" ]; then
+    wait "$swapper"
+    sleep 1  # the service gives freed pages back 200 ms after a swap
+fi
 swaps=$(cat /tmp/load-swaps-$$ 2>/dev/null || echo 0); rm -f /tmp/load-swaps-$$
 after=$(rss)
 cpu_after=$(cpu)
 requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$result")
 cpu_us=$(( (cpu_after - cpu_before) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))
-echo "$which $2 writes=$writes ${result#RESULT } cpu_us_per_request=$cpu_us rss_before_mib=$before rss_after_mib=$after swaps=$swaps"
+load=$(cut -d' ' -f1 /proc/loadavg)
+echo "$which $2 writes=$writes ${result#RESULT } cpu_us_per_request=$cpu_us rss_before_mib=$before rss_after_mib=$after swaps=$swaps load1=$load"

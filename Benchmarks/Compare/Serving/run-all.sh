@@ -3,6 +3,7 @@
 # fraction, REPEAT rounds of FusionRec's example service then the Python peer (10 s of wrk
 # each, 32 connections), then hot-swap runs (ours), then one long read-only run for the
 # memory check. Appends one line per run to RESULTS (default ../.data/serving/results.txt).
+# WRITES (default "0 0.1 0.5") lists the write fractions; LONG_SECONDS 0 skips the long run.
 # Run prepare.sh first.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -11,7 +12,7 @@ repeat=${REPEAT:-3}
 seconds=${SECONDS_PER_RUN:-10}
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) commit $(git -C "$here" rev-parse --short HEAD) $(nproc) cores" >> "$results"
 for data in ml-small synthetic; do
-    for writes in 0 0.1 0.5; do
+    for writes in ${WRITES:-0 0.1 0.5}; do
         for round in $(seq 1 "$repeat"); do
             bash "$here/load.sh" ours "$data" "$writes" "$seconds" >> "$results"
             bash "$here/load.sh" peer "$data" "$writes" "$seconds" >> "$results"
@@ -21,4 +22,6 @@ for data in ml-small synthetic; do
         bash "$here/load.sh" ours "$data" 0.1 "$seconds" swap >> "$results"
     done
 done
-bash "$here/load.sh" ours ml-small 0 "${LONG_SECONDS:-120}" >> "$results"
+if [ "${LONG_SECONDS:-120}" -gt 0 ]; then
+    bash "$here/load.sh" ours ml-small 0 "${LONG_SECONDS:-120}" >> "$results"
+fi

@@ -15,10 +15,14 @@ base="http://127.0.0.1:$port"
 watchdog=$!
 log=$(mktemp)
 pid=
-cleanup() {
+cleanup() {  # always stops the service: SIGTERM, then SIGKILL if it is still there after 5 s
     pkill -P "$watchdog" 2>/dev/null || true
     kill "$watchdog" 2>/dev/null || true
-    [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+    if [ -n "$pid" ]; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
     rm -f "$log"
 }
 trap cleanup EXIT
@@ -45,7 +49,16 @@ expect() {  # expect STATUS PATTERN CURL-ARGS…
 }
 expect 200 '"status":"ok"' "$base/health" >/dev/null
 expect 200 '<title>FusionRec movie service' "$base/" >/dev/null
-expect 200 '"title"' "$base/api/users/1/recommendations?count=5" >/dev/null
+recommended=$(expect 200 '"title"' "$base/api/users/1/recommendations?count=5")
+python3 -c '
+import json, sys
+body = json.load(sys.stdin)
+items = body["items"]
+scores = [item["score"] for item in items]
+assert body["user"] == 1 and len(items) == 5, body
+assert all(item["title"] and isinstance(item["genres"], list) for item in items), items
+assert scores == sorted(scores, reverse=True), scores
+' <<<"$recommended" || { echo "smoke: wrong recommendations for user 1: $recommended" >&2; exit 1; }
 expect 200 '"items"' "$base/api/items/1/similar?count=5" >/dev/null
 expect 200 '"version"' -X POST -H 'content-type: application/json' \
     -d '{"interactions":[{"user":1,"item":318,"value":1}]}' "$base/api/interactions" >/dev/null

@@ -10,6 +10,8 @@ import Foundation
 /// | `--ratings` | `MOVIE_SERVICE_RATINGS` | `../../Data/ml-latest-small/ratings.csv` |
 /// | `--movies` | `MOVIE_SERVICE_MOVIES` | `../../Data/ml-latest-small/movies.csv` (empty: no titles) |
 /// | `--rows-per-chunk` | `MOVIE_SERVICE_ROWS_PER_CHUNK` | `64` |
+/// | `--batch-size` | `MOVIE_SERVICE_BATCH_SIZE` | `36`: top-K requests answered by one scan |
+/// | `--scans` | `MOVIE_SERVICE_SCANS` | `1`: top-K scans running at once |
 struct ServiceConfiguration: Sendable {
     var host = "127.0.0.1"
     var port = 8080
@@ -17,10 +19,12 @@ struct ServiceConfiguration: Sendable {
     var ratingsPath = "../../Data/ml-latest-small/ratings.csv"
     var moviesPath = "../../Data/ml-latest-small/movies.csv"
     var rowsPerChunk = 64
+    var batchSize = 36
+    var scans = 1
 
     static let usage = """
         usage: movie-service [--host H] [--port P] [--model FILE.frm] [--ratings FILE.csv] [--movies FILE.csv]
-                             [--rows-per-chunk N]
+                             [--rows-per-chunk N] [--batch-size N] [--scans N]
         Every flag also reads MOVIE_SERVICE_<FLAG> from the environment (e.g. MOVIE_SERVICE_PORT).
         """
 
@@ -54,9 +58,17 @@ struct ServiceConfiguration: Sendable {
             guard let number = Int(rows), number >= 1 else { throw .invalid("rows-per-chunk \(rows) is not a positive integer") }
             rowsPerChunk = number
         }
+        if let size = values["batch-size"] {
+            guard let number = Int(size), number >= 1 else { throw .invalid("batch-size \(size) is not a positive integer") }
+            batchSize = number
+        }
+        if let scans = values["scans"] {
+            guard let number = Int(scans), number >= 1 else { throw .invalid("scans \(scans) is not a positive integer") }
+            self.scans = number
+        }
     }
 
-    private static let keys = ["host", "port", "model", "ratings", "movies", "rows-per-chunk"]
+    private static let keys = ["host", "port", "model", "ratings", "movies", "rows-per-chunk", "batch-size", "scans"]
 }
 
 /// Why the service did not start.

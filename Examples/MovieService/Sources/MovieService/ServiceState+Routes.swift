@@ -33,10 +33,9 @@ extension ServiceState {
             let count = try Self.count(request)
             let filter = RankingFilter(excluded: Set(try Self.ids(request, "exclude") ?? []),
                                        candidates: try Self.ids(request, "allow").map { Set($0) })
-            let snapshot = self.live.snapshot
             do {
-                let ranked = try snapshot.recommend(user: user, count: count, filter: filter)
-                return API.Recommendations(user: user, version: snapshot.version, items: self.movies(ranked))
+                let answer = try await self.batcher.recommend(RecommendationQuery(user: user, count: count, filter: filter))
+                return API.Recommendations(user: user, version: answer.version, items: self.movies(answer.items)).response()
             } catch let error as ServingError {
                 throw Self.httpError(error)
             }
@@ -115,7 +114,16 @@ extension ServiceState {
             case let other: throw HTTPError(.badRequest, message: "policy \(other): use replay or drop")
             }
             do {
-                let report = try await self.live.reloadModel(contentsOfFile: body.path ?? self.configuration.modelPath, policy: policy)
+                let path = body.path ?? self.configuration.modelPath
+                let report = try await withTaskExecutorPreference(self.swapExecutor) {
+                    try await self.live.reloadModel(contentsOfFile: path, policy: policy)
+                }
+                // The old version's storage is freed when the last request reading it ends;
+                // then give back the pages glibc would otherwise keep for reuse.
+                Task(executorPreference: self.swapExecutor) {
+                    try? await Task.sleep(for: .milliseconds(200))
+                    SwapExecutor.releaseFreeMemory()
+                }
                 self.metrics.modelLoaded()
                 return API.ReloadResponse(
                     version: report.version, generation: report.generation, replayedUsers: report.replayedUsers,

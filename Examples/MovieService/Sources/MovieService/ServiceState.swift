@@ -7,6 +7,10 @@ import Synchronization
 /// What the handlers share: the live model, the titles, the metrics.
 final class ServiceState: Sendable {
     let live: LiveModel<Float, Int, Int>
+    /// Answers top-K requests, coalescing those that arrive while a scan runs.
+    let batcher: RecommendationBatcher<Float, Int, Int>
+    /// Runs model swaps off the threads that answer requests.
+    let swapExecutor = SwapExecutor()
     let catalogue: Mutex<MovieCatalogue>
     let metrics = ServiceMetrics()
     let configuration: ServiceConfiguration
@@ -16,6 +20,8 @@ final class ServiceState: Sendable {
     init(live: LiveModel<Float, Int, Int>, catalogue: MovieCatalogue, training: Interactions<Int, Int>,
          configuration: ServiceConfiguration) {
         self.live = live
+        batcher = RecommendationBatcher(live: live, maximumBatchSize: configuration.batchSize,
+                                        maximumConcurrentScans: configuration.scans)
         self.catalogue = Mutex(catalogue)
         self.configuration = configuration
         let largest = max(catalogue.largestID, training.itemIDs.ids.max() ?? 0)
