@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 bash Scripts/install-dependencies.sh
 
 modules=("$@")
-[ ${#modules[@]} -eq 0 ] && modules=(LinearAlgebra FeatureEncoding Persistence Factorization Ranking Fusion TextEmbedding ImageEmbedding ImageDecoding AudioEmbedding Evaluation Serving FusionRec)
+[ ${#modules[@]} -eq 0 ] && modules=(LinearAlgebra FeatureEncoding Persistence Factorization Ranking Fusion TextEmbedding ImageEmbedding ImageDecoding AudioEmbedding MultimodalDemo Evaluation Serving FusionRec)
 status=0
 
 # 1. Public declarations without a doc comment (attributes between are allowed; protocol

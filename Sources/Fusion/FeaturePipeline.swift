@@ -88,7 +88,7 @@ public struct FeaturePipeline: Sendable, Hashable {
 
         /// A column of image file paths (relative to the table file's folder, or absolute)
         /// through the image encoder the host supplies under `encoder` in
-        /// ``MediaColumnOptions/encoders``. Empty cells, missing and unreadable files are
+        /// ``MediaColumnOptions/images``. Empty cells, missing and unreadable files are
         /// absent rows.
         public static func image(_ column: String, encoder: String, weight: Double = 1) -> Block {
             Block(.image(column: column, encoder: encoder), weight: weight)

@@ -12,7 +12,7 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
     case imageTooLarge(source: String, reason: String)
     /// Memory for the pixels could not be allocated.
     case outOfMemory(source: String, reason: String)
-    /// libpng refused to encode an image as PNG (``RGBImage/pngBytes(source:)``).
+    /// libpng refused to encode an image as PNG (`RGBImage.pngBytes(source:)`).
     case pngEncodingFailed(source: String, reason: String)
 
     public var description: String {

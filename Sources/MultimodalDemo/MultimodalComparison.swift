@@ -10,9 +10,9 @@ import Ranking
 /// The item blocks — the hashed title, the picture through the host's image encoder, the
 /// sound through its audio encoder — are built once for the whole catalogue (picture and
 /// sound blocks centred and scaled to unit row norm, so that their weights compare).
-/// Each row then fits a ``JointFactorization`` on the training interactions with a
+/// Each row then fits a `JointFactorization` on the training interactions with a
 /// subset of the blocks, places the cold items from those blocks alone, and ranks the
-/// cold items for every user with a cold test item (``Ranker/evaluate(test:k:includingPerUser:blockSize:)``'s
+/// cold items for every user with a cold test item (`Ranker.evaluate(test:k:includingPerUser:blockSize:)`'s
 /// cold-item metrics). Popularity has no counts for cold items, so it ranks them by
 /// catalogue order: chance.
 public struct MultimodalComparison: Sendable {
@@ -50,6 +50,8 @@ public struct MultimodalComparison: Sendable {
     ///   - media: the host's encoders; `imageEncoder` must be in `media.images` when
     ///     `kinds` holds `.image`, `audioEncoder` in `media.audio` when it holds `.audio`.
     ///     Its report counts the absent rows (none for an intact catalogue).
+    ///   - imageEncoder: the name of the image encoder in `media.images`.
+    ///   - audioEncoder: the name of the audio encoder in `media.audio`.
     ///   - kinds: the modalities compared; rows needing another are left out.
     ///   - configuration: the joint model's settings.
     ///   - k: the cut-off.
