@@ -30,6 +30,8 @@ extension LiveSnapshot {
     /// user's ranking comes from the same version).
     ///
     /// - Throws: as ``recommend(user:count:filter:)`` (the first unknown user).
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     public func recommend(
         users: [UserID], count: Int, filter: RankingFilter<ItemID> = RankingFilter()
     ) throws(ServingError) -> [[RankedItem<ItemID>]] {
@@ -43,6 +45,8 @@ extension LiveSnapshot {
     }
 
     /// Rankings for users at live indices `users`, all with one count and filter.
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     private func rank(users: [Int], count: Int, filter: RankingFilter<ItemID>) -> [[RankedItem<ItemID>]] {
         let ranked = scan(state.itemRows, queries: users.map { state.userRows.row($0) }, width: factorCount + 2,
                           cosine: false, counts: users.map { _ in count },
@@ -52,6 +56,8 @@ extension LiveSnapshot {
 
     /// The item positions `filter` leaves out for the user at live index `user`, ascending
     /// (repeats allowed: the scan's cursor steps over them).
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     private func exclusions(of user: Int, filter: RankingFilter<ItemID>) -> [Int] {
         var denied = filter.excluded.compactMap { state.items.index(of: $0) }
         if filter.excludesTrainingItems {
@@ -64,6 +70,8 @@ extension LiveSnapshot {
     }
 
     /// Ranked item ids for scanned positions.
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     private func items(_ positions: [(position: Int, score: Scalar)]) -> [RankedItem<ItemID>] {
         positions.map { RankedItem(id: state.items.id(at: $0.position), score: Double($0.score)) }
     }
@@ -79,6 +87,8 @@ extension LiveSnapshot {
     ///   would throw for it; one failing query does not fail the others.
     /// - Complexity: O(nk·⌈b/36⌉ + b·n log K) for b queries without an allow list; a query
     ///   with an allow list costs O(|candidates|·k) on its own.
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     public func recommend(
         _ queries: [RecommendationQuery<UserID, ItemID>]
     ) -> [Result<[RankedItem<ItemID>], ServingError>] {
@@ -117,6 +127,8 @@ extension LiveSnapshot {
     ///     `RankingFilter.excludesTrainingItems` does not.
     /// - Throws: ``ServingError/unknownItem(_:)``, ``ServingError/invalidArgument(name:value:reason:)``.
     /// - Complexity: O(nk + n log K).
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     public func similarItems(
         to item: ItemID, count: Int, filter: RankingFilter<ItemID> = RankingFilter()
     ) throws(ServingError) -> [RankedItem<ItemID>] {

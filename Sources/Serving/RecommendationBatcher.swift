@@ -80,6 +80,8 @@ public final class RecommendationBatcher<
     /// snapshot its batch read.
     ///
     /// - Throws: as ``LiveSnapshot/recommend(user:count:filter:)``.
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     public func recommend(_ query: RecommendationQuery<UserID, ItemID>) async throws(ServingError) -> Answer {
         let leads = queue.withLock { queue in
             guard queue.scans < maximumConcurrentScans else { return false }
@@ -106,6 +108,8 @@ public final class RecommendationBatcher<
 
     /// Scans `query` with the requests waiting (up to the batch size), answers them, and
     /// hands the next scan to the first request still waiting.
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     private func scanBatch(leading query: RecommendationQuery<UserID, ItemID>) -> Result<Answer, ServingError> {
         let batch = queue.withLock { queue in
             let taken = Array(queue.waiting.prefix(maximumBatchSize - 1))
