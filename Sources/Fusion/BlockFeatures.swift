@@ -49,26 +49,16 @@ public enum BlockFeatures<Scalar: BLASScalar>: Sendable {
     ///
     /// - Complexity: O(dimension) for dense storage, O(non-zeros of the row) for sparse.
     public func nonZeroEntries(inRow row: Int) -> (columns: [Int32], values: [Scalar]) {
-        switch self {
-        case .dense(let x):
-            var columns: [Int32] = [], values: [Scalar] = []
-            x.withRow(row) { values_ in
-                for (column, value) in values_.enumerated() where value != 0 {
-                    columns.append(Int32(column))
-                    values.append(value)
-                }
-            }
-            return (columns, values)
-        case .sparse(let x):
-            let range = x.rowOffsets[row]..<x.rowOffsets[row + 1]
-            return (Array(x.columnIndices[range]), Array(x.values[range]))
+        var columns: [Int32] = [], values: [Scalar] = []
+        forEachNonZero(inRow: row) { column, value in
+            columns.append(Int32(column))
+            values.append(value)
         }
+        return (columns, values)
     }
-}
 
-extension BlockFeatures {
-    /// Calls `body` with the column and value of each non-zero entry of row `row`, in
-    /// column order, without copying the row.
+    /// Calls `body` with the column and value of each non-zero entry of row `row` (every
+    /// stored entry of sparse storage), in column order, without copying the row.
     @inline(__always)
     func forEachNonZero(inRow row: Int, _ body: (_ column: Int, _ value: Scalar) -> Void) {
         switch self {
@@ -77,7 +67,7 @@ extension BlockFeatures {
                 for (column, value) in values.enumerated() where value != 0 { body(column, value) }
             }
         case .sparse(let x):
-            for entry in x.rowOffsets[row]..<x.rowOffsets[row + 1] where x.values[entry] != 0 {
+            for entry in x.rowOffsets[row]..<x.rowOffsets[row + 1] {
                 body(Int(x.columnIndices[entry]), x.values[entry])
             }
         }
