@@ -228,34 +228,37 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
     /// The transpose, in CSR form (equivalently, this matrix in CSC form), built on
     /// ``Parallel/threadCount`` threads.
     ///
-    /// - Complexity: O(nnz + rows + columns) per thread: each thread reads every entry and
-    ///   writes the rows of its own range of columns.
+    /// - Complexity: O(nnz + threads × columns): each thread counts, then writes, the entries
+    ///   of its own range of rows.
     @inlinable
     public func transposed() -> SparseMatrix {
-        var offsets = [Int](repeating: 0, count: columnCount + 1)
-        for column in columnIndices { offsets[Int(column) + 1] += 1 }
-        for j in 0..<columnCount { offsets[j + 1] += offsets[j] }
-        var cursor = offsets
-        var columns = [Int32](repeating: 0, count: nonZeroCount)
-        var newValues = [Scalar](repeating: 0, count: nonZeroCount)
-        // Each thread writes the result's rows of one range of columns, in row order.
-        let ranges = _balancedRanges(offsets)
-        cursor.withUnsafeMutableBufferPointer { cursor in
-            columns.withUnsafeMutableBufferPointer { columns in
-                newValues.withUnsafeMutableBufferPointer { newValues in
-                    Parallel.forEachChunk(of: ranges.indices, grainSize: 1) { part in
-                        let range = ranges[part.lowerBound]
-                        for i in 0..<rowCount {
-                            for index in rowOffsets[i]..<rowOffsets[i + 1] where range.contains(Int(columnIndices[index])) {
-                                let j = Int(columnIndices[index])
-                                columns[cursor[j]] = Int32(i)
-                                newValues[cursor[j]] = values[index]
-                                cursor[j] += 1
+        var offsets: [Int] = []
+        var newValues: [Scalar] = []
+        let count = nonZeroCount
+        let columns = [Int32](unsafeUninitializedCapacity: count) { columns, columnsInitialized in
+            newValues = [Scalar](unsafeUninitializedCapacity: count) { newValues, valuesInitialized in
+                rowOffsets.withUnsafeBufferPointer { rowOffsets in
+                    columnIndices.withUnsafeBufferPointer { columnIndices in
+                        values.withUnsafeBufferPointer { values in
+                            offsets = _stableScatter(entryCount: count, targetCount: columnCount) { entries, histogram in
+                                for entry in entries { histogram[Int(columnIndices[entry])] += 1 }
+                            } write: { entries, cursor in
+                                guard !entries.isEmpty else { return }
+                                var row = _row(holding: entries.lowerBound, offsets: rowOffsets)
+                                for entry in entries {
+                                    while rowOffsets[row + 1] <= entry { row += 1 }
+                                    let j = Int(columnIndices[entry]), position = cursor[j]
+                                    cursor[j] = position + 1
+                                    columns[position] = Int32(truncatingIfNeeded: row)
+                                    newValues[position] = values[entry]
+                                }
                             }
                         }
                     }
                 }
+                valuesInitialized = count
             }
+            columnsInitialized = count
         }
         return SparseMatrix(unchecked: columnCount, rowCount, offsets, columns, newValues)
     }
@@ -272,21 +275,3 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable {
 }
 
 extension SparseMatrix: Equatable {}
-
-/// `0..<(offsets.count - 1)` cut into ``Parallel/threadCount`` ranges of rows holding about
-/// equal numbers of entries (`offsets` as CSR row offsets), for scatters in which each
-/// thread writes the rows of one range.
-@usableFromInline
-package func _balancedRanges(_ offsets: [Int]) -> [Range<Int>] {
-    let rows = offsets.count - 1, parts = max(1, min(Parallel.threadCount, rows))
-    var ranges: [Range<Int>] = []
-    var start = 0
-    for part in 1...parts {
-        var end = start
-        let target = offsets[rows] * part / parts
-        while end < rows && (offsets[end + 1] <= target || part == parts) { end += 1 }
-        ranges.append(start..<end)
-        start = end
-    }
-    return ranges
-}

@@ -338,4 +338,46 @@ struct StreamingCSVReaderTests {
                                                             bufferBytes: 64, chunkBytes: 1)
         #expect(found == expected)
     }
+
+    @Test("plain records of every digit count, with values and time stamps, read eight digits at a time across chunk ends")
+    func plainDigitRuns() throws {
+        var generator = SplitMix64(seed: 8)
+        for trial in 0..<6 {
+            var text = ["user,item,value,timestamp", "item,user,rating", "user,item"][trial % 3] + "\n"
+            for _ in 0..<400 {
+                // 1 to 9 digits: ids below the direct range, at it, and past it.
+                let user = generator.next() % [10, 100, 10_000, 4_194_303, 4_194_305, 99_999_999, 999_999_999][Int(generator.next() % 7)]
+                let item = generator.next() % 12_345_678
+                let value = ["1", "4.5", "12", "0.25", "1.0", "7"][Int(generator.next() % 6)]
+                let stamp = 964_982_703 + Int(generator.next() % 10_000_000_000)
+                switch trial % 3 {
+                case 0: text += "\(user),\(item),\(value),\(stamp)\n"
+                case 1: text += "\(item),\(user),\(value)\n"
+                default: text += "\(user),\(item)\n"
+                }
+            }
+            if trial >= 3 { text.removeLast() }
+            let outcome = agreeAsText("stream-plain-\(trial).csv", text)
+            #expect(outcome.error == nil)
+            let path = temporaryFile("stream-plain-int-\(trial).csv", Array(text.utf8))
+            defer { unlink(path) }
+            let expected: Outcome<Int, Int> = recordPath(path, policy: .sum, badRecords: .fail)
+            for (buffer, chunk) in [(16 << 20, 1 << 20), (64, 1), (200, 37), (7, 3)] {
+                let found: Outcome<Int, Int> = streamingPath(path, policy: .sum, badRecords: .fail,
+                                                              bufferBytes: buffer, chunkBytes: chunk)
+                #expect(found == expected, "trial \(trial), buffer \(buffer), chunk \(chunk)")
+            }
+        }
+    }
+
+    @Test("lines ended by lone carriage returns: more records than line feeds")
+    func loneCarriageReturns() throws {
+        var text = "user,item,value\r"
+        for row in 0..<300 { text += "\(row % 17),\(row % 23),\(row % 3 + 1)\r" }
+        text += "5,6,1\n7,8,2"
+        let outcome = agreeAsText("stream-lone-cr.csv", text)
+        #expect(outcome.error == nil)
+        #expect(outcome.byUser?.nonZeroCount == 302)
+        #expect(outcome.byUser?.values.reduce(0, +) == 603)
+    }
 }

@@ -76,6 +76,30 @@ struct SparseMatrixTests {
         return try SparseMatrix(rowCount: m, columnCount: n, triplets: triplets.shuffled(using: &generator))
     }
 
+    @Test("The transpose is the same for any thread count, with empty rows and columns and more entries than columns")
+    func transposeThreads() throws {
+        var generator = SplitMix64(seed: 21)
+        var triplets: [Triplet<Double>] = []
+        // Rows 0, 5 and 299 empty; column 9 empty; most entries in a few columns, so each
+        // thread's piece holds entries of every column.
+        for i in 1..<299 where i != 5 {
+            for _ in 0..<20 {
+                let j = Int(generator.next() % 3 == 0 ? generator.next() % 40 : generator.next() % 4)
+                if j != 9 { triplets.append(.init(row: i, column: j, value: Double(generator.next() % 100))) }
+            }
+        }
+        let s = try SparseMatrix(rowCount: 300, columnCount: 40, triplets: triplets, duplicates: .sum)
+        withThreadCountLocked {
+            let transposes = [1, 2, 3, 7].map { threads -> SparseMatrix<Double> in
+                Parallel.threadCount = threads
+                return s.transposed()
+            }
+            #expect(transposes.allSatisfy { $0 == transposes[0] })
+            #expect(transposes[0].dense() == s.dense().transposed())
+            #expect(transposes[0].transposed() == s)
+        }
+    }
+
     @Test("Transpose, dense conversion and row buffers agree", arguments: scalarTypes)
     func transpose(_ type: any BLASScalar.Type) throws {
         func check<T: BLASScalar>(_: T.Type) throws {

@@ -58,11 +58,20 @@ public struct IDMap<ID: Hashable & Sendable>: Sendable {
     /// - Complexity: amortised O(1) expected.
     @discardableResult
     public mutating func append(_ id: ID) -> Int {
-        if let index = indexByID[id] { return index }
-        let index = ids.count
-        ids.append(id)
-        indexByID[id] = index
+        let next = ids.count
+        // One probe: the defaulted subscript's modify accessor inserts `next` when `id` is new.
+        let index = Self.value(&indexByID[id, default: next])
+        if index == next { ids.append(id) }
         return index
+    }
+
+    @inline(__always)
+    private static func value(_ slot: inout Int) -> Int { slot }
+
+    /// Makes room for `count` ids in all, so that appending up to that many grows nothing.
+    mutating func reserveCapacity(_ count: Int) {
+        ids.reserveCapacity(count)
+        indexByID.reserveCapacity(count)
     }
 
     /// Adds every new id of `newIDs`, in order.

@@ -58,6 +58,8 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
     /// ``readCSV(path:columns:badRecords:userIDs:itemIDs:duplicates:)`` with the read
     /// buffer's first size and the chunks' target size chosen (tests use tiny ones, so that
     /// records straddle reads and chunks).
+    @_specialize(exported: false, where UserID == String, ItemID == String)
+    @_specialize(exported: false, where UserID == Int, ItemID == Int)
     package static func readCSV(
         path: String, columns: InteractionColumns, badRecords: BadRecordPolicy, userIDs: IDMap<UserID>,
         itemIDs: IDMap<ItemID>, duplicates: (_ valueColumn: String?) -> DuplicatePolicy, bufferBytes: Int,
@@ -99,7 +101,7 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
         let pendingUserDecimals = _IDMerger.acceptsDirectDecimals(UserID.self)
         let pendingItemDecimals = _IDMerger.acceptsDirectDecimals(ItemID.self)
         var users = userIDs, items = itemIDs
-        var userMerger = _IDMerger(), itemMerger = _IDMerger()
+        var userMerger = _IDMerger(base: userIDs.count), itemMerger = _IDMerger(base: itemIDs.count)
         var chunks: [_InteractionChunk] = []
         var linesBefore = headerEnd!.lines
         var firstBadRecord: FactorizationError?
@@ -147,8 +149,8 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
                 let userKeys = parsed[index].userKeys, itemKeys = parsed[index].itemKeys
                 parsed[index].userKeys = _ByteKeyTable(capacity: 0)
                 parsed[index].itemKeys = _ByteKeyTable(capacity: 0)
-                userMerger.merge(&parsed[index].users, keys: userKeys, into: &users)
-                itemMerger.merge(&parsed[index].items, keys: itemKeys, into: &items)
+                userMerger.merge(&parsed[index].users, keys: userKeys)
+                itemMerger.merge(&parsed[index].items, keys: itemKeys)
                 recordCount += parsed[index].users.count
                 chunks.append(parsed[index])
             }
@@ -156,12 +158,33 @@ extension Interactions where UserID: LosslessStringConvertible, ItemID: Lossless
             if buffer.atEnd && buffer.filled == 0 { break }
         }
         if let firstBadRecord { throw firstBadRecord }
+        _renumber(&chunks, users: userMerger.finish(into: &users), items: itemMerger.finish(into: &items))
 
         let interactions = try _built(
             from: &chunks, userIDs: users, itemIDs: items, duplicates: duplicates(layout.value.map { layout.header[$0] }),
             hasValues: layout.value != nil, stamped: layout.timestamp != nil && recordCount > 0)
         return CSVRead(interactions: interactions, recordCount: recordCount, skipped: skipped,
                        valueColumn: layout.value.map { layout.header[$0] })
+    }
+}
+
+/// Gives the chunks' records the numbers `users` and `items` map their provisional numbers
+/// to (each `nil` when every number stands), in parallel over the chunks.
+private func _renumber(_ chunks: inout [_InteractionChunk], users: [Int32]?, items: [Int32]?) {
+    guard users != nil || items != nil else { return }
+    chunks.withUnsafeMutableBufferPointer { chunks in
+        Parallel.forEachChunk(of: chunks.indices, grainSize: 1) { range in
+            for index in range {
+                if let users { chunks[index].users.withUnsafeMutableBufferPointer { $0.renumber(by: users) } }
+                if let items { chunks[index].items.withUnsafeMutableBufferPointer { $0.renumber(by: items) } }
+            }
+        }
+    }
+}
+
+extension UnsafeMutableBufferPointer<Int32> {
+    fileprivate func renumber(by numbers: [Int32]) {
+        for index in indices { self[index] = numbers[Int(self[index])] }
     }
 }
 

@@ -1,9 +1,12 @@
-/// The global numbers of the ids read so far, by their bytes, in front of the id map: what
-/// the CSV reader's chunks consult first (read-only, in parallel), so that only ids new
-/// to the file go into a chunk's own table and through ``merge(_:keys:into:)``.
+/// The numbers of the ids read so far, by their bytes, in front of the id map: what the
+/// CSV reader's chunks consult first (read-only, in parallel), so that only ids new to
+/// the file go into a chunk's own table and through ``merge(_:keys:)``.
 ///
-/// Only an id never seen before builds a value, and spellings of one id (such as `7` and
-/// `07` for `Int` ids) share the number the map gives the id.
+/// The merge hands out provisional numbers, counting on from the map's ids in order of
+/// first appearance, and builds no id value; ``finish(into:)`` builds them all at the end
+/// in one pass over a map of the right size. Spellings of one id (such as `7` and `07` for
+/// `Int` ids, or an id the map already held) get one provisional number each, and
+/// ``finish(into:)`` returns the renumbering that gives them the map's number.
 struct _IDMerger: Sendable {
     /// The ids held by their bytes, and their numbers.
     private var known = _ByteKeyTable()
@@ -13,6 +16,14 @@ struct _IDMerger: Sendable {
     /// array read, in an array about as long as the largest id.
     private var direct: [Int32] = []
     static let directLimit = 1 << 22
+    /// The spellings given numbers, in number order: a canonical integer `v` as `v`, a
+    /// spelling held by its bytes as `~entry` of `known`.
+    private var spellings: [Int] = []
+    /// The number of ids the map held before the file: the first provisional number.
+    private let base: Int
+
+    /// A merger for ids new to a map of `base` ids.
+    init(base: Int) { self.base = base }
 
     /// A chunk's code for an id written as the canonical integer `value` (below
     /// ``directLimit``) that the chunk did not look up: `Int32.min + value`. Chunk keys are
@@ -74,7 +85,7 @@ struct _IDMerger: Sendable {
     }
 
     /// Replaces the ``pendingCode(_:)``s of `records` whose ids are held directly by their
-    /// global numbers; the others stay pending for ``merge(_:keys:into:)``.
+    /// global numbers; the others stay pending for ``merge(_:keys:)``.
     ///
     /// One tight pass over the records, so that the processor overlaps the reads of `direct`
     /// (an array the size of the largest id, often larger than the cache) instead of waiting
@@ -93,61 +104,87 @@ struct _IDMerger: Sendable {
         }
     }
 
-    /// Remembers that the id spelled `key` has `number`.
-    private mutating func remember(_ key: UnsafeRawBufferPointer, hash: UInt64, number: Int32) {
-        if let value = Self.decimalValue(key), value < Self.directLimit {
-            rememberDirect(value, number: number)
-        } else {
-            known.insert(key, hash: hash)
-            numbers.append(number)
-        }
+    /// The next provisional number, given to the spelling `spelling` (see ``spellings``).
+    private mutating func nextNumber(for spelling: Int) -> Int32 {
+        spellings.append(spelling)
+        return Int32(base + spellings.count - 1)
     }
 
-    /// Remembers that the id written as the canonical integer `value` has `number`.
-    private mutating func rememberDirect(_ value: Int, number: Int32) {
+    /// Gives the spelling `key`, new to the merger, the next provisional number.
+    private mutating func remember(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int32 {
+        if let value = Self.decimalValue(key), value < Self.directLimit { return rememberDirect(value) }
+        let number = nextNumber(for: ~known.insert(key, hash: hash))
+        numbers.append(number)
+        return number
+    }
+
+    /// Gives the canonical integer `value`, new to the merger, the next provisional number.
+    private mutating func rememberDirect(_ value: Int) -> Int32 {
         if value >= direct.count {
-            direct.append(contentsOf: repeatElement(-1, count: min(max(value + 1, 2 * direct.count), Self.directLimit)
-                                                    - direct.count))
+            // A new array rather than appending a repeated element, which is slow unoptimised.
+            var grown = [Int32](repeating: -1, count: min(max(value + 1, 2 * direct.count), Self.directLimit))
+            direct.withUnsafeBufferPointer { old in
+                guard let start = old.baseAddress else { return }
+                grown.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: start, count: old.count) }
+            }
+            direct = grown
         }
+        let number = nextNumber(for: value)
         direct[value] = number
+        return number
     }
 
-    /// Gives the ids new to the file of a chunk their numbers in `map`, appending them in
-    /// order of first appearance, and renumbers `records`: a record `r >= 0` is already a
-    /// global number, ``pendingCode(_:)`` an id written as a canonical integer, any other
-    /// `r < 0` key `~r` of `keys`.
-    mutating func merge<ID: LosslessStringConvertible>(
-        _ records: inout [Int32], keys: _ByteKeyTable, into map: inout IDMap<ID>
-    ) {
+    /// Gives the ids of a chunk new to the file their provisional numbers, in order of first
+    /// appearance, and renumbers `records`: a record `r >= 0` is already a number,
+    /// ``pendingCode(_:)`` an id written as a canonical integer, any other `r < 0` key `~r` of
+    /// `keys`.
+    ///
+    /// - Complexity: O(records), and O(key length) per new key.
+    mutating func merge(_ records: inout [Int32], keys: _ByteKeyTable) {
         var global = [Int32](repeating: -1, count: keys.count)
         records.withUnsafeMutableBufferPointer { records in
             for index in records.indices where records[index] < 0 {
                 let code = records[index]
                 if Self.isPending(code) {
                     let value = Int(code &- Int32.min)
-                    if let number = directNumber(value) {
-                        records[index] = number
-                        continue
-                    }
-                    let id = ID(String(value))!
-                    let number = Int32(map.index(of: id) ?? map.append(id))
-                    rememberDirect(value, number: number)
-                    records[index] = number
+                    records[index] = directNumber(value) ?? rememberDirect(value)
                     continue
                 }
                 let entry = Int(~code)
                 if global[entry] < 0 {
                     let hash = keys.hash(ofEntry: entry)
                     global[entry] = keys.withKey(entry) { key in
-                        if let number = number(of: key, hash: hash) { return number }
-                        let id = ID(String(decoding: key, as: UTF8.self))!
-                        let number = Int32(map.index(of: id) ?? map.append(id))
-                        remember(key, hash: hash, number: number)
-                        return number
+                        number(of: key, hash: hash) ?? remember(key, hash: hash)
                     }
                 }
                 records[index] = global[entry]
             }
         }
+    }
+
+    /// Appends the ids of the provisional numbers to `map`, in number order, and returns what
+    /// each provisional number becomes (indexed by number) when any becomes another — a
+    /// spelling of an id the map holds already; `nil` when every number stands.
+    ///
+    /// - Precondition: every spelling parses as an `ID` (the chunks checked them).
+    /// - Complexity: O(ids), one hash-table probe each.
+    func finish<ID: LosslessStringConvertible>(into map: inout IDMap<ID>) -> [Int32]? {
+        precondition(map.count == base, "the map changed while the file was read")
+        map.reserveCapacity(base + spellings.count)
+        var renumbered: [Int32]?
+        for (offset, spelling) in spellings.enumerated() {
+            let id: ID
+            if spelling >= 0 {
+                id = ID(String(spelling))!
+            } else {
+                id = known.withKey(~spelling) { ID(String(decoding: $0, as: UTF8.self))! }
+            }
+            let number = map.append(id)
+            if renumbered == nil && number != base + offset {
+                renumbered = (0..<(base + offset)).map { Int32(truncatingIfNeeded: $0) }
+            }
+            renumbered?.append(Int32(truncatingIfNeeded: number))
+        }
+        return renumbered
     }
 }

@@ -156,6 +156,16 @@ private struct _ChunkParser {
     /// Per role: a scratch buffer and its capacity.
     let scratch: UnsafeMutableBufferPointer<UnsafeMutablePointer<UInt8>>
     let scratchCapacity: UnsafeMutableBufferPointer<Int>
+    /// The records stored so far, with room for one per line feed of the chunk and one more
+    /// (grown for lines ended by lone carriage returns): user and item codes, time stamps
+    /// when the file has them, and values once one is not 1 (`nil` while every value is 1).
+    var recordCount = 0
+    var recordCapacity: Int
+    var recordUsers: UnsafeMutablePointer<Int32>
+    var recordItems: UnsafeMutablePointer<Int32>
+    var recordStamps: UnsafeMutablePointer<Int>?
+    var recordValues: UnsafeMutablePointer<Double>?
+    var absoluteValueSum = 0.0
 
     init(
         bytes: UnsafeRawBufferPointer, layout: _InteractionFieldLayout, badRecords: BadRecordPolicy,
@@ -186,10 +196,18 @@ private struct _ChunkParser {
             scratch[role] = .allocate(capacity: 64)
             scratchCapacity[role] = 64
         }
+        recordCapacity = keepsRecords ? _lineFeedCount(bytes) + 1 : 0
+        recordUsers = .allocate(capacity: recordCapacity)
+        recordItems = .allocate(capacity: recordCapacity)
+        recordStamps = layout.timestamp == nil ? nil : .allocate(capacity: recordCapacity)
     }
 
     func deallocate() {
         for role in 0..<4 { scratch[role].deallocate() }
+        recordUsers.deallocate()
+        recordItems.deallocate()
+        recordStamps?.deallocate()
+        recordValues?.deallocate()
         for buffer in [UnsafeMutableRawBufferPointer(roles), UnsafeMutableRawBufferPointer(fieldBases),
                        UnsafeMutableRawBufferPointer(fieldLengths), UnsafeMutableRawBufferPointer(fieldNonASCII),
                        UnsafeMutableRawBufferPointer(scratch), UnsafeMutableRawBufferPointer(scratchCapacity)] {
@@ -208,22 +226,21 @@ private struct _ChunkParser {
     }
 
     mutating func run(into chunk: inout _InteractionChunk) {
-        defer { deallocate() }
-        let b = bytes, n = bytes.count
-        if keepsRecords {
-            let lines = _lineFeedCount(UnsafeRawBufferPointer(b))
-            chunk.users.reserveCapacity(lines + 1)
-            chunk.items.reserveCapacity(lines + 1)
-            chunk.timestamps.reserveCapacity(layout.timestamp == nil ? 0 : lines + 1)
+        defer {
+            store(into: &chunk)
+            deallocate()
         }
+        let b = bytes, n = bytes.count
         let roleCount = roles.count
         let tryPlain = keepsRecords && readsPlainRecords
         var p = 0, line = 1
         while p < n {
-            if tryPlain, keepsRecords, let end = plainRecord(at: p, into: &chunk) {
-                if end > p, b[end - 1] == lineFeed { line += 1 }
-                p = end
-                continue
+            if tryPlain, keepsRecords {
+                let end = plainRecords(from: p, lines: &line)
+                if end > p {
+                    p = end
+                    continue
+                }
             }
             let rowLine = line
             var fieldIndex = 0
@@ -397,7 +414,7 @@ private struct _ChunkParser {
     }
 
     /// Checks and stores the current record; returns the error of a bad one.
-    func record(fieldCount: Int, line: Int, into chunk: inout _InteractionChunk) -> FactorizationError? {
+    mutating func record(fieldCount: Int, line: Int, into chunk: inout _InteractionChunk) -> FactorizationError? {
         func bad(_ column: Int, _ reason: String) -> FactorizationError {
             .invalidField(file: layout.path, line: line, column: layout.header[column], reason: reason)
         }
@@ -445,73 +462,140 @@ private struct _ChunkParser {
                 timestamp = slow
             }
         }
-        chunk.users.append(userCode ?? ~Int32(chunk.userKeys.insert(userKey, hash: userHash)))
-        chunk.items.append(itemCode ?? ~Int32(chunk.itemKeys.insert(itemKey, hash: itemHash)))
-        if layout.value != nil { Self.append(value, to: &chunk) }
-        if layout.timestamp != nil { chunk.timestamps.append(timestamp) }
+        store(user: userCode ?? ~Int32(chunk.userKeys.insert(userKey, hash: userHash)),
+              item: itemCode ?? ~Int32(chunk.itemKeys.insert(itemKey, hash: itemHash)), value: value,
+              timestamp: timestamp)
         return nil
     }
 
-    /// Stores the value of the record just appended; `values` stays empty while every value is 1.
+    /// Stores a record: its value only when the file has a value column, its time stamp only
+    /// when it has time stamps.
     @inline(__always)
-    static func append(_ value: Double, to chunk: inout _InteractionChunk) {
-        if !chunk.values.isEmpty || value != 1 {
-            if chunk.values.isEmpty {
-                chunk.values.reserveCapacity(chunk.users.capacity)
-                chunk.values.append(contentsOf: repeatElement(1, count: chunk.users.count - 1))
+    mutating func store(user: Int32, item: Int32, value: Double, timestamp: Int) {
+        if recordCount == recordCapacity { growRecords() }
+        recordUsers[recordCount] = user
+        recordItems[recordCount] = item
+        if layout.value != nil {
+            if value != 1, recordValues == nil {
+                recordValues = .allocate(capacity: recordCapacity)
+                recordValues!.initialize(repeating: 1, count: recordCount)
             }
-            chunk.values.append(value)
+            recordValues?[recordCount] = value
+            absoluteValueSum += abs(value)
         }
-        chunk.absoluteValueSum += abs(value)
+        recordStamps?[recordCount] = timestamp
+        recordCount += 1
     }
 
-    /// Whether ``plainRecord(at:into:)`` may be tried: every column is the user, the item or
-    /// the value, there is no time stamp, and both kinds of id may be left pending.
+    /// Doubles the room for records.
+    mutating func growRecords() {
+        let capacity = max(2 * recordCapacity, 16)
+        func grown<T>(_ old: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+            let new = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+            new.moveInitialize(from: old, count: recordCount)
+            old.deallocate()
+            return new
+        }
+        recordUsers = grown(recordUsers)
+        recordItems = grown(recordItems)
+        recordStamps = recordStamps.map(grown)
+        recordValues = recordValues.map(grown)
+        recordCapacity = capacity
+    }
+
+    /// Moves the stored records into `chunk`'s arrays.
+    func store(into chunk: inout _InteractionChunk) {
+        chunk.users = Array(UnsafeBufferPointer(start: recordUsers, count: recordCount))
+        chunk.items = Array(UnsafeBufferPointer(start: recordItems, count: recordCount))
+        if let recordValues { chunk.values = Array(UnsafeBufferPointer(start: recordValues, count: recordCount)) }
+        if let recordStamps { chunk.timestamps = Array(UnsafeBufferPointer(start: recordStamps, count: recordCount)) }
+        chunk.absoluteValueSum = absoluteValueSum
+    }
+
+    /// Whether ``plainRecords(from:lines:)`` may be tried: every column is the user, the
+    /// item, the value or the time stamp, and both kinds of id may be left pending.
     var readsPlainRecords: Bool {
-        pendingUserDecimals && pendingItemDecimals && layout.timestamp == nil && roles.allSatisfy { $0 >= 0 }
+        pendingUserDecimals && pendingItemDecimals && roles.allSatisfy { $0 >= 0 }
     }
 
-    /// The record at `start` when it is plain — ids written as canonical integers below
-    /// ``_IDMerger/directLimit``, a value ``_fastDecimal(_:)`` reads, no quotes, spaces or
-    /// carriage return, ended by a line feed or the chunk's end — stored in one pass, with
-    /// the position after it; `nil` (storing nothing) for any other record, which the general
-    /// path then reads with exactly the same result.
-    @inline(__always)
-    func plainRecord(at start: Int, into chunk: inout _InteractionChunk) -> Int? {
-        let b = bytes, n = bytes.count
+    /// Stores the plain records from `start` on, as many as come in a row, and returns the
+    /// position after the last (`start` when the record there is not plain), counting their
+    /// line feeds in `lines`.
+    ///
+    /// A plain record has ids written as canonical integers below ``_IDMerger/directLimit``,
+    /// a value ``_fastDecimal(_:)`` reads, a time stamp ``_fastInteger(_:)`` reads, no quotes,
+    /// spaces or carriage return, and ends at a line feed or the chunk's end; the general path
+    /// reads any other record with exactly the same result. Fields are read eight digits at a
+    /// time (``_digits(_:at:end:)``).
+    mutating func plainRecords(from start: Int, lines: inout Int) -> Int {
+        let b = bytes.baseAddress!, n = bytes.count, columns = roles.count
         var p = start
-        var userCode: Int32 = 0, itemCode: Int32 = 0, value = 1.0
-        for column in 0..<roles.count {
-            let role = roles[column]
-            let fieldStart = p
-            if role == 2 {
-                while p < n, b[p] != comma, b[p] != lineFeed { p += 1 }
-                guard let parsed = _fastDecimal(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[fieldStart..<p]))) else { return nil }
-                value = parsed
-            } else {
-                var number = 0
-                while p < n, b[p] &- 0x30 < 10 {
-                    number = number &* 10 &+ Int(b[p] &- 0x30)
-                    p += 1
+        records: while p < n {
+            var user: Int32 = 0, item: Int32 = 0, value = 1.0, timestamp = 0
+            var q = p
+            for column in 0..<columns {
+                let role = roles[column]
+                if role <= 1 {
+                    let (number, digits) = _digits(b, at: q, end: n)
+                    guard digits > 0, digits < 8, b[q] != 0x30 || digits == 1, number < _IDMerger.directLimit
+                    else { break records }
+                    let code = _IDMerger.pendingCode(Int(truncatingIfNeeded: number))
+                    if role == 0 { user = code } else { item = code }
+                    q += digits
+                } else {
+                    var fieldEnd = q
+                    while fieldEnd < n, b[fieldEnd] != comma, b[fieldEnd] != lineFeed { fieldEnd += 1 }
+                    let field = UnsafeRawBufferPointer(start: b + q, count: fieldEnd - q)
+                    if role == 2 {
+                        guard let parsed = _fastDecimal(field) else { break records }
+                        value = parsed
+                    } else {
+                        guard let parsed = _fastInteger(field) else { break records }
+                        timestamp = parsed
+                    }
+                    q = fieldEnd
                 }
-                let digits = p - fieldStart
-                guard digits > 0, digits <= 9, b[fieldStart] != 0x30 || digits == 1, number < _IDMerger.directLimit
-                else { return nil }
-                if role == 0 { userCode = _IDMerger.pendingCode(number) } else { itemCode = _IDMerger.pendingCode(number) }
+                if column == columns - 1 {
+                    guard q == n || b[q] == lineFeed else { break records }
+                } else {
+                    guard q < n, b[q] == comma else { break records }
+                }
+                q += 1
             }
-            let last = column == roles.count - 1
-            if last {
-                guard p == n || b[p] == lineFeed else { return nil }
-            } else {
-                guard p < n, b[p] == comma else { return nil }
-            }
-            p += 1
+            store(user: user, item: item, value: value, timestamp: timestamp)
+            if q <= n { lines += 1 }
+            p = min(q, n)
         }
-        chunk.users.append(userCode)
-        chunk.items.append(itemCode)
-        if layout.value != nil { Self.append(value, to: &chunk) }
-        return min(p, n)
+        return p
     }
+}
+
+/// The decimal digits at `start` in `b` (before `end`), up to eight: their value and their
+/// count. Eight bytes are tested and converted at once where eight remain.
+@inline(__always)
+private func _digits(_ b: UnsafePointer<UInt8>, at start: Int, end: Int) -> (value: UInt64, count: Int) {
+    guard start + 8 <= end else {
+        var value: UInt64 = 0, index = start
+        while index < end, index - start < 8, b[index] &- 0x30 < 10 {
+            value = value &* 10 &+ UInt64(b[index] &- 0x30)
+            index += 1
+        }
+        return (value, index - start)
+    }
+    let word = UInt64(littleEndian: UnsafeRawPointer(b + start).loadUnaligned(as: UInt64.self))
+    // A byte is a digit when its high nibble is 3 and its low nibble plus 6 stays below 16;
+    // no sum carries into the next byte.
+    let notDigit = ((word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+        | (((word & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0)
+    let count = notDigit == 0 ? 8 : notDigit.trailingZeroBitCount / 8
+    guard count > 0 else { return (0, 0) }
+    // The digits moved to the high bytes (zeros before them), then combined pairwise:
+    // 2 digits per 16 bits, 4 per 32, 8 per 64.
+    var value = (word & 0x0F0F_0F0F_0F0F_0F0F) << UInt64(8 * (8 - count))
+    value = (value &* (10 << 8 + 1)) >> 8
+    value = ((value & 0x00FF_00FF_00FF_00FF) &* (100 << 16 + 1)) >> 16
+    value = ((value & 0x0000_FFFF_0000_FFFF) &* (10_000 << 32 + 1)) >> 32
+    return (value, count)
 }
 
 /// Whether `text` starts with a minus sign, and where its digits start (after a `+` or `-`).

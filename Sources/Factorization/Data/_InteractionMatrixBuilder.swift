@@ -32,68 +32,33 @@ struct _InteractionMatrixBuilder {
     ///   - hasValues: whether the chunks carry values (otherwise every value is 1); a chunk
     ///     whose `values` is empty has the value 1 for every record.
     ///   - stamped: whether the chunks carry time stamps.
-    /// - Complexity: O(records + users + items).
+    /// - Complexity: O(records + threads × (users + items)), each scatter on
+    ///   ``Parallel/threadCount`` threads.
     init(
         chunks: inout [_InteractionChunk], userCount: Int, itemCount: Int,
         duplicates: Interactions<Int, Int>.DuplicatePolicy, hasValues: Bool, stamped: Bool
     ) throws(Overflow) {
         let hasValues = hasValues && chunks.contains { !$0.values.isEmpty }
-        var itemOffsets = [Int](repeating: 0, count: itemCount + 1)
-        var userOffsets = [Int](repeating: 0, count: userCount + 1)
-        var absoluteSum = 0.0
-        for chunk in chunks {
-            for item in chunk.items { itemOffsets[Int(item) + 1] += 1 }
-            for user in chunk.users { userOffsets[Int(user) + 1] += 1 }
-            absoluteSum += chunk.absoluteValueSum
-        }
-        for i in 0..<itemCount { itemOffsets[i + 1] += itemOffsets[i] }
-        for u in 0..<userCount { userOffsets[u + 1] += userOffsets[u] }
-        let count = itemOffsets[itemCount]
+        let absoluteSum = chunks.reduce(0) { $0 + $1.absoluteValueSum }
+        var chunkStarts = [0]
+        for chunk in chunks { chunkStarts.append(chunkStarts.last! + chunk.users.count) }
+        let count = chunkStarts.last!
 
-        // By item, in file order; each thread writes the items of its own range.
-        var byItemUsers = [Int32](repeating: 0, count: count)
-        var byItemValues = [Double](repeating: 1, count: hasValues ? count : 0)
-        var byItemStamps = [Int](repeating: 0, count: stamped ? count : 0)
-        var cursor = itemOffsets
-        let itemRanges = _balancedRanges(itemOffsets)
+        // By item, in file order.
         let parsed = chunks
-        cursor.withUnsafeMutableBufferPointer { cursor in
-            byItemUsers.withUnsafeMutableBufferPointer { users in
-                byItemValues.withUnsafeMutableBufferPointer { values in
-                    byItemStamps.withUnsafeMutableBufferPointer { stamps in
-                        Parallel.forEachChunk(of: itemRanges.indices, grainSize: 1) { part in
-                            let range = itemRanges[part.lowerBound]
-                            for chunk in parsed {
-                                chunk.items.withUnsafeBufferPointer { items in
-                                    chunk.users.withUnsafeBufferPointer { chunkUsers in
-                                        chunk.values.withUnsafeBufferPointer { chunkValues in
-                                            let copiesValues = hasValues && !chunkValues.isEmpty
-                                            for record in items.indices where range.contains(Int(items[record])) {
-                                                let item = Int(items[record]), position = cursor[item]
-                                                cursor[item] = position + 1
-                                                users[position] = chunkUsers[record]
-                                                if copiesValues { values[position] = chunkValues[record] }
-                                                if stamped { stamps[position] = chunk.timestamps[record] }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+        var (byItemOffsets, byItemUsers, byItemValues, byItemStamps) = chunkStarts.withUnsafeBufferPointer { starts in
+            parsed.withUnsafeBufferPointer { parsed in
+                _scatter(_ChunkRecords(chunks: parsed, starts: starts), into: itemCount, values: hasValues,
+                         stamps: stamped)
             }
         }
         let mayOverflow = duplicates == .sum && hasValues && !(absoluteSum <= Double.greatestFiniteMagnitude)
         if !mayOverflow { chunks = [] }
 
-        // By user: items ascending, repeated pairs in file order; each thread writes the
-        // users of its own range.
-        var columns = [Int32](repeating: 0, count: count)
-        var values = [Double](repeating: 1, count: count)
-        var stamps = [Int](repeating: 0, count: stamped ? count : 0)
-        _scatterTransposed(offsets: itemOffsets, columns: byItemUsers, values: hasValues ? byItemValues : nil,
-                           stamps: stamped ? byItemStamps : nil, into: userOffsets, &columns, &values, &stamps)
+        // By user: items ascending, repeated pairs in file order.
+        var (userOffsets, columns, values, stamps) = _scatterTransposed(
+            offsets: byItemOffsets, columns: byItemUsers, values: hasValues ? byItemValues : nil,
+            stamps: stamped ? byItemStamps : nil, targetCount: userCount)
         byItemUsers = []
         byItemValues = []
         byItemStamps = []
@@ -164,22 +129,14 @@ struct _InteractionMatrixBuilder {
         self.values = values
         self.timestamps = stamped ? stamps : nil
 
-        // By item: the transpose, users ascending. Without merged pairs its rows are as long
-        // as the item counts above, and without a value other than 1 every value is 1.
-        if written < count {
-            itemOffsets = [Int](repeating: 0, count: itemCount + 1)
-            for column in columns { itemOffsets[Int(column) + 1] += 1 }
-            for i in 0..<itemCount { itemOffsets[i + 1] += itemOffsets[i] }
-        }
+        // By item: the transpose, users ascending; without a merged pair or a value other
+        // than 1, every value is 1.
         let copiesValues = hasValues || written < count
-        var itemUsers = [Int32](repeating: 0, count: written)
-        var itemValues = [Double](repeating: 1, count: written)
-        var noStamps: [Int] = []
-        _scatterTransposed(offsets: userOffsets, columns: columns, values: copiesValues ? values : nil, stamps: nil,
-                           into: itemOffsets, &itemUsers, &itemValues, &noStamps)
-        self.itemOffsets = itemOffsets
-        self.itemUsers = itemUsers
-        self.itemValues = itemValues
+        let transpose = _scatterTransposed(offsets: userOffsets, columns: columns, values: copiesValues ? values : nil,
+                                           stamps: nil, targetCount: itemCount)
+        itemOffsets = transpose.offsets
+        itemUsers = transpose.rows
+        itemValues = transpose.values
     }
 }
 
@@ -199,49 +156,132 @@ private func _hasRepeats(offsets: [Int], columns: [Int32]) -> Bool {
     }.contains(true)
 }
 
-/// Writes the transpose of the CSR rows `offsets`, `columns` (with `values` and `stamps`
-/// when given) into `targetColumns` (`targetValues`, `targetStamps`) at the rows that start at
-/// `targetOffsets`, each target row in source row order; each thread writes the target rows
-/// of its own range.
-///
-/// - Complexity: O(entries + rows) per thread.
-private func _scatterTransposed(
-    offsets: [Int], columns: [Int32], values: [Double]?, stamps: [Int]?, into targetOffsets: [Int],
-    _ targetColumns: inout [Int32], _ targetValues: inout [Double], _ targetStamps: inout [Int]
-) {
-    var cursor = targetOffsets
-    let ranges = _balancedRanges(targetOffsets)
-    let rowCount = offsets.count - 1
-    let values = values ?? [], stamps = stamps ?? [], copiesValues = !values.isEmpty, copiesStamps = !stamps.isEmpty
-    cursor.withUnsafeMutableBufferPointer { cursor in
-        targetColumns.withUnsafeMutableBufferPointer { targetColumns in
-            targetValues.withUnsafeMutableBufferPointer { targetValues in
-                targetStamps.withUnsafeMutableBufferPointer { targetStamps in
-                    offsets.withUnsafeBufferPointer { offsets in
-                        columns.withUnsafeBufferPointer { columns in
-                            values.withUnsafeBufferPointer { values in
-                                stamps.withUnsafeBufferPointer { stamps in
-                                    Parallel.forEachChunk(of: ranges.indices, grainSize: 1) { part in
-                                        let range = ranges[part.lowerBound]
-                                        for row in 0..<rowCount {
-                                            for entry in offsets[row]..<offsets[row + 1] {
-                                                let target = Int(columns[entry])
-                                                guard range.contains(target) else { continue }
-                                                let position = cursor[target]
-                                                cursor[target] = position + 1
-                                                targetColumns[position] = Int32(truncatingIfNeeded: row)
-                                                if copiesValues { targetValues[position] = values[entry] }
-                                                if copiesStamps { targetStamps[position] = stamps[entry] }
-                                            }
-                                        }
-                                    }
-                                }
+/// Entries taken in order, each with a target row, a payload, a value and a time stamp.
+private protocol _ScatterSource {
+    /// The number of entries.
+    var count: Int { get }
+    /// Calls `body(target, payload, value, stamp)` for each entry of `entries`, in order.
+    func forEach(in entries: Range<Int>, _ body: (_ target: Int32, _ payload: Int32, _ value: Double, _ stamp: Int) -> Void)
+}
+
+/// The parsed chunks' records in file order: target the item, payload the user.
+private struct _ChunkRecords: _ScatterSource {
+    let chunks: UnsafeBufferPointer<_InteractionChunk>
+    /// Where each chunk's records start among all records, and their count last.
+    let starts: UnsafeBufferPointer<Int>
+
+    var count: Int { starts[chunks.count] }
+
+    @inline(__always)
+    func forEach(in entries: Range<Int>, _ body: (Int32, Int32, Double, Int) -> Void) {
+        guard !entries.isEmpty else { return }
+        var index = _row(holding: entries.lowerBound, offsets: starts)
+        while index < chunks.count && starts[index] < entries.upperBound {
+            let chunk = chunks[index], start = starts[index]
+            let records = (max(entries.lowerBound, start) - start)..<(min(entries.upperBound, starts[index + 1]) - start)
+            chunk.items.withUnsafeBufferPointer { items in
+                chunk.users.withUnsafeBufferPointer { users in
+                    chunk.values.withUnsafeBufferPointer { values in
+                        chunk.timestamps.withUnsafeBufferPointer { stamps in
+                            for record in records {
+                                body(items[record], users[record], values.isEmpty ? 1 : values[record],
+                                     stamps.isEmpty ? 0 : stamps[record])
                             }
                         }
                     }
                 }
             }
+            index += 1
         }
+    }
+}
+
+/// The entries of CSR rows: target the column, payload the row; values 1 and time stamps 0
+/// where the buffers are empty.
+private struct _RowEntries: _ScatterSource {
+    let offsets: UnsafeBufferPointer<Int>
+    let columns: UnsafeBufferPointer<Int32>
+    let values: UnsafeBufferPointer<Double>
+    let stamps: UnsafeBufferPointer<Int>
+
+    var count: Int { columns.count }
+
+    @inline(__always)
+    func forEach(in entries: Range<Int>, _ body: (Int32, Int32, Double, Int) -> Void) {
+        guard !entries.isEmpty else { return }
+        var row = _row(holding: entries.lowerBound, offsets: offsets)
+        for entry in entries {
+            while offsets[row + 1] <= entry { row += 1 }
+            body(columns[entry], Int32(truncatingIfNeeded: row), values.isEmpty ? 1 : values[entry],
+                 stamps.isEmpty ? 0 : stamps[entry])
+        }
+    }
+}
+
+/// The entries of `source` scattered stably into rows of `targetCount` targets
+/// (``_stableScatter(entryCount:targetCount:count:write:)``): the row offsets, and per
+/// position the payload, the value (when `values`, else an empty array) and the time stamp
+/// (when `stamps`).
+///
+/// Every position is written once, by the thread that owns the entry, so the results are
+/// allocated but not initialised beforehand.
+private func _scatter<Source: _ScatterSource>(
+    _ source: Source, into targetCount: Int, values: Bool, stamps: Bool
+) -> (offsets: [Int], payloads: [Int32], values: [Double], stamps: [Int]) {
+    let count = source.count
+    var offsets: [Int] = []
+    var scatteredValues: [Double] = [], scatteredStamps: [Int] = []
+    let payloads = [Int32](unsafeUninitializedCapacity: count) { payloads, payloadsInitialized in
+        scatteredValues = [Double](unsafeUninitializedCapacity: values ? count : 0) { valueBuffer, valuesInitialized in
+            scatteredStamps = [Int](unsafeUninitializedCapacity: stamps ? count : 0) { stampBuffer, stampsInitialized in
+                offsets = _stableScatter(entryCount: count, targetCount: targetCount) { entries, histogram in
+                    source.forEach(in: entries) { target, _, _, _ in histogram[Int(target)] += 1 }
+                } write: { entries, cursor in
+                    source.forEach(in: entries) { target, payload, value, stamp in
+                        let position = cursor[Int(target)]
+                        cursor[Int(target)] = position + 1
+                        payloads[position] = payload
+                        if values { valueBuffer[position] = value }
+                        if stamps { stampBuffer[position] = stamp }
+                    }
+                }
+                stampsInitialized = stamps ? count : 0
+            }
+            valuesInitialized = values ? count : 0
+        }
+        payloadsInitialized = count
+    }
+    return (offsets, payloads, scatteredValues, scatteredStamps)
+}
+
+/// The transpose of the CSR rows `offsets`, `columns` (with `values` and `stamps` when
+/// given) as rows of `targetCount` targets, each target row in source row order: offsets,
+/// source rows, values (every value 1 without `values`) and time stamps (empty without
+/// `stamps`).
+private func _scatterTransposed(
+    offsets: [Int], columns: [Int32], values: [Double]?, stamps: [Int]?, targetCount: Int
+) -> (offsets: [Int], rows: [Int32], values: [Double], stamps: [Int]) {
+    offsets.withUnsafeBufferPointer { offsets in
+        columns.withUnsafeBufferPointer { columns in
+            (values ?? []).withUnsafeBufferPointer { values in
+                (stamps ?? []).withUnsafeBufferPointer { stamps in
+                    let result = _scatter(_RowEntries(offsets: offsets, columns: columns, values: values, stamps: stamps),
+                                          into: targetCount, values: !values.isEmpty, stamps: !stamps.isEmpty)
+                    return (result.offsets, result.payloads, values.isEmpty ? _ones(columns.count) : result.values,
+                            result.stamps)
+                }
+            }
+        }
+    }
+}
+
+/// `count` ones, written in parallel (sequentially, rather than scattered one by one).
+private func _ones(_ count: Int) -> [Double] {
+    [Double](unsafeUninitializedCapacity: count) { ones, initialized in
+        Parallel.forEachChunk(of: 0..<count, grainSize: 1 << 20) { range in
+            UnsafeMutableBufferPointer(rebasing: ones[range]).initialize(repeating: 1)
+        }
+        initialized = count
     }
 }
 
