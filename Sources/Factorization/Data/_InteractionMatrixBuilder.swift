@@ -45,9 +45,8 @@ struct _InteractionMatrixBuilder {
         let count = chunkStarts.last!
 
         // By item, in file order.
-        let parsed = chunks
         var (byItemOffsets, byItemUsers, byItemValues, byItemStamps) = chunkStarts.withUnsafeBufferPointer { starts in
-            parsed.withUnsafeBufferPointer { parsed in
+            chunks.withUnsafeBufferPointer { parsed in
                 _scatter(_ChunkRecords(chunks: parsed, starts: starts), into: itemCount, values: hasValues,
                          stamps: stamped)
             }
