@@ -42,28 +42,39 @@ func hasMiniLMFiles(_ directory: String) -> Bool {
     }
 }
 
-/// Sentence encoders and their vectors, loaded and computed once per process: the demo fits
-/// several models over the same titles, and each fit builds its blocks again.
+/// Sentence and image encoders and text vectors, loaded and computed once per
+/// process: the demo fits several models over the same titles, and each fit builds its
+/// blocks again.
 actor TextEncoderCache {
     static let shared = TextEncoderCache()
-    private var encoders: [String: SentenceEncoder] = [:]
-    private var imageEncoders: [String: EfficientNetLiteEncoder] = [:]
+    private var encoders: [EncoderKey: any Sendable] = [:]
     /// Vectors by encoder identifier and text, shared by every block built in this process.
     let vectors = EncodingCache<String>()
 
+    /// An encoder by its type and the folder its weights come from.
+    private struct EncoderKey: Hashable {
+        var type: ObjectIdentifier
+        var directory: String
+    }
+
     /// The sentence encoder of `directory`, loaded on first use.
     func sentenceEncoder(_ directory: String) throws -> SentenceEncoder {
-        if let encoder = encoders[directory] { return encoder }
-        let encoder = try SentenceEncoder(modelDirectory: directory)
-        encoders[directory] = encoder
-        return encoder
+        try encoder(directory) { try SentenceEncoder(modelDirectory: $0) }
     }
 
     /// The EfficientNet-Lite0 encoder of `directory`, loaded on first use.
     func efficientNet(_ directory: String) throws -> EfficientNetLiteEncoder {
-        if let encoder = imageEncoders[directory] { return encoder }
-        let encoder = try EfficientNetLiteEncoder(modelDirectory: directory)
-        imageEncoders[directory] = encoder
+        try encoder(directory) { try EfficientNetLiteEncoder(modelDirectory: $0) }
+    }
+
+    /// The `Encoder` that `load` reads from `directory`, loaded on first use.
+    private func encoder<Encoder: Sendable>(
+        _ directory: String, _ load: (String) throws -> Encoder
+    ) rethrows -> Encoder {
+        let key = EncoderKey(type: ObjectIdentifier(Encoder.self), directory: directory)
+        if let encoder = encoders[key] as? Encoder { return encoder }
+        let encoder = try load(directory)
+        encoders[key] = encoder
         return encoder
     }
 }
