@@ -8,23 +8,9 @@ import Testing
 struct AudioColumnCommandTests {
     static let clips = ["tone-pcm24.wav", "sweep-pcm16.wav", "clicks-float32.wav", "noisy-tone-float64.wav", "stereo-pcm16.wav"]
 
-    /// `catalogue/items.csv` (15 items, 5 fixture clips; i14's file is missing, i15's is
-    /// not a WAV file), `catalogue/new.csv` (two unseen items), sounds under `catalogue/sounds`.
+    /// The media catalogue of the log-mel fixture clips.
     static func scratch() throws -> Scratch {
-        let scratch = Scratch()
-        try FileManager.default.createDirectory(atPath: scratch.path("catalogue/sounds"), withIntermediateDirectories: true)
-        for name in clips {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: packageRoot + "/Tests/AudioEmbeddingTests/Fixtures/clips/" + name))
-            scratch.write("catalogue/sounds/" + name, Array(bytes))
-        }
-        scratch.write("catalogue/sounds/broken.wav", "this is not a WAV file")
-        var items = "itemId,genres,sound\n"
-        for item in 1...13 { items += "i\(item),\(["Drama", "Comedy", "Action"][item % 3]),sounds/\(clips[item % 5])\n" }
-        items += "i14,Drama,sounds/gone.wav\ni15,Comedy,sounds/broken.wav\n"
-        scratch.write("catalogue/items.csv", items)
-        scratch.write("catalogue/new.csv", "itemId,genres,sound\nn1,,sounds/sweep-pcm16.wav\nn2,,sounds/tone-pcm24.wav\n")
-        scratch.write("r.csv", seededRatings())
-        return scratch
+        try mediaCatalogue(column: "sound", folder: "sounds", fixtures: "Tests/AudioEmbeddingTests/Fixtures/clips", files: clips)
     }
 
     @Test("fit with --audio-column: absent rows reported, a second fit served from the cache, strict mode names the file, place reads the sounds")
