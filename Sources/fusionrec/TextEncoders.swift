@@ -1,3 +1,4 @@
+import AudioEmbedding
 import Foundation
 import FusionRec
 import ImageDecoding
@@ -22,6 +23,10 @@ func defaultEfficientNetDirectory() -> String {
     modelDirectory(variable: "FUSIONREC_IMAGE_MODEL_DIR", folder: "efficientnet-lite0")
 }
 
+/// The folder `Scripts/fetch-musicnn.sh` fills by default: `$FUSIONREC_MUSICNN_DIR`, else
+/// `${XDG_CACHE_HOME:-$HOME/.cache}/fusionrec/musicnn`.
+func defaultMusicnnDirectory() -> String { modelDirectory(variable: "FUSIONREC_MUSICNN_DIR", folder: "musicnn") }
+
 /// Prints to standard error, per image or audio block, how many cells named a file that
 /// was missing, unreadable or undecodable, and how many files were encoded or read from
 /// the disk cache.
@@ -42,7 +47,7 @@ func hasMiniLMFiles(_ directory: String) -> Bool {
     }
 }
 
-/// Sentence and image encoders and text vectors, loaded and computed once per
+/// Sentence, image and audio encoders and text vectors, loaded and computed once per
 /// process: the demo fits several models over the same titles, and each fit builds its
 /// blocks again.
 actor TextEncoderCache {
@@ -65,6 +70,11 @@ actor TextEncoderCache {
     /// The EfficientNet-Lite0 encoder of `directory`, loaded on first use.
     func efficientNet(_ directory: String) throws -> EfficientNetLiteEncoder {
         try encoder(directory) { try EfficientNetLiteEncoder(modelDirectory: $0) }
+    }
+
+    /// The musicnn encoder (penultimate features) of `directory`, loaded on first use.
+    func musicnn(_ directory: String) throws -> MusicnnEncoder {
+        try encoder(directory) { try MusicnnEncoder(modelDirectory: $0) }
     }
 
     /// The `Encoder` that `load` reads from `directory`, loaded on first use.
