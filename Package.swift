@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "ReliabilityTests", dependencies: ["FusionRec"]),
         // Runs the built `fusionrec` executable as a process; the dependency only makes
         // `swift test` build it first.
-        .testTarget(name: "CommandLineTests", dependencies: ["fusionrec"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["fusionrec", "Fusion", "Persistence", "FusionRecTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

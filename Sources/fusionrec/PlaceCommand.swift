@@ -56,7 +56,7 @@ struct PlaceCommand: AsyncParsableCommand {
                     encoders[name] = try await TextEncoderCache.shared.sentenceEncoder(modelDir ?? defaultMiniLMDirectory())
                 }
             }
-            let media = try await mediaOptions.mediaOptions(loading: MediaOptions.kinds(of: pipeline.specification))
+            let media = try await mediaOptions.mediaOptions(loading: MediaOptions.encoderNames(of: pipeline.specification))
             let placed = try await model.placingItems(table, encoders: encoders, media: media)
             await reportMedia(media, table: items)
             let ranker = try Ranker(model: placed)

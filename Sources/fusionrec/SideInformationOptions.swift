@@ -271,10 +271,10 @@ struct SideInformationOptions: ParsableArguments {
     /// `--audio-column`s, or for the media blocks of `pipeline` (a loaded model's); see
     /// ``MediaOptions/mediaOptions(loading:)``.
     func mediaOptions(for pipeline: FeaturePipeline? = nil) async throws -> MediaColumnOptions {
-        var kinds = MediaOptions.kinds(of: pipeline)
-        if !imageColumns.isEmpty { kinds.insert(.image) }
-        if !audioColumns.isEmpty { kinds.insert(.audio) }
-        return try await media.mediaOptions(loading: kinds)
+        var names = MediaOptions.encoderNames(of: pipeline)
+        if !imageColumns.isEmpty { names.images.insert(media.imageEncoder) }
+        if !audioColumns.isEmpty { names.audio.insert(media.audioEncoder) }
+        return try await media.mediaOptions(loading: names)
     }
 
     /// `FROM-TO` (or a single length) as a range of n-gram lengths of at least 1.

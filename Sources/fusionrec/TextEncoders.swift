@@ -1,3 +1,4 @@
+import AudioEmbedding
 import Foundation
 import FusionRec
 import ImageDecoding
@@ -22,6 +23,10 @@ func defaultEfficientNetDirectory() -> String {
     modelDirectory(variable: "FUSIONREC_IMAGE_MODEL_DIR", folder: "efficientnet-lite0")
 }
 
+/// The folder `Scripts/fetch-musicnn.sh` fills by default: `$FUSIONREC_MUSICNN_DIR`, else
+/// `${XDG_CACHE_HOME:-$HOME/.cache}/fusionrec/musicnn`.
+func defaultMusicnnDirectory() -> String { modelDirectory(variable: "FUSIONREC_MUSICNN_DIR", folder: "musicnn") }
+
 /// Prints to standard error, per image or audio block, how many cells named a file that
 /// was missing, unreadable or undecodable, and how many files were encoded or read from
 /// the disk cache.
@@ -42,28 +47,44 @@ func hasMiniLMFiles(_ directory: String) -> Bool {
     }
 }
 
-/// Sentence encoders and their vectors, loaded and computed once per process: the demo fits
-/// several models over the same titles, and each fit builds its blocks again.
+/// Sentence, image and audio encoders and text vectors, loaded and computed once per
+/// process: the demo fits several models over the same titles, and each fit builds its
+/// blocks again.
 actor TextEncoderCache {
     static let shared = TextEncoderCache()
-    private var encoders: [String: SentenceEncoder] = [:]
-    private var imageEncoders: [String: EfficientNetLiteEncoder] = [:]
+    private var encoders: [EncoderKey: any Sendable] = [:]
     /// Vectors by encoder identifier and text, shared by every block built in this process.
     let vectors = EncodingCache<String>()
 
+    /// An encoder by its type and the folder its weights come from.
+    private struct EncoderKey: Hashable {
+        var type: ObjectIdentifier
+        var directory: String
+    }
+
     /// The sentence encoder of `directory`, loaded on first use.
     func sentenceEncoder(_ directory: String) throws -> SentenceEncoder {
-        if let encoder = encoders[directory] { return encoder }
-        let encoder = try SentenceEncoder(modelDirectory: directory)
-        encoders[directory] = encoder
-        return encoder
+        try encoder(directory) { try SentenceEncoder(modelDirectory: $0) }
     }
 
     /// The EfficientNet-Lite0 encoder of `directory`, loaded on first use.
     func efficientNet(_ directory: String) throws -> EfficientNetLiteEncoder {
-        if let encoder = imageEncoders[directory] { return encoder }
-        let encoder = try EfficientNetLiteEncoder(modelDirectory: directory)
-        imageEncoders[directory] = encoder
+        try encoder(directory) { try EfficientNetLiteEncoder(modelDirectory: $0) }
+    }
+
+    /// The musicnn encoder (penultimate features) of `directory`, loaded on first use.
+    func musicnn(_ directory: String) throws -> MusicnnEncoder {
+        try encoder(directory) { try MusicnnEncoder(modelDirectory: $0) }
+    }
+
+    /// The `Encoder` that `load` reads from `directory`, loaded on first use.
+    private func encoder<Encoder: Sendable>(
+        _ directory: String, _ load: (String) throws -> Encoder
+    ) rethrows -> Encoder {
+        let key = EncoderKey(type: ObjectIdentifier(Encoder.self), directory: directory)
+        if let encoder = encoders[key] as? Encoder { return encoder }
+        let encoder = try load(directory)
+        encoders[key] = encoder
         return encoder
     }
 }

@@ -91,11 +91,11 @@ struct MusicnnPreprocessingTests {
 /// network together, WAV file in, 200 features and 50 tag probabilities out.
 @Suite(
     "MusicnnEncoder against the reference", .serialized,
-    .enabled(if: musicnnModel.isAvailable, "weights missing: run Scripts/fetch-musicnn.sh"))
+    .enabled(if: ModelDirectory.musicnn.isAvailable, "weights missing: run Scripts/fetch-musicnn.sh"))
 struct MusicnnEncoderTests {
-    static let encoder: MusicnnEncoder? = try? MusicnnEncoder(modelDirectory: musicnnModel.path)
+    static let encoder: MusicnnEncoder? = try? MusicnnEncoder(modelDirectory: ModelDirectory.musicnn.path)
     static let tagger: MusicnnEncoder? = try? MusicnnEncoder(
-        modelDirectory: musicnnModel.path, output: .tagProbabilities)
+        modelDirectory: ModelDirectory.musicnn.path, output: .tagProbabilities)
     static let clips: [AudioClip] = MusicnnReference.shared.clips.map { try! WAVDecoder().decode(contentsOf: $0.path) }
 
     static func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
@@ -166,7 +166,7 @@ struct MusicnnModelFileTests {
         "the musicnn weights are present when FUSIONREC_REQUIRE_MODEL is set",
         .enabled(if: ProcessInfo.processInfo.environment["FUSIONREC_REQUIRE_MODEL"] == "1"))
     func required() {
-        #expect(musicnnModel.isAvailable, "model.safetensors missing in \(musicnnModel.path)")
+        #expect(ModelDirectory.musicnn.isAvailable, "model.safetensors missing in \(ModelDirectory.musicnn.path)")
     }
 
     @Test("a missing directory and a file with a misshapen tensor throw typed errors")

@@ -1,5 +1,4 @@
 import Foundation
-import FusionRecTestSupport
 import Testing
 
 /// The clips of `Fixtures/musicnn/clips` and their NumPy reference values in
@@ -46,8 +45,3 @@ struct MusicnnReference: Decodable, Sendable {
     static var nativeRateClips: [Clip] { shared.clips.filter { !$0.resampled } }
     static var resampledClips: [Clip] { shared.clips.filter(\.resampled) }
 }
-
-/// The weights `Scripts/fetch-musicnn.sh` installs, in `FUSIONREC_MUSICNN_DIR` or the cache.
-let musicnnModel = ModelDirectory(
-    environmentVariable: "FUSIONREC_MUSICNN_DIR", cacheFolder: "musicnn", file: "model.safetensors",
-    fetchScript: "Scripts/fetch-musicnn.sh")

@@ -132,6 +132,40 @@ func seededItems() -> String {
     return text
 }
 
+/// A scratch folder holding the seeded ratings `r.csv` and a catalogue of media files for
+/// the `--image-column` and `--audio-column` tests, every path relative to `catalogue/`:
+/// `items.csv` (`itemId,genres,COLUMN`, 15 items: i1…i13 name the fixture `files` in turn,
+/// i14 the missing `FOLDER/gone.EXT`, i15 `FOLDER/broken.EXT`, which holds text),
+/// `new.csv` (n1 and n2, unseen, naming the first two files) and `bigger.csv` (both).
+///
+/// - Parameters:
+///   - column: the name of the column of paths.
+///   - folder: the folder under `catalogue/` the files are copied to.
+///   - fixtures: the folder, relative to the package root, the files are copied from.
+///   - files: at least two fixture files; `EXT` is the first one's extension.
+func mediaCatalogue(column: String, folder: String, fixtures: String, files: [String]) throws -> Scratch {
+    precondition(files.count >= 2, "new.csv names two distinct files, got \(files)")
+    let scratch = Scratch()
+    try FileManager.default.createDirectory(atPath: scratch.path("catalogue/" + folder), withIntermediateDirectories: true)
+    for name in files {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: packageRoot + "/" + fixtures + "/" + name))
+        scratch.write("catalogue/\(folder)/\(name)", Array(bytes))
+    }
+    let fileExtension = URL(fileURLWithPath: files[0]).pathExtension
+    scratch.write("catalogue/\(folder)/broken.\(fileExtension)", "this is not a media file")
+    var items = "itemId,genres,\(column)\n"
+    for item in 1...13 {
+        items += "i\(item),\(["Drama", "Comedy", "Action"][item % 3]),\(folder)/\(files[item % files.count])\n"
+    }
+    items += "i14,Drama,\(folder)/gone.\(fileExtension)\ni15,Comedy,\(folder)/broken.\(fileExtension)\n"
+    scratch.write("catalogue/items.csv", items)
+    let new = "n1,,\(folder)/\(files[0])\nn2,,\(folder)/\(files[1])\n"
+    scratch.write("catalogue/new.csv", "itemId,genres,\(column)\n" + new)
+    scratch.write("catalogue/bigger.csv", items + new)
+    scratch.write("r.csv", seededRatings())
+    return scratch
+}
+
 /// Expects a failed run: `status`, and standard error holding `message`.
 func expectFailure(
     _ result: CommandResult, status: Int32, _ message: String, sourceLocation: SourceLocation = #_sourceLocation

@@ -26,26 +26,9 @@ struct ImageColumnCommandTests {
 
     static let photos = ["coffee.jpg", "chelsea.jpg", "rocket.jpg", "astronaut.jpg", "camera-gray.png"]
 
-    /// `catalogue/items.csv` (15 items, 5 fixture photos; i14's file is missing, i15's is
-    /// not an image), `catalogue/new.csv` (two unseen items) and `catalogue/bigger.csv`
-    /// (both), images under `catalogue/images`.
+    /// The media catalogue of the fixture photos.
     static func scratch() throws -> Scratch {
-        let scratch = Scratch()
-        try FileManager.default.createDirectory(atPath: scratch.path("catalogue/images"), withIntermediateDirectories: true)
-        for name in photos {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: packageRoot + "/Tests/ImageEmbeddingTests/Fixtures/images/" + name))
-            scratch.write("catalogue/images/" + name, Array(bytes))
-        }
-        scratch.write("catalogue/images/broken.jpg", "this is not a JPEG")
-        var items = "itemId,genres,photo\n"
-        for item in 1...13 { items += "i\(item),\(["Drama", "Comedy", "Action"][item % 3]),images/\(photos[item % 5])\n" }
-        items += "i14,Drama,images/gone.jpg\ni15,Comedy,images/broken.jpg\n"
-        scratch.write("catalogue/items.csv", items)
-        let new = "n1,,images/rocket.jpg\nn2,,images/camera-gray.png\n"
-        scratch.write("catalogue/new.csv", "itemId,genres,photo\n" + new)
-        scratch.write("catalogue/bigger.csv", items + new)
-        scratch.write("r.csv", seededRatings())
-        return scratch
+        try mediaCatalogue(column: "photo", folder: "images", fixtures: "Tests/ImageEmbeddingTests/Fixtures/images", files: photos)
     }
 
     @Test("fit with --image-column: absent rows reported, a second fit served from the cache, strict mode names the file, place reads the images",

@@ -29,3 +29,11 @@ public struct ModelDirectory: Sendable {
         }
     }
 }
+
+extension ModelDirectory {
+    /// The musicnn weights `Scripts/fetch-musicnn.sh` installs, in `FUSIONREC_MUSICNN_DIR`
+    /// or the cache.
+    public static let musicnn = ModelDirectory(
+        environmentVariable: "FUSIONREC_MUSICNN_DIR", cacheFolder: "musicnn", file: "model.safetensors",
+        fetchScript: "Scripts/fetch-musicnn.sh")
+}
