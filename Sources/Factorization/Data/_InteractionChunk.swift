@@ -503,7 +503,7 @@ private struct _ChunkParser {
         recordCapacity = capacity
     }
 
-    /// Moves the stored records into `chunk`'s arrays.
+    /// Copies the stored records into `chunk`'s arrays.
     func store(into chunk: inout _InteractionChunk) {
         chunk.users = Array(UnsafeBufferPointer(start: recordUsers, count: recordCount))
         chunk.items = Array(UnsafeBufferPointer(start: recordItems, count: recordCount))
