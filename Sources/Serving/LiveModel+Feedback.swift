@@ -16,6 +16,8 @@ extension LiveModel {
     ///   ``ServingError/linearAlgebra(_:)`` when a re-fold's system is singular.
     /// - Complexity: per user, the re-fold (see ``LiveModel``) plus copying one chunk of
     ///   rows and one of histories.
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     @discardableResult
     public func record(_ interactions: [(user: UserID, item: ItemID, value: Double)]) throws(ServingError) -> Int {
         try writer.withLock { (writerState) throws(ServingError) -> Int in
@@ -63,6 +65,8 @@ extension LiveModel {
     }
 
     /// Interactions checked and grouped by user, users in order of first appearance.
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     static func grouped(
         _ interactions: [(user: UserID, item: ItemID, value: Double)], in state: _LiveState<Scalar, UserID, ItemID>
     ) throws(ServingError) -> ([UserID], [UserID: [_HistoryEntry]]) {

@@ -7,9 +7,13 @@ import Ranking
 /// product per chunk for up to 36 queries) instead of once per request.
 ///
 /// There is no timer: a request that finds fewer than ``maximumConcurrentScans`` scans
-/// running scans at once, with whatever is waiting. Under light load every request is
-/// its own batch, as fast as a direct read; under heavy load batches grow by themselves,
-/// and the cost per request falls as the queue lengthens. The task that finishes a scan
+/// running yields once, so that the requests whose tasks are already queued to run (those
+/// the event loops read in the same tick) can join it, then scans with whatever is
+/// waiting. Under light load every request is its own batch, as fast as a direct read but
+/// for one trip through the executor's queue; under heavy load batches grow by themselves,
+/// and the cost per request falls as the queue lengthens. (Without the yield, the first
+/// request after each scan scanned alone, a matrix–vector pass over every row, while the
+/// requests read just after it waited for it.) The task that finishes a scan
 /// hands the next batch to the first waiting request's task, so no request runs
 /// another's scan after its own answer is ready.
 ///
@@ -88,7 +92,10 @@ public final class RecommendationBatcher<
             queue.scans += 1
             return true
         }
-        if leads { return try scanBatch(leading: query).get() }
+        if leads {
+            await Task.yield()
+            return try scanBatch(leading: query).get()
+        }
         let outcome = await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
             let leads = queue.withLock { queue in
                 guard queue.scans < maximumConcurrentScans else {

@@ -115,6 +115,8 @@ struct _LiveState<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hasha
     ///
     /// - Complexity: O(k² + nᵤk) per conjugate-gradient step (implicit), O(nᵤk² + k³) for
     ///   an exact solve; plus the storage cost of ``_ChunkedRows/setRow(_:to:)``.
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     mutating func record(user: UserID, entries: [_HistoryEntry]) throws(ServingError) {
         let k = factorCount
         let u: Int

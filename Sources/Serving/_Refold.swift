@@ -12,25 +12,25 @@ extension _LiveState {
     /// (Cholesky) solve costs O(nᵤk² + k³). The explicit update solves the user's own
     /// (k+1)×(k+1) system, O(nᵤk² + k³). BLAS runs single-threaded: a write is one
     /// request's work, and waking OpenBLAS's pool for it would only make it spin.
+    @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
+    @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     func _refold(history: [_HistoryEntry], warm: [Scalar]) throws(ServingError) -> ([Scalar], Scalar) {
         var summed: [Int32: Double] = [:]
         for entry in history { summed[entry.item, default: 0] += entry.value }
         let entries = summed.sorted { $0.key < $1.key }.map { (item: $0.key, value: $0.value) }
-        let chunks = itemRows.chunks.map(\.elements)
         do {
             return try BLASThreads.withSingleThreadedBLAS { () throws(LinearAlgebraError) -> ([Scalar], Scalar) in
                 switch served.rule {
                 case let .implicit(alpha, _, binary):
                     let factors = try _implicitRefold(
-                        entries, chunks: chunks, rowsPerChunk: itemRows.rowsPerChunk, rowWidth: itemRows.width,
-                        k: factorCount, alpha: Scalar(alpha), binary: binary, gram: gram!.values, solver: served.solver,
-                        warm: warm)
+                        entries, rows: itemRows, k: factorCount, alpha: Scalar(alpha), binary: binary, gram: gram!.values,
+                        solver: served.solver, warm: warm)
                     return (factors, 0)
                 case let .explicit(regularization, biasRegularization, weighted):
                     return try _explicitRefold(
-                        entries, chunks: chunks, rowsPerChunk: itemRows.rowsPerChunk, rowWidth: itemRows.width,
-                        k: factorCount, globalBias: served.globalBias, regularization: Scalar(regularization),
-                        biasRegularization: Scalar(biasRegularization), weighted: weighted)
+                        entries, rows: itemRows, k: factorCount, globalBias: served.globalBias,
+                        regularization: Scalar(regularization), biasRegularization: Scalar(biasRegularization),
+                        weighted: weighted)
                 }
             }
         } catch {
@@ -39,18 +39,18 @@ extension _LiveState {
     }
 }
 
-/// The implicit row update of one user against chunked item rows `[vᵢ, 1, cᵢ]`:
+/// The implicit row update of one user against the item rows `[vᵢ, 1, cᵢ]`:
 /// (G + Σ (cᵢ − 1) vᵢvᵢᵀ) x = Σ cᵢ vᵢ with G = VᵀV + λI given. Specialized for the scalars.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
 func _implicitRefold<Scalar: BLASScalar>(
-    _ entries: [(item: Int32, value: Double)], chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, k: Int,
-    alpha: Scalar, binary: Bool, gram: [Scalar], solver: ImplicitSolver, warm: [Scalar]
+    _ entries: [(item: Int32, value: Double)], rows: _ChunkedRows<Scalar>, k: Int, alpha: Scalar, binary: Bool,
+    gram: [Scalar], solver: ImplicitSolver, warm: [Scalar]
 ) throws(LinearAlgebraError) -> [Scalar] {
     let n = entries.count
     let offsets = [0, n], columns = (0..<n).map { Int32($0) }
     let values = entries.map { Scalar(binary ? 1 : $0.value) }
-    let gathered = _gathered(entries, chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth, k: k, bias: false)
+    let gathered = _gathered(entries, rows: rows, k: k, bias: false)
     var x = warm
     try offsets.withUnsafeBufferPointer { (offsets) throws(LinearAlgebraError) in
         try columns.withUnsafeBufferPointer { (columns) throws(LinearAlgebraError) in
@@ -78,17 +78,17 @@ func _implicitRefold<Scalar: BLASScalar>(
     return x
 }
 
-/// The explicit row update of one user (factors and bias) against chunked item rows.
+/// The explicit row update of one user (factors and bias) against the item rows.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
 func _explicitRefold<Scalar: BLASScalar>(
-    _ entries: [(item: Int32, value: Double)], chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, k: Int,
-    globalBias: Scalar, regularization: Scalar, biasRegularization: Scalar, weighted: Bool
+    _ entries: [(item: Int32, value: Double)], rows: _ChunkedRows<Scalar>, k: Int, globalBias: Scalar,
+    regularization: Scalar, biasRegularization: Scalar, weighted: Bool
 ) throws(LinearAlgebraError) -> ([Scalar], Scalar) {
     let n = entries.count
     let fixed = try Matrix<Scalar>(
         rowCount: n, columnCount: k + 1,
-        elements: _gathered(entries, chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth, k: k, bias: true))
+        elements: _gathered(entries, rows: rows, k: k, bias: true))
     let data = _CompressedRows<Scalar>(
         rowCount: 1, columnCount: n, offsets: [0, n], columns: (0..<n).map { Int32($0) },
         values: entries.map { Scalar($0.value) })
@@ -100,19 +100,18 @@ func _explicitRefold<Scalar: BLASScalar>(
 }
 
 /// The factors of the entries' items, one row each (k columns, or k + 1 with the item
-/// bias last), gathered from chunked rows `[vᵢ, 1, cᵢ]`; at least one row of zeros.
+/// bias last), gathered from the item rows `[vᵢ, 1, cᵢ]` (reading only their chunks, so
+/// a write never touches the chunk table's other references); at least one row of zeros.
 @inline(__always)
 func _gathered<Scalar: BLASScalar>(
-    _ entries: [(item: Int32, value: Double)], chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, k: Int, bias: Bool
+    _ entries: [(item: Int32, value: Double)], rows: _ChunkedRows<Scalar>, k: Int, bias: Bool
 ) -> [Scalar] {
     let width = bias ? k + 1 : k
     var gathered = [Scalar](repeating: 0, count: max(entries.count, bias ? 0 : 1) * width)
     gathered.withUnsafeMutableBufferPointer { target in
         for (j, entry) in entries.enumerated() {
-            let item = Int(entry.item)
-            chunks[item / rowsPerChunk].withUnsafeBufferPointer { block in
-                let row = block.baseAddress! + (item % rowsPerChunk) * rowWidth
-                (target.baseAddress! + j * width).update(from: row, count: k)
+            rows.withRow(Int(entry.item)) { row in
+                (target.baseAddress! + j * width).update(from: row.baseAddress!, count: k)
                 if bias { target[j * width + k] = row[k + 1] }
             }
         }

@@ -6,29 +6,51 @@ final class ServiceMetrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
+    /// A method and route pattern: one latency histogram.
+    private struct Route: Hashable {
+        var method: String
+        var route: String
+        /// The order `render` lists histograms in.
+        var sortKey: String { "\(method) \(route)" }
+    }
+
+    /// A route and status: one request counter.
+    private struct Outcome: Hashable {
+        var route: Route
+        var status: Int
+        /// The order `render` lists counters in.
+        var sortKey: String { "\(route.sortKey) \(status)" }
+    }
+
     private struct Series {
+        /// Requests per bucket, not cumulative (`render` sums them).
         var counts: [Int] = Array(repeating: 0, count: ServiceMetrics.buckets.count)
         var total = 0
         var sum = 0.0
+
+        mutating func add(_ seconds: Double) {
+            if let bucket = ServiceMetrics.buckets.firstIndex(where: { seconds <= $0 }) { counts[bucket] += 1 }
+            total += 1
+            sum += seconds
+        }
     }
 
     private struct State {
-        var requests: [String: Int] = [:]
-        var latencies: [String: Series] = [:]
+        var requests: [Outcome: Int] = [:]
+        var latencies: [Route: Series] = [:]
         var modelLoaded = Date()
         var swaps = 0
     }
 
     private let state = Mutex(State())
 
+    /// Counts a request; updates its counter and histogram in place, without formatting
+    /// a label (the hot path's cost is one lock and two hash lookups).
     func record(route: String, method: String, status: Int, seconds: Double) {
+        let key = Route(method: method, route: route)
         state.withLock { state in
-            state.requests["\(method) \(route) \(status)", default: 0] += 1
-            var series = state.latencies["\(method) \(route)"] ?? Series()
-            for (index, bound) in Self.buckets.enumerated() where seconds <= bound { series.counts[index] += 1 }
-            series.total += 1
-            series.sum += seconds
-            state.latencies["\(method) \(route)"] = series
+            state.requests[Outcome(route: key, status: status), default: 0] += 1
+            state.latencies[key, default: Series()].add(seconds)
         }
     }
 
@@ -47,17 +69,18 @@ final class ServiceMetrics: Sendable {
         var lines: [String] = []
         lines.append("# HELP movie_service_requests_total Requests served, by method, route and status.")
         lines.append("# TYPE movie_service_requests_total counter")
-        for (key, count) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: " ", maxSplits: 2).map(String.init)
-            lines.append("movie_service_requests_total{method=\"\(parts[0])\",route=\"\(parts[1])\",status=\"\(parts[2])\"} \(count)")
+        for (outcome, count) in snapshot.requests.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
+            let route = outcome.route
+            lines.append("movie_service_requests_total{method=\"\(route.method)\",route=\"\(route.route)\",status=\"\(outcome.status)\"} \(count)")
         }
         lines.append("# HELP movie_service_request_duration_seconds Request latency, by method and route.")
         lines.append("# TYPE movie_service_request_duration_seconds histogram")
-        for (key, series) in snapshot.latencies.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
-            let labels = "method=\"\(parts[0])\",route=\"\(parts[1])\""
+        for (route, series) in snapshot.latencies.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
+            let labels = "method=\"\(route.method)\",route=\"\(route.route)\""
+            var cumulative = 0
             for (index, bound) in Self.buckets.enumerated() {
-                lines.append("movie_service_request_duration_seconds_bucket{\(labels),le=\"\(bound)\"} \(series.counts[index])")
+                cumulative += series.counts[index]
+                lines.append("movie_service_request_duration_seconds_bucket{\(labels),le=\"\(bound)\"} \(cumulative)")
             }
             lines.append("movie_service_request_duration_seconds_bucket{\(labels),le=\"+Inf\"} \(series.total)")
             lines.append("movie_service_request_duration_seconds_sum{\(labels)} \(series.sum)")
