@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ImageEmbeddingTests",
-            dependencies: ["ImageEmbedding", "ImageDecoding", "FeatureEncoding", "LinearAlgebra"],
+            dependencies: ["ImageEmbedding", "ImageDecoding", "FeatureEncoding", "LinearAlgebra", "FusionRecTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "FeatureEncoding"]),
@@ -121,7 +121,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MultimodalDemoTests",
-            dependencies: ["MultimodalDemo", "Fusion", "ImageDecoding", "ImageEmbedding", "AudioEmbedding", "FeatureEncoding"]),
+            dependencies: ["MultimodalDemo", "Fusion", "ImageDecoding", "ImageEmbedding", "AudioEmbedding", "FeatureEncoding",
+                           "FusionRecTestSupport"]),
         .testTarget(name: "ExamplesTests", dependencies: ["FusionRec"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Fusion", "FusionRecTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["FusionRec"]),

@@ -1,4 +1,5 @@
 import Foundation
+import FusionRecTestSupport
 import Testing
 
 /// `--image-column` with the real EfficientNet-Lite0 weights: paths relative to the
@@ -7,22 +8,13 @@ import Testing
 @Suite("Command line: image columns")
 struct ImageColumnCommandTests {
     /// The folder `Scripts/fetch-efficientnet-lite0.sh` fills.
-    static let weights: String = {
-        let environment = ProcessInfo.processInfo.environment
-        if let directory = environment["FUSIONREC_IMAGE_MODEL_DIR"], !directory.isEmpty { return directory }
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
-        return cache + "/fusionrec/efficientnet-lite0"
-    }()
+    static var weights: String { ModelDirectory.efficientNetLite0.path }
 
     /// Whether the test runs: the weights are present, or CI requires them (and the test
     /// then fails without them).
-    static let runs: Bool = {
-        if FileManager.default.fileExists(atPath: weights + "/model.safetensors") { return true }
-        if ProcessInfo.processInfo.environment["FUSIONREC_REQUIRE_MODEL"] == "1" { return true }
-        print("⚠️ SKIPPING the --image-column command-line test: model.safetensors not found in \(weights). "
-              + "Run Scripts/fetch-efficientnet-lite0.sh (or set FUSIONREC_IMAGE_MODEL_DIR) to run it.")
-        return false
-    }()
+    static var runs: Bool {
+        ModelDirectory.efficientNetLite0.isAvailable || ProcessInfo.processInfo.environment["FUSIONREC_REQUIRE_MODEL"] == "1"
+    }
 
     static let photos = ["coffee.jpg", "chelsea.jpg", "rocket.jpg", "astronaut.jpg", "camera-gray.png"]
 

@@ -31,6 +31,12 @@ public struct ModelDirectory: Sendable {
 }
 
 extension ModelDirectory {
+    /// The EfficientNet-Lite0 weights `Scripts/fetch-efficientnet-lite0.sh` installs, in
+    /// `FUSIONREC_IMAGE_MODEL_DIR` or the cache.
+    public static let efficientNetLite0 = ModelDirectory(
+        environmentVariable: "FUSIONREC_IMAGE_MODEL_DIR", cacheFolder: "efficientnet-lite0", file: "model.safetensors",
+        fetchScript: "Scripts/fetch-efficientnet-lite0.sh")
+
     /// The musicnn weights `Scripts/fetch-musicnn.sh` installs, in `FUSIONREC_MUSICNN_DIR`
     /// or the cache.
     public static let musicnn = ModelDirectory(

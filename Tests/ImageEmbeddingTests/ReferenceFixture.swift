@@ -1,4 +1,5 @@
 import Foundation
+import FusionRecTestSupport
 import Testing
 
 /// The images of `Fixtures/images` and their PyTorch reference values in
@@ -56,28 +57,10 @@ struct ReferenceFixture: Decodable, Sendable {
     }
 }
 
-/// Where the weight-dependent tests look for `model.safetensors`: the directory in
-/// `FUSIONREC_IMAGE_MODEL_DIR`, or the cache directory that
-/// `Scripts/fetch-efficientnet-lite0.sh` fills.
+/// Where the weight-dependent tests look for `model.safetensors` (see ``ModelDirectory``).
 enum ImageModelFiles {
-    static let directory: String = {
-        let environment = ProcessInfo.processInfo.environment
-        if let directory = environment["FUSIONREC_IMAGE_MODEL_DIR"], !directory.isEmpty { return directory }
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() + "/.cache")
-        return cache + "/fusionrec/efficientnet-lite0"
-    }()
-
-    /// Whether the weights are present; when not, prints why the weight tests skip.
-    static let available: Bool = {
-        let present = FileManager.default.fileExists(atPath: directory + "/model.safetensors")
-        if !present {
-            print(
-                "⚠️ SKIPPING weight-dependent ImageEmbedding tests: model.safetensors not found in \(directory). "
-                    + "Run Scripts/fetch-efficientnet-lite0.sh (or set FUSIONREC_IMAGE_MODEL_DIR) to run them.")
-        }
-        return present
-    }()
+    static var directory: String { ModelDirectory.efficientNetLite0.path }
+    static var available: Bool { ModelDirectory.efficientNetLite0.isAvailable }
 }
 
 @Suite("Image model files")

@@ -1,30 +1,17 @@
 import AudioEmbedding
 import Foundation
 import Fusion
+import FusionRecTestSupport
 import ImageDecoding
 import ImageEmbedding
 import MultimodalDemo
 import Testing
 
 /// The EfficientNet-Lite0 weights `Scripts/fetch-efficientnet-lite0.sh` installs, as the
-/// ImageEmbedding tests find them.
+/// ImageEmbedding tests find them (see ``ModelDirectory``).
 enum DemoModelFiles {
-    static let directory: String = {
-        let environment = ProcessInfo.processInfo.environment
-        if let directory = environment["FUSIONREC_IMAGE_MODEL_DIR"], !directory.isEmpty { return directory }
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
-        return cache + "/fusionrec/efficientnet-lite0"
-    }()
-
-    /// Whether the weights are present; when not, prints why the image comparison skips.
-    static let available: Bool = {
-        let present = FileManager.default.fileExists(atPath: directory + "/model.safetensors")
-        if !present {
-            print("⚠️ SKIPPING the image rows of the multimodal comparison: model.safetensors not found in \(directory). "
-                  + "Run Scripts/fetch-efficientnet-lite0.sh to enable them.")
-        }
-        return present
-    }()
+    static var directory: String { ModelDirectory.efficientNetLite0.path }
+    static var available: Bool { ModelDirectory.efficientNetLite0.isAvailable }
 }
 
 @Suite("Multimodal comparison")
