@@ -31,8 +31,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // Hand-written SIMD kernels where BLAS's calling pattern costs more than the
+        // arithmetic (the live model's top-K scans); chosen at run time by the processor.
+        .target(name: "CFusionRecKernels"),
         // Arrows point down only (Docs/Architecture.md): leaves first.
-        .target(name: "LinearAlgebra", dependencies: ["CFusionRecBLAS"]),
+        .target(name: "LinearAlgebra", dependencies: ["CFusionRecBLAS", "CFusionRecKernels"]),
         .target(name: "FeatureEncoding", dependencies: ["LinearAlgebra"]),
         .target(name: "Persistence", dependencies: ["LinearAlgebra"]),
         .target(name: "Factorization", dependencies: ["LinearAlgebra", "Persistence"]),

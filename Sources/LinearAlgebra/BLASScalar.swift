@@ -34,6 +34,21 @@ where RawSignificand: FixedWidthInteger {
         count: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int,
         y: UnsafeMutablePointer<Self>, incy: Int)
 
+    /// Whether ``_scorePanel(rows:rowCount:rowStride:panel:panelWidth:depth:thresholds:scores:passing:)``
+    /// runs on this processor: x86-64 with AVX2 and FMA, or ARM64.
+    static var _panelScoringIsAvailable: Bool { get }
+
+    /// Scores `rowCount` rows (`rowStride` apart) against a panel of queries stored column
+    /// by column: `scores[r·panelWidth + q] = Σₖ rows[r·rowStride + k]·panel[k·panelWidth + q]`
+    /// over `k < depth`, accumulated in k order by fused multiply-adds, so a query's scores
+    /// do not depend on the other queries in the panel. Bit `q` of `passing[r]` is set when
+    /// that score is at least `thresholds[q]` (a NaN never passes). `panelWidth` is 1 or a
+    /// multiple of 8, at most 64. Call only when ``_panelScoringIsAvailable``.
+    static func _scorePanel(
+        rows: UnsafePointer<Self>, rowCount: Int, rowStride: Int, panel: UnsafePointer<Self>, panelWidth: Int,
+        depth: Int, thresholds: UnsafePointer<Self>, scores: UnsafeMutablePointer<Self>,
+        passing: UnsafeMutablePointer<UInt64>)
+
     /// `xᵀy`.
     static func _dot(
         count: Int, x: UnsafePointer<Self>, incx: Int, y: UnsafePointer<Self>, incy: Int) -> Self

@@ -1,4 +1,5 @@
 import CFusionRecBLAS
+import CFusionRecKernels
 
 extension Double: BLASScalar {
     @inlinable
@@ -11,6 +12,19 @@ extension Double: BLASScalar {
         cblas_dgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// Read once, from the processor's features.
+    public static let _panelScoringIsAvailable = fusionrec_panel_scoring_available()
+
+    public static func _scorePanel(
+        rows: UnsafePointer<Double>, rowCount: Int, rowStride: Int, panel: UnsafePointer<Double>, panelWidth: Int,
+        depth: Int, thresholds: UnsafePointer<Double>, scores: UnsafeMutablePointer<Double>,
+        passing: UnsafeMutablePointer<UInt64>
+    ) {
+        precondition(_panelScoringIsAvailable && (panelWidth == 1 || (panelWidth % 8 == 0 && panelWidth <= 64)),
+                     "Panel of width \(panelWidth) scored (kernel available: \(_panelScoringIsAvailable))")
+        fusionrec_score_panel_f64(rows, rowCount, rowStride, panel, panelWidth, depth, thresholds, scores, passing)
     }
 
     @inlinable

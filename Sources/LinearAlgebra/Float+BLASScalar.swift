@@ -1,4 +1,5 @@
 import CFusionRecBLAS
+import CFusionRecKernels
 
 extension Float: BLASScalar {
     @inlinable
@@ -11,6 +12,19 @@ extension Float: BLASScalar {
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// Read once, from the processor's features.
+    public static let _panelScoringIsAvailable = fusionrec_panel_scoring_available()
+
+    public static func _scorePanel(
+        rows: UnsafePointer<Float>, rowCount: Int, rowStride: Int, panel: UnsafePointer<Float>, panelWidth: Int,
+        depth: Int, thresholds: UnsafePointer<Float>, scores: UnsafeMutablePointer<Float>,
+        passing: UnsafeMutablePointer<UInt64>
+    ) {
+        precondition(_panelScoringIsAvailable && (panelWidth == 1 || (panelWidth % 8 == 0 && panelWidth <= 64)),
+                     "Panel of width \(panelWidth) scored (kernel available: \(_panelScoringIsAvailable))")
+        fusionrec_score_panel_f32(rows, rowCount, rowStride, panel, panelWidth, depth, thresholds, scores, passing)
     }
 
     @inlinable

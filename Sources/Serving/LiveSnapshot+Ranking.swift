@@ -3,10 +3,11 @@ import LinearAlgebra
 import Ranking
 
 /// Reads: top-K for one user or a batch, and similar items. One read is one thread's
-/// work — a top-K scan scores each chunk of 64 rows with one matrix product for up to 36
-/// queries (a matrix–vector product for one), BLAS pinned to one thread, so a host's concurrency is the parallelism and
-/// OpenBLAS's pool is never woken — and score ties go to the lower item index: the fitted
-/// model's items in its order, then added items in the order they were added.
+/// work — a top-K scan scores each chunk of 64 rows for up to 32 queries at once, on one
+/// thread (the panel kernel, or BLAS pinned to one thread where the processor lacks it), so
+/// a host's concurrency is the parallelism and OpenBLAS's pool is never woken — and score
+/// ties go to the lower item index: the fitted model's items in its order, then added
+/// items in the order they were added.
 extension LiveSnapshot {
     /// The `count` best items for `user` by score, best first.
     ///
@@ -77,15 +78,15 @@ extension LiveSnapshot {
     }
 
     /// Answers several top-K queries from this one snapshot, each with its own user, count
-    /// and filter, scanning the item rows once per 36 queries (one matrix product per chunk
-    /// of rows) instead of once per query. Each answer is the one
-    /// ``recommend(user:count:filter:)`` gives for the query alone, up to the last bit of
-    /// the scores (OpenBLAS rounds a batched product's last bit by the query's place in
-    /// it), so only items whose scores agree to the last bit can order differently.
+    /// and filter, scanning the item rows once per 32 queries instead of once per query.
+    /// Each answer is the one ``recommend(user:count:filter:)`` gives for the query alone:
+    /// to the last bit where the processor has the panel kernel (x86-64 with AVX2 and FMA,
+    /// ARM64); elsewhere OpenBLAS rounds a batched product's last bit by the query's place
+    /// in it, so items whose scores agree to the last bit can order differently.
     ///
     /// - Returns: per query, its ranking or the error ``recommend(user:count:filter:)``
     ///   would throw for it; one failing query does not fail the others.
-    /// - Complexity: O(nk·⌈b/36⌉ + b·n log K) for b queries without an allow list; a query
+    /// - Complexity: O(nk·⌈b/32⌉ + b·n log K) for b queries without an allow list; a query
     ///   with an allow list costs O(|candidates|·k) on its own.
     @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
     @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)

@@ -3,8 +3,8 @@ import Ranking
 
 /// Coalesces concurrent top-K requests on a ``LiveModel``: requests that arrive while a
 /// scan is running wait for the next one and are answered together from one snapshot, so
-/// the item rows are read once per batch (``LiveSnapshot/recommend(_:)``: one matrix
-/// product per chunk for up to 36 queries) instead of once per request.
+/// the item rows are read once per batch (``LiveSnapshot/recommend(_:)``: up to 32
+/// queries scored together per chunk) instead of once per request.
 ///
 /// There is no timer: a request that finds fewer than ``maximumConcurrentScans`` scans
 /// running yields once, so that the requests whose tasks are already queued to run (those
@@ -66,13 +66,13 @@ public final class RecommendationBatcher<
     ///
     /// - Parameters:
     ///   - live: the live model whose snapshots answer.
-    ///   - maximumBatchSize: requests per scan (≥ 1); default 36, the queries one matrix
-    ///     product scores together.
+    ///   - maximumBatchSize: requests per scan (≥ 1); default 32, the queries one scan
+    ///     scores together.
     ///   - maximumConcurrentScans: scans at once (≥ 1); default 1, so that on a host whose
     ///     other cores parse and answer requests, one core scans for all of them. Set it
     ///     to the number of cores a host gives to ranking.
     /// - Precondition: both limits are at least 1.
-    public init(live: LiveModel<Scalar, UserID, ItemID>, maximumBatchSize: Int = 36, maximumConcurrentScans: Int = 1) {
+    public init(live: LiveModel<Scalar, UserID, ItemID>, maximumBatchSize: Int = 32, maximumConcurrentScans: Int = 1) {
         precondition(maximumBatchSize >= 1 && maximumConcurrentScans >= 1,
                      "Batches of \(maximumBatchSize), \(maximumConcurrentScans) concurrent scans: both must be at least 1")
         self.live = live

@@ -2,24 +2,27 @@ import Factorization
 import LinearAlgebra
 import Ranking
 
-/// Queries scored together against the rows by one matrix product per chunk: the rows
-/// are read once per group rather than once per query. 36 queries × 64 rows × 66 columns
-/// is a product of 152K multiply-adds, below OpenBLAS's threading threshold (2¹⁸), and
-/// its 9 KB of scores stay in L1 while they are selected from.
-let _queriesPerProduct = 36
+/// Queries scored together against the rows: the rows are read once per group of up to
+/// 32 rather than once per query. 32 queries are two tiles of the panel kernel
+/// (``BLASScalar/_scorePanel(rows:rowCount:rowStride:panel:panelWidth:depth:thresholds:scores:passing:)``),
+/// and a chunk's 64 × 32 scores stay in L1 while they are selected from.
+let _queriesPerProduct = 32
 
 /// The best `counts[q]` rows of chunked storage for each query `q`, by dot product over
 /// the first `width` columns (or by cosine similarity, with `cosine`), best first, ties
 /// to the lower row: the one scan behind every read of a ``LiveSnapshot``.
 ///
-/// A dot-product scan scores each chunk for up to ``_queriesPerProduct`` queries at once
-/// with one single-threaded `gemm` (one query: `gemv`), BLAS pinned to one thread so that
-/// concurrent readers never wake OpenBLAS's pool. OpenBLAS's kernels round the last bit
-/// of a product differently by the query's place in the product (0.3.21 on Zen: by its
-/// column within a tile of 8 or 12), so a query's scores in a batch can differ from its
-/// scores alone in the last bit, and two items whose scores agree to the last bit can
-/// swap places; the lists are otherwise the same (Docs/Ranking.md notes the same of the
-/// Ranker's batches).
+/// A dot-product scan scores each chunk for up to ``_queriesPerProduct`` queries at once.
+/// Where the processor has the panel kernel (x86-64 with AVX2 and FMA, ARM64) the
+/// queries are packed once per scan and each chunk is scored where it lies, the kernel
+/// also marking which scores reach each query's current K-th best, so the selection
+/// visits only those; every score is accumulated in the same order whatever the batch,
+/// so a query's ranking is the same alone as in any batch, to the last bit. Elsewhere
+/// each chunk is one single-threaded `gemm` (one query: `gemv`), BLAS pinned to one
+/// thread so that concurrent readers never wake OpenBLAS's pool; OpenBLAS rounds the
+/// last bit of a product differently by the query's place in it (0.3.21 on Zen: by its
+/// column within a tile of 8 or 12), so there two items whose scores agree to the last
+/// bit can swap places between a batch and a lone query.
 ///
 /// Specialized for `Float` and `Double` (a generic host calls through to the specialized
 /// body), since the selection loop runs once per row and query.
@@ -31,12 +34,14 @@ let _queriesPerProduct = 36
 ///   - excluded: per query, row positions to skip, ascending (repeats allowed).
 ///   - candidates: when set, only these row positions (ascending) are scored.
 ///   - counts: per query, the number of rows to keep (≥ 0).
+///   - panelScoring: score through the panel kernel (the default where it runs) rather
+///     than BLAS; tests set it to compare the two.
 /// - Complexity: O(rows·width + rows·log count) per query.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
 func _bestRows<Scalar: BLASScalar>(
     chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, queries: [[Scalar]], width: Int, cosine: Bool,
-    excluded: [[Int]], candidates: [Int]?, counts: [Int]
+    excluded: [[Int]], candidates: [Int]?, counts: [Int], panelScoring: Bool = Scalar._panelScoringIsAvailable
 ) -> [[(position: Int, score: Scalar)]] {
     precondition(queries.count == excluded.count && queries.count == counts.count,
                  "\(queries.count) queries, \(excluded.count) exclusion lists, \(counts.count) counts")
@@ -76,9 +81,15 @@ func _bestRows<Scalar: BLASScalar>(
     while start < active.count {
         let group = Array(active[start..<min(start + _queriesPerProduct, active.count)])
         var groupSelections = group.map { selections[$0] }
-        _bestRowsByProduct(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth,
-                           queries: group.map { queries[$0] }, width: width, excluded: group.map { excluded[$0] },
-                           selections: &groupSelections)
+        if panelScoring {
+            _bestRowsByPanel(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth,
+                             queries: group.map { queries[$0] }, width: width, excluded: group.map { excluded[$0] },
+                             selections: &groupSelections)
+        } else {
+            _bestRowsByProduct(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth,
+                               queries: group.map { queries[$0] }, width: width, excluded: group.map { excluded[$0] },
+                               selections: &groupSelections)
+        }
         for (g, q) in group.enumerated() { selections[q] = groupSelections[g] }
         start += _queriesPerProduct
     }
@@ -93,6 +104,66 @@ func _bestRows<Scalar: BLASScalar>(
 ) -> [[(position: Int, score: Scalar)]] {
     _bestRows(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth, queries: queries, width: width,
               cosine: cosine, excluded: excluded, candidates: candidates, counts: queries.map { _ in count })
+}
+
+/// Scores every chunk for a group of up to 64 queries with the panel kernel: the queries
+/// are packed column by column once, the kernel scores a chunk and marks the scores that
+/// reach each query's K-th best as of the chunk's start, and only those are offered.
+@_specialize(exported: false, where Scalar == Float)
+@_specialize(exported: false, where Scalar == Double)
+private func _bestRowsByPanel<Scalar: BLASScalar>(
+    chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, queries: [[Scalar]], width: Int, excluded: [[Int]],
+    selections: inout [_TopKSelection<Scalar>]
+) {
+    let b = queries.count
+    let panelWidth = b == 1 ? 1 : (b + 7) / 8 * 8
+    precondition(panelWidth <= 64, "\(b) queries in one panel; at most 64")
+    var panel = [Scalar](repeating: 0, count: width * panelWidth)
+    for (q, query) in queries.enumerated() {
+        for k in 0..<width { panel[k * panelWidth + q] = query[k] }
+    }
+    // A padding column's threshold is +∞: its zero scores never pass.
+    var thresholds = [Scalar](repeating: .infinity, count: panelWidth)
+    for q in 0..<b { thresholds[q] = selections[q].worstKeptScore ?? -Scalar.infinity }
+    let longest = chunks.map { $0.count / rowWidth }.max() ?? 0
+    var scores = [Scalar](repeating: 0, count: longest * panelWidth)
+    var passing = [UInt64](repeating: 0, count: longest)
+    var cursors = [Int](repeating: 0, count: b)
+    panel.withUnsafeBufferPointer { panel in
+        scores.withUnsafeMutableBufferPointer { scores in
+            passing.withUnsafeMutableBufferPointer { passing in
+                for (c, chunk) in chunks.enumerated() {
+                    let first = c * rowsPerChunk, rows = chunk.count / rowWidth
+                    guard rows > 0 else { continue }
+                    chunk.withUnsafeBufferPointer { block in
+                        thresholds.withUnsafeBufferPointer { thresholds in
+                            Scalar._scorePanel(
+                                rows: block.baseAddress!, rowCount: rows, rowStride: rowWidth, panel: panel.baseAddress!,
+                                panelWidth: panelWidth, depth: width, thresholds: thresholds.baseAddress!,
+                                scores: scores.baseAddress!, passing: passing.baseAddress!)
+                        }
+                    }
+                    for r in 0..<rows {
+                        var bits = passing[r]
+                        while bits != 0 {
+                            let q = bits.trailingZeroBitCount
+                            bits &= bits &- 1
+                            let score = scores[r * panelWidth + q]
+                            guard score >= thresholds[q] else { continue }
+                            let position = first + r
+                            let skip = excluded[q]
+                            var cursor = cursors[q]
+                            while cursor < skip.count && skip[cursor] < position { cursor += 1 }
+                            cursors[q] = cursor
+                            if cursor < skip.count && skip[cursor] == position { continue }
+                            selections[q].offer(position: position, score: score)
+                            thresholds[q] = selections[q].worstKeptScore ?? -Scalar.infinity
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Scores every chunk for a group of queries with one `gemm` (S = Q·Cᵀ, a row of scores

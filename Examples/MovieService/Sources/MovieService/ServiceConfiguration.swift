@@ -10,7 +10,7 @@ import Foundation
 /// | `--ratings` | `MOVIE_SERVICE_RATINGS` | `../../Data/ml-latest-small/ratings.csv` |
 /// | `--movies` | `MOVIE_SERVICE_MOVIES` | `../../Data/ml-latest-small/movies.csv` (empty: no titles) |
 /// | `--rows-per-chunk` | `MOVIE_SERVICE_ROWS_PER_CHUNK` | `64` |
-/// | `--batch-size` | `MOVIE_SERVICE_BATCH_SIZE` | `36`: top-K requests answered by one scan |
+/// | `--batch-size` | `MOVIE_SERVICE_BATCH_SIZE` | `32`: top-K requests answered by one scan |
 /// | `--scans` | `MOVIE_SERVICE_SCANS` | `1`: top-K scans running at once |
 struct ServiceConfiguration: Sendable {
     var host = "127.0.0.1"
@@ -19,7 +19,7 @@ struct ServiceConfiguration: Sendable {
     var ratingsPath = "../../Data/ml-latest-small/ratings.csv"
     var moviesPath = "../../Data/ml-latest-small/movies.csv"
     var rowsPerChunk = 64
-    var batchSize = 36
+    var batchSize = 32
     var scans = 1
 
     static let usage = """
