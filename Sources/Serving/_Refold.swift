@@ -15,9 +15,16 @@ extension _LiveState {
     @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
     @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     func _refold(history: [_HistoryEntry], warm: [Scalar]) throws(ServingError) -> ([Scalar], Scalar) {
-        var summed: [Int32: Double] = [:]
-        for entry in history { summed[entry.item, default: 0] += entry.value }
-        let entries = summed.sorted { $0.key < $1.key }.map { (item: $0.key, value: $0.value) }
+        // Sorted by item (a stable sort, so repeats are summed in the order they were recorded).
+        var entries: [(item: Int32, value: Double)] = []
+        entries.reserveCapacity(history.count)
+        for entry in history.sorted(by: { $0.item < $1.item }) {
+            if let last = entries.last, last.item == entry.item {
+                entries[entries.count - 1].value += entry.value
+            } else {
+                entries.append((entry.item, entry.value))
+            }
+        }
         do {
             return try BLASThreads.withSingleThreadedBLAS { () throws(LinearAlgebraError) -> ([Scalar], Scalar) in
                 switch served.rule {

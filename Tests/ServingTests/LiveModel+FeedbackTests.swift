@@ -89,6 +89,8 @@ struct LiveModelFeedbackTests {
         #expect(changed == [20 / 8])
         let changedHistories = zip(after.histories.chunks, before.histories.chunks).filter { $0 !== $1 }.count
         #expect(changedHistories == 1)
+        // Of the chunk pages (64 chunks each), only the written row's is new.
+        #expect(zip(after.userRows.pages, before.userRows.pages).filter { $0 !== $1 }.count == 1)
         // The old version still answers with the old row.
         #expect(before.userRows.row(20) != after.userRows.row(20))
     }
