@@ -11,7 +11,7 @@ import Foundation
 /// | `--movies` | `MOVIE_SERVICE_MOVIES` | `../../Data/ml-latest-small/movies.csv` (empty: no titles) |
 /// | `--rows-per-chunk` | `MOVIE_SERVICE_ROWS_PER_CHUNK` | `64` |
 /// | `--batch-size` | `MOVIE_SERVICE_BATCH_SIZE` | `32`: top-K requests answered by one scan |
-/// | `--scans` | `MOVIE_SERVICE_SCANS` | `1`: top-K scans running at once |
+/// | `--scans` | `MOVIE_SERVICE_SCANS` | the library's `Parallel.threadCount` (online processors): top-K scans running at once |
 struct ServiceConfiguration: Sendable {
     var host = "127.0.0.1"
     var port = 8080
@@ -20,7 +20,7 @@ struct ServiceConfiguration: Sendable {
     var moviesPath = "../../Data/ml-latest-small/movies.csv"
     var rowsPerChunk = 64
     var batchSize = 32
-    var scans = 1
+    var scans: Int?
 
     static let usage = """
         usage: movie-service [--host H] [--port P] [--model FILE.frm] [--ratings FILE.csv] [--movies FILE.csv]

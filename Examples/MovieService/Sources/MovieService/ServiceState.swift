@@ -20,8 +20,9 @@ final class ServiceState: Sendable {
     init(live: LiveModel<Float, Int, Int>, catalogue: MovieCatalogue, training: Interactions<Int, Int>,
          configuration: ServiceConfiguration) {
         self.live = live
-        batcher = RecommendationBatcher(live: live, maximumBatchSize: configuration.batchSize,
-                                        maximumConcurrentScans: configuration.scans)
+        batcher = configuration.scans.map {
+            RecommendationBatcher(live: live, maximumBatchSize: configuration.batchSize, maximumConcurrentScans: $0)
+        } ?? RecommendationBatcher(live: live, maximumBatchSize: configuration.batchSize)
         self.catalogue = Mutex(catalogue)
         self.configuration = configuration
         let largest = max(catalogue.largestID, training.itemIDs.ids.max() ?? 0)
