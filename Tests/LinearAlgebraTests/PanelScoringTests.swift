@@ -32,7 +32,7 @@ struct PanelScoringTests {
     func knownAnswer(_ type: any BLASScalar.Type) {
         func check<T: BLASScalar>(_: T.Type) {
             let depth = 13, rowStride = 15
-            for rowCount in [1, 2, 3, 4, 5, 7, 64] {
+            for rowCount in [1, 2, 3, 4, 5, 7, 8, 9, 13, 64] {
                 for panelWidth in [1, 8, 16, 24, 40, 64] {
                     let rows = Self.random(T.self, rowCount * rowStride, seed: UInt64(rowCount))
                     let queries = (0..<panelWidth).map { Self.random(T.self, depth, seed: UInt64(100 + $0)) }
