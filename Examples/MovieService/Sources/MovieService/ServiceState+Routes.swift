@@ -58,7 +58,7 @@ extension ServiceState {
             }
             do {
                 let version = try self.live.record(body.interactions.map { (user: $0.user, item: $0.item, value: $0.value ?? 1) })
-                return API.RecordResponse(version: version, recorded: body.interactions.count)
+                return API.RecordResponse(version: version, recorded: body.interactions.count).response()
             } catch let error as ServingError {
                 throw Self.httpError(error)
             }
