@@ -8,6 +8,10 @@ import Ranking
 /// and a chunk's 64 × 32 scores stay in L1 while they are selected from.
 let _queriesPerProduct = 32
 
+/// The narrowest tile of the panel kernel: a scan of 1–8 queries (beyond one alone) costs
+/// as much as one of 8.
+let _queriesPerTile = 8
+
 /// The best `counts[q]` rows of chunked storage for each query `q`, by dot product over
 /// the first `width` columns (or by cosine similarity, with `cosine`), best first, ties
 /// to the lower row: the one scan behind every read of a ``LiveSnapshot``.

@@ -96,10 +96,11 @@ struct RecommendationBatcherTests {
         let snapshot = live.snapshot
         let queries = Self.queries()
         let answers = await withTaskGroup(of: [(Int, Result<RecommendationBatcher<Float, Int, Int>.Answer, ServingError>)].self) { group in
-            for task in 0..<6 {
+            // 16 tasks, so that more than the 8 requests that start a second scan can wait.
+            for task in 0..<16 {
                 group.addTask {
                     var results: [(Int, Result<RecommendationBatcher<Float, Int, Int>.Answer, ServingError>)] = []
-                    for q in stride(from: task, to: queries.count, by: 6) {
+                    for q in stride(from: task, to: queries.count, by: 16) {
                         do throws(ServingError) {
                             results.append((q, .success(try await batcher.recommend(queries[q]))))
                         } catch {
