@@ -57,6 +57,17 @@ let package = Package(
             path: "Benchmarks/Fusion",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ServingBenchmarks",
+            dependencies: [
+                .product(name: "Serving", package: "FusionRec"),
+                .product(name: "Factorization", package: "FusionRec"),
+                .product(name: "LinearAlgebra", package: "FusionRec"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Serving",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Seeded data shared by the suites.
         .target(
             name: "BenchmarkSupport",
