@@ -32,7 +32,7 @@ let benchmarks: @Sendable () -> Void = {
                         for _ in 0..<20 { records.append(.init(user: user, item: Int(generator.next(upperBound: UInt64(items))), value: 1)) }
                     }
                     snapshot = try! LiveModel(model: model, training: try Interactions(records)).snapshot
-                    queries = (0..<batch).map { RecommendationQuery(user: Int(generator.next(upperBound: UInt64(users))), count: 10) }
+                    queries = (0..<batch).map { _ in RecommendationQuery(user: Int(generator.next(upperBound: UInt64(users))), count: 10) }
                 })
         }
     }
