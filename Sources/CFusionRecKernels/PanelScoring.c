@@ -8,7 +8,7 @@
 // the panel, broadcasts one element of each row and issues 8 fused multiply-adds; a
 // remainder of 8 queries takes 8 rows at a time, so it too issues 8 a step. Each lane
 // accumulates one (row, query) score in k order from zero, whatever the tile, so a query
-// scores the same alone as in any batch. The comparison with each query's current K-th
+// scores the same in any panel. The comparison with each query's current K-th
 // best score is made here too, so the caller only visits (row, query) pairs that can enter
 // a ranking.
 //
@@ -98,39 +98,14 @@ typedef int64_t i64x4 __attribute__((vector_size(32)));
         }                                                                                                    \
     }
 
-// One query: 8 rows at a time, each accumulated in k order by a scalar fused multiply-add —
-// a panel lane's arithmetic, at an eighth of the padded panel's work.
-#define FUSIONREC_SINGLE(T)                                                                                  \
-    for (size_t r = 0; r < row_count; r += 8) {                                                              \
-        size_t tile_rows = row_count - r < 8 ? row_count - r : 8;                                           \
-        const T *p[8];                                                                                       \
-        T acc[8];                                                                                            \
-        for (size_t i = 0; i < 8; i++) {                                                                     \
-            p[i] = rows + (r + (i < tile_rows ? i : 0)) * row_stride;                                       \
-            acc[i] = 0;                                                                                      \
-        }                                                                                                    \
-        for (size_t k = 0; k < depth; k++) {                                                                 \
-            T x = panel[k];                                                                                  \
-            for (int i = 0; i < 8; i++) acc[i] = __builtin_elementwise_fma(p[i][k], x, acc[i]);              \
-        }                                                                                                    \
-        for (size_t i = 0; i < tile_rows; i++) {                                                             \
-            scores[r + i] = acc[i];                                                                          \
-            passing[r + i] = acc[i] >= thresholds[0];                                                        \
-        }                                                                                                    \
-    }
-
 // The kernel for one scalar type, over blocks of 8 rows: tiles of 16 queries × 4 rows, then
 // a remainder of 8 queries × 8 rows (both 8 accumulators for floats; doubles take more
-// registers); a lone query has its own loop.
+// registers).
 #define FUSIONREC_PANEL_KERNEL(NAME, T, TILE16, TILE8)                                                       \
     FUSIONREC_KERNEL_TARGET static void NAME(const T *rows, size_t row_count, size_t row_stride,             \
                                              const T *panel, size_t panel_width, size_t depth,               \
                                              const T *thresholds, T *scores, uint64_t *passing) {            \
         for (size_t r = 0; r < row_count; r++) passing[r] = 0;                                              \
-        if (panel_width == 1) {                                                                              \
-            FUSIONREC_SINGLE(T)                                                                              \
-            return;                                                                                          \
-        }                                                                                                    \
         for (size_t block = 0; block < row_count; block += 8) {                                              \
             size_t block_rows = row_count - block < 8 ? row_count - block : 8;                              \
             size_t q = 0;                                                                                    \

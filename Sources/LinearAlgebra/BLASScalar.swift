@@ -42,7 +42,7 @@ where RawSignificand: FixedWidthInteger {
     /// by column: `scores[r·panelWidth + q] = Σₖ rows[r·rowStride + k]·panel[k·panelWidth + q]`
     /// over `k < depth`, accumulated in k order by fused multiply-adds, so a query's scores
     /// do not depend on the other queries in the panel. Bit `q` of `passing[r]` is set when
-    /// that score is at least `thresholds[q]` (a NaN never passes). `panelWidth` is 1 or a
+    /// that score is at least `thresholds[q]` (a NaN never passes). `panelWidth` is a
     /// multiple of 8, at most 64. Call only when ``_panelScoringIsAvailable``.
     static func _scorePanel(
         rows: UnsafePointer<Self>, rowCount: Int, rowStride: Int, panel: UnsafePointer<Self>, panelWidth: Int,

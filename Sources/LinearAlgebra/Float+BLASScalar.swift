@@ -22,7 +22,7 @@ extension Float: BLASScalar {
         depth: Int, thresholds: UnsafePointer<Float>, scores: UnsafeMutablePointer<Float>,
         passing: UnsafeMutablePointer<UInt64>
     ) {
-        precondition(_panelScoringIsAvailable && (panelWidth == 1 || (panelWidth % 8 == 0 && panelWidth <= 64)),
+        precondition(_panelScoringIsAvailable && panelWidth % 8 == 0 && panelWidth > 0 && panelWidth <= 64,
                      "Panel of width \(panelWidth) scored (kernel available: \(_panelScoringIsAvailable))")
         fusionrec_score_panel_f32(rows, rowCount, rowStride, panel, panelWidth, depth, thresholds, scores, passing)
     }

@@ -4,8 +4,9 @@ import Ranking
 
 /// Reads: top-K for one user or a batch, and similar items. One read is one thread's
 /// work — a top-K scan scores each chunk of 64 rows for up to 32 queries at once, on one
-/// thread (the panel kernel, or BLAS pinned to one thread where the processor lacks it), so
-/// a host's concurrency is the parallelism and OpenBLAS's pool is never woken — and score
+/// thread (the panel kernel; a lone query, or every query where the processor lacks the
+/// kernel, through BLAS pinned to one thread), so a host's concurrency is the parallelism
+/// and OpenBLAS's pool is never woken — and score
 /// ties go to the lower item index: the fitted model's items in its order, then added
 /// items in the order they were added.
 extension LiveSnapshot {
@@ -79,10 +80,12 @@ extension LiveSnapshot {
 
     /// Answers several top-K queries from this one snapshot, each with its own user, count
     /// and filter, scanning the item rows once per 32 queries instead of once per query.
-    /// Each answer is the one ``recommend(user:count:filter:)`` gives for the query alone:
-    /// to the last bit where the processor has the panel kernel (x86-64 with AVX2 and FMA,
-    /// ARM64); elsewhere OpenBLAS rounds a batched product's last bit by the query's place
-    /// in it, so items whose scores agree to the last bit can order differently.
+    /// Each answer is the one ``recommend(user:count:filter:)`` gives for the query alone,
+    /// up to the last bit of the scores: a lone query is one `gemv` per chunk, a batch goes
+    /// through the panel kernel (where the processor has it: x86-64 with AVX2 and FMA,
+    /// ARM64), which gives a query the same scores to the last bit in any batch of two or
+    /// more; without the kernel OpenBLAS rounds a batched product's last bit by the query's
+    /// place in it. Only items whose scores agree to the last bit can order differently.
     ///
     /// - Returns: per query, its ranking or the error ``recommend(user:count:filter:)``
     ///   would throw for it; one failing query does not fail the others.

@@ -8,8 +8,7 @@ import Ranking
 /// and a chunk's 64 × 32 scores stay in L1 while they are selected from.
 let _queriesPerProduct = 32
 
-/// The narrowest tile of the panel kernel: a scan of 1–8 queries (beyond one alone) costs
-/// as much as one of 8.
+/// The narrowest tile of the panel kernel: a scan of 2–8 queries costs as much as one of 8.
 let _queriesPerTile = 8
 
 /// The best `counts[q]` rows of chunked storage for each query `q`, by dot product over
@@ -21,12 +20,15 @@ let _queriesPerTile = 8
 /// queries are packed once per scan and each chunk is scored where it lies, the kernel
 /// also marking which scores reach each query's current K-th best, so the selection
 /// visits only those; every score is accumulated in the same order whatever the batch,
-/// so a query's ranking is the same alone as in any batch, to the last bit. Elsewhere
-/// each chunk is one single-threaded `gemm` (one query: `gemv`), BLAS pinned to one
-/// thread so that concurrent readers never wake OpenBLAS's pool; OpenBLAS rounds the
-/// last bit of a product differently by the query's place in it (0.3.21 on Zen: by its
-/// column within a tile of 8 or 12), so there two items whose scores agree to the last
-/// bit can swap places between a batch and a lone query.
+/// so a query's ranking is the same, to the last bit, in any batch of two or more. A lone
+/// query, and every scan where the processor lacks the kernel, multiplies each chunk with
+/// one single-threaded `gemv` (`gemm` for a batch), BLAS pinned to one thread so that
+/// concurrent readers never wake OpenBLAS's pool: for one query a matrix–vector product
+/// is bound by reading the rows and the kernel's panel would be seven-eighths padding
+/// (a top-10 scan of 50,000 items took 1.2–1.5 ms through the kernel, 0.76 ms through
+/// `gemv`). OpenBLAS rounds the last bit of a product differently by the query's place in
+/// it (0.3.21 on Zen: by its column within a tile of 8 or 12), so two items whose scores
+/// agree to the last bit can swap places between a lone query and a batch.
 ///
 /// Specialized for `Float` and `Double` (a generic host calls through to the specialized
 /// body), since the selection loop runs once per row and query.
@@ -85,7 +87,7 @@ func _bestRows<Scalar: BLASScalar>(
     while start < active.count {
         let group = Array(active[start..<min(start + _queriesPerProduct, active.count)])
         var groupSelections = group.map { selections[$0] }
-        if panelScoring {
+        if panelScoring && group.count > 1 {
             _bestRowsByPanel(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth,
                              queries: group.map { queries[$0] }, width: width, excluded: group.map { excluded[$0] },
                              selections: &groupSelections)
@@ -120,7 +122,7 @@ private func _bestRowsByPanel<Scalar: BLASScalar>(
     selections: inout [_TopKSelection<Scalar>]
 ) {
     let b = queries.count
-    let panelWidth = b == 1 ? 1 : (b + 7) / 8 * 8
+    let panelWidth = (b + 7) / 8 * 8
     precondition(panelWidth <= 64, "\(b) queries in one panel; at most 64")
     var panel = [Scalar](repeating: 0, count: width * panelWidth)
     for (q, query) in queries.enumerated() {

@@ -13,7 +13,7 @@ bool fusionrec_panel_scoring_available(void);
 /// `scores[r * panel_width + q] = Σₖ rows[r * row_stride + k] · panel[k * panel_width + q]`
 /// for k < depth, accumulated in k order by fused multiply-adds, so a query's scores do not
 /// depend on the other queries in the panel or on its place in it. `panel_width` is a
-/// 1 or a multiple of 8, at most 64. Bit q of `passing[r]` is set when that score is at least
+/// a multiple of 8, at most 64. Bit q of `passing[r]` is set when that score is at least
 /// `thresholds[q]` (a NaN score never passes). Call only when
 /// `fusionrec_panel_scoring_available()`.
 void fusionrec_score_panel_f32(const float *rows, size_t row_count, size_t row_stride, const float *panel,
