@@ -28,7 +28,9 @@ struct _ChunkedRows<Element: Sendable>: Sendable {
 
     let width: Int
     let rowsPerChunk: Int
+    /// The chunks, ``chunksPerPage`` to a page (the last page may hold fewer).
     private(set) var pages: [Page] = []
+    /// The number of chunks.
     private(set) var chunkCount = 0
     private(set) var rowCount = 0
 
