@@ -25,8 +25,8 @@ let _queriesPerTile = 8
 /// one single-threaded `gemv` (`gemm` for a batch), BLAS pinned to one thread so that
 /// concurrent readers never wake OpenBLAS's pool: for one query a matrix–vector product
 /// is bound by reading the rows and the kernel's panel would be seven-eighths padding
-/// (a top-10 scan of 50,000 items took 1.2–1.5 ms through the kernel, 0.76 ms through
-/// `gemv`). OpenBLAS rounds the last bit of a product differently by the query's place in
+/// (a top-10 scan of 50,000 items took 1.2–1.5 ms through a one-query loop of the kernel,
+/// 0.76 ms through `gemv`; ServingBenchmarks, Docs/Serving.md). OpenBLAS rounds the last bit of a product differently by the query's place in
 /// it (0.3.21 on Zen: by its column within a tile of 8 or 12), so two items whose scores
 /// agree to the last bit can swap places between a lone query and a batch.
 ///
@@ -55,12 +55,10 @@ func _bestRows<Scalar: BLASScalar>(
     if let candidates {
         let norms = queries.map { query in query.withUnsafeBufferPointer { _dot($0.baseAddress!, $0.baseAddress!, width).squareRoot() } }
         for (q, query) in queries.enumerated() where counts[q] > 0 {
-            var cursor = 0
-            let skip = excluded[q]
+            var skip = _Exclusions(excluded[q])
             query.withUnsafeBufferPointer { query in
                 for position in candidates {
-                    while cursor < skip.count && skip[cursor] < position { cursor += 1 }
-                    if cursor < skip.count && skip[cursor] == position { continue }
+                    if skip.contains(position) { continue }
                     chunks[position / rowsPerChunk].withUnsafeBufferPointer { block in
                         let row = block.baseAddress! + (position % rowsPerChunk) * rowWidth
                         var score = _dot(query.baseAddress!, row, width)
@@ -134,7 +132,7 @@ private func _bestRowsByPanel<Scalar: BLASScalar>(
     let longest = chunks.map { $0.count / rowWidth }.max() ?? 0
     var scores = [Scalar](repeating: 0, count: longest * panelWidth)
     var passing = [UInt64](repeating: 0, count: longest)
-    var cursors = [Int](repeating: 0, count: b)
+    var skips = excluded.map(_Exclusions.init)
     panel.withUnsafeBufferPointer { panel in
         scores.withUnsafeMutableBufferPointer { scores in
             passing.withUnsafeMutableBufferPointer { passing in
@@ -157,11 +155,7 @@ private func _bestRowsByPanel<Scalar: BLASScalar>(
                             let score = scores[r * panelWidth + q]
                             guard score >= thresholds[q] else { continue }
                             let position = first + r
-                            let skip = excluded[q]
-                            var cursor = cursors[q]
-                            while cursor < skip.count && skip[cursor] < position { cursor += 1 }
-                            cursors[q] = cursor
-                            if cursor < skip.count && skip[cursor] == position { continue }
+                            if skips[q].contains(position) { continue }
                             selections[q].offer(position: position, score: score)
                             thresholds[q] = selections[q].worstKeptScore ?? -Scalar.infinity
                         }
@@ -187,7 +181,7 @@ private func _bestRowsByProduct<Scalar: BLASScalar>(
     let longest = chunks.map { $0.count / rowWidth }.max() ?? 0
     var scores = [Scalar](repeating: 0, count: b * longest)
     var thresholds = selections.map { $0.worstKeptScore ?? -Scalar.infinity }
-    var cursors = [Int](repeating: 0, count: queries.count)
+    var skips = excluded.map(_Exclusions.init)
     BLASThreads.withSingleThreadedBLAS {
         matrix.withUnsafeBufferPointer { matrix in
             scores.withUnsafeMutableBufferPointer { scores in
@@ -207,20 +201,15 @@ private func _bestRowsByProduct<Scalar: BLASScalar>(
                     for q in 0..<b {
                         let row = scores.baseAddress! + q * rows
                         var threshold = thresholds[q]
-                        var cursor = cursors[q]
-                        excluded[q].withUnsafeBufferPointer { skip in
-                            for r in 0..<rows {
-                                let score = row[r]
-                                guard score >= threshold else { continue }
-                                let position = first + r
-                                while cursor < skip.count && skip[cursor] < position { cursor += 1 }
-                                if cursor < skip.count && skip[cursor] == position { continue }
-                                selections[q].offer(position: position, score: score)
-                                threshold = selections[q].worstKeptScore ?? -Scalar.infinity
-                            }
+                        for r in 0..<rows {
+                            let score = row[r]
+                            guard score >= threshold else { continue }
+                            let position = first + r
+                            if skips[q].contains(position) { continue }
+                            selections[q].offer(position: position, score: score)
+                            threshold = selections[q].worstKeptScore ?? -Scalar.infinity
                         }
                         thresholds[q] = threshold
-                        cursors[q] = cursor
                     }
                 }
             }
@@ -236,7 +225,7 @@ private func _bestRowsByCosine<Scalar: BLASScalar>(
 ) -> _TopKSelection<Scalar> {
     var selection = _TopKSelection<Scalar>(capacity: count)
     var threshold = -Scalar.infinity
-    var cursor = 0
+    var skip = _Exclusions(excluded)
     query.withUnsafeBufferPointer { query in
         let q = query.baseAddress!
         let queryNorm = _dot(q, q, width).squareRoot()
@@ -249,8 +238,7 @@ private func _bestRowsByCosine<Scalar: BLASScalar>(
                     let score = norm > 0 ? _dot(q, row, width) / norm : 0
                     guard score >= threshold else { continue }
                     let position = first + r
-                    while cursor < excluded.count && excluded[cursor] < position { cursor += 1 }
-                    if cursor < excluded.count && excluded[cursor] == position { continue }
+                    if skip.contains(position) { continue }
                     selection.offer(position: position, score: score)
                     threshold = selection.worstKeptScore ?? -Scalar.infinity
                 }
@@ -258,4 +246,21 @@ private func _bestRowsByCosine<Scalar: BLASScalar>(
         }
     }
     return selection
+}
+
+/// Row positions a scan leaves out, ascending (repeats allowed), asked about in ascending
+/// order of position: a cursor that only moves forward, so a whole scan costs
+/// O(rows + exclusions).
+struct _Exclusions {
+    private let positions: [Int]
+    private var cursor = 0
+
+    init(_ positions: [Int]) { self.positions = positions }
+
+    /// Whether `position` is left out; each call's position is at least the last one's.
+    @inline(__always)
+    mutating func contains(_ position: Int) -> Bool {
+        while cursor < positions.count && positions[cursor] < position { cursor += 1 }
+        return cursor < positions.count && positions[cursor] == position
+    }
 }
