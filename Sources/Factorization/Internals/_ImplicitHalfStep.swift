@@ -154,8 +154,7 @@ package func _conjugateGradientRows<Scalar: BLASScalar>(
     if let extra {
         r.update(from: extra + chunk.lowerBound * k, count: count * k)
     }
-    Scalar._gemm(transposeA: false, transposeB: false, m: count, n: k, k: k, alpha: -1, a: xBlock, lda: k,
-                 b: g, ldb: k, beta: extra == nil ? 0 : 1, c: r, ldc: k)
+    _rowsTimesGram(count, xBlock, g, k, alpha: -1, beta: extra == nil ? 0 : 1, r)
     var longest = 0
     for u in chunk { longest = max(longest, offsets[u + 1] - offsets[u]) }
     let gathered = longest >= _longRow ? UnsafeMutablePointer<Scalar>.allocate(capacity: longest * k) : nil
@@ -195,8 +194,7 @@ package func _conjugateGradientRows<Scalar: BLASScalar>(
         }
     }
     for _ in 0..<steps {
-        Scalar._gemm(transposeA: false, transposeB: false, m: count, n: k, k: k, alpha: 1, a: p, lda: k,
-                     b: g, ldb: k, beta: 0, c: ap, ldc: k)
+        _rowsTimesGram(count, p, g, k, alpha: 1, beta: 0, ap)
         var anyActive = false
         for row in 0..<count where active[row] {
             let u = chunk.lowerBound + row
@@ -226,6 +224,22 @@ package func _conjugateGradientRows<Scalar: BLASScalar>(
             anyActive = true
         }
         if !anyActive { break }
+    }
+}
+
+/// C = α·A·G + β·C for `count` rows A (row-major, k wide) and the symmetric k×k G: one
+/// matrix product, or for a single row (a live model's re-fold) one matrix–vector product,
+/// which spares OpenBLAS's `sgemm` packing G on every call.
+@inline(__always)
+func _rowsTimesGram<Scalar: BLASScalar>(
+    _ count: Int, _ a: UnsafePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ k: Int, alpha: Scalar, beta: Scalar,
+    _ c: UnsafeMutablePointer<Scalar>
+) {
+    if count == 1 {
+        Scalar._gemv(transpose: true, m: k, n: k, alpha: alpha, a: g, lda: k, x: a, incx: 1, beta: beta, y: c, incy: 1)
+    } else {
+        Scalar._gemm(transposeA: false, transposeB: false, m: count, n: k, k: k, alpha: alpha, a: a, lda: k,
+                     b: g, ldb: k, beta: beta, c: c, ldc: k)
     }
 }
 
