@@ -56,8 +56,8 @@ extension LiveSnapshot {
         return ranked.map(items)
     }
 
-    /// The item positions `filter` leaves out for the user at live index `user`, ascending
-    /// (repeats allowed: the scan's cursor steps over them).
+    /// The item positions `filter` leaves out for the user at live index `user`, in any
+    /// order (repeats allowed: the scan marks them in a bitset).
     @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
     @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     private func exclusions(of user: Int, filter: RankingFilter<ItemID>) -> [Int] {
@@ -67,7 +67,6 @@ extension LiveSnapshot {
             denied.reserveCapacity(denied.count + history.count)
             for entry in history { denied.append(Int(entry.item)) }
         }
-        denied.sort()
         return denied
     }
 
@@ -143,7 +142,7 @@ extension LiveSnapshot {
         var excluded = Set(filter.excluded.compactMap { state.items.index(of: $0) })
         excluded.insert(q)
         let ranked = scan(state.itemRows, queries: [query], width: k, cosine: true, counts: [count],
-                          excluded: [excluded.sorted()], candidates: filter.candidates)
+                          excluded: [Array(excluded)], candidates: filter.candidates)
         return ranked[0].map { RankedItem(id: state.items.id(at: $0.position), score: Double($0.score)) }
     }
 

@@ -37,7 +37,7 @@ let _queriesPerTile = 8
 ///   - chunks: the storage's chunks, `rowsPerChunk` rows of `rowWidth` scalars each (the
 ///     last may be shorter).
 ///   - queries: one row of at least `width` scalars per query.
-///   - excluded: per query, row positions to skip, ascending (repeats allowed).
+///   - excluded: per query, row positions to skip, in any order (repeats allowed).
 ///   - candidates: when set, only these row positions (ascending) are scored.
 ///   - counts: per query, the number of rows to keep (≥ 0).
 ///   - panelScoring: score through the panel kernel (the default where it runs) rather
@@ -55,7 +55,7 @@ func _bestRows<Scalar: BLASScalar>(
     if let candidates {
         let norms = queries.map { query in query.withUnsafeBufferPointer { _dot($0.baseAddress!, $0.baseAddress!, width).squareRoot() } }
         for (q, query) in queries.enumerated() where counts[q] > 0 {
-            var skip = _Exclusions(excluded[q])
+            let skip = _Exclusions(excluded[q])
             query.withUnsafeBufferPointer { query in
                 for position in candidates {
                     if skip.contains(position) { continue }
@@ -132,7 +132,7 @@ private func _bestRowsByPanel<Scalar: BLASScalar>(
     let longest = chunks.map { $0.count / rowWidth }.max() ?? 0
     var scores = [Scalar](repeating: 0, count: longest * panelWidth)
     var passing = [UInt64](repeating: 0, count: longest)
-    var skips = excluded.map(_Exclusions.init)
+    let skips = excluded.map(_Exclusions.init)
     panel.withUnsafeBufferPointer { panel in
         scores.withUnsafeMutableBufferPointer { scores in
             passing.withUnsafeMutableBufferPointer { passing in
@@ -181,7 +181,7 @@ private func _bestRowsByProduct<Scalar: BLASScalar>(
     let longest = chunks.map { $0.count / rowWidth }.max() ?? 0
     var scores = [Scalar](repeating: 0, count: b * longest)
     var thresholds = selections.map { $0.worstKeptScore ?? -Scalar.infinity }
-    var skips = excluded.map(_Exclusions.init)
+    let skips = excluded.map(_Exclusions.init)
     BLASThreads.withSingleThreadedBLAS {
         matrix.withUnsafeBufferPointer { matrix in
             scores.withUnsafeMutableBufferPointer { scores in
@@ -225,7 +225,7 @@ private func _bestRowsByCosine<Scalar: BLASScalar>(
 ) -> _TopKSelection<Scalar> {
     var selection = _TopKSelection<Scalar>(capacity: count)
     var threshold = -Scalar.infinity
-    var skip = _Exclusions(excluded)
+    let skip = _Exclusions(excluded)
     query.withUnsafeBufferPointer { query in
         let q = query.baseAddress!
         let queryNorm = _dot(q, q, width).squareRoot()
@@ -248,19 +248,25 @@ private func _bestRowsByCosine<Scalar: BLASScalar>(
     return selection
 }
 
-/// Row positions a scan leaves out, ascending (repeats allowed), asked about in ascending
-/// order of position: a cursor that only moves forward, so a whole scan costs
-/// O(rows + exclusions).
+/// Row positions a scan leaves out, in any order (repeats allowed), as a bitset up to
+/// the largest: built in O(exclusions + largest/64), each question answered in O(1), so
+/// no exclusion list needs sorting and a scan asks only about the rows that reach a
+/// query's K-th best.
 struct _Exclusions {
-    private let positions: [Int]
-    private var cursor = 0
+    private var words: [UInt64]
 
-    init(_ positions: [Int]) { self.positions = positions }
+    init(_ positions: [Int]) {
+        words = [UInt64](repeating: 0, count: (positions.max() ?? -1) / 64 + 1)
+        for position in positions {
+            precondition(position >= 0, "Excluded row position \(position) is negative")
+            words[position >> 6] |= 1 << UInt64(position & 63)
+        }
+    }
 
-    /// Whether `position` is left out; each call's position is at least the last one's.
+    /// Whether `position` (≥ 0) is left out.
     @inline(__always)
-    mutating func contains(_ position: Int) -> Bool {
-        while cursor < positions.count && positions[cursor] < position { cursor += 1 }
-        return cursor < positions.count && positions[cursor] == position
+    func contains(_ position: Int) -> Bool {
+        let word = position >> 6
+        return word < words.count && words[word] & (1 << UInt64(position & 63)) != 0
     }
 }

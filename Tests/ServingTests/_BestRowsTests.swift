@@ -24,7 +24,7 @@ struct BestRowsTests {
             }
             for q in 0..<70 {
                 queries.append((0..<16).map { _ in value() })
-                excluded.append((0..<q % 9 * 5).map { _ in Int(generator.next(upperBound: UInt64(700))) }.sorted())
+                excluded.append((0..<q % 9 * 5).map { _ in Int(generator.next(upperBound: UInt64(700))) })
                 counts.append([10, 1, 0, 25, 700, 3][q % 6])
             }
         }
@@ -79,6 +79,15 @@ struct BestRowsTests {
             }
         }
         check(type)
+    }
+
+    @Test("Exclusions answer for positions in any order, with repeats, past the largest and across words")
+    func exclusions() {
+        let positions = [700, 3, 64, 3, 63, 0, 128, 65]
+        let skip = _Exclusions(positions)
+        for position in 0..<800 { #expect(skip.contains(position) == positions.contains(position), "position \(position)") }
+        let none = _Exclusions([])
+        #expect(!none.contains(0) && !none.contains(1_000_000))
     }
 
     /// A tolerance for scores of 16-term sums.
