@@ -23,6 +23,11 @@ let package = Package(
             ],
             path: "Sources/MovieService"
         ),
+        .testTarget(
+            name: "MovieServiceTests",
+            dependencies: ["movie-service"],
+            path: "Tests/MovieServiceTests"
+        ),
         // Writes a model file of random factors (100k users × 50k items for the load tests).
         .executableTarget(
             name: "synthetic-model",

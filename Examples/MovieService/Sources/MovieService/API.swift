@@ -27,13 +27,13 @@ enum API {
         var items: [RankedMovie]
     }
 
-    struct Interaction: Codable {
+    struct Interaction: Codable, Equatable {
         var user: Int
         var item: Int
         var value: Double?
     }
 
-    struct RecordRequest: Codable {
+    struct RecordRequest: Codable, Equatable {
         var interactions: [Interaction]
     }
 

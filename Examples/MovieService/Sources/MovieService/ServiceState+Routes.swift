@@ -52,7 +52,7 @@ extension ServiceState {
             }
         }
         router.post("/api/interactions") { request, context in
-            let body = try await Self.decode(API.RecordRequest.self, request, context)
+            let body = try await Self.decode(API.RecordRequest.self, request, context, direct: API.RecordRequest.init(directlyFrom:))
             guard !body.interactions.isEmpty, body.interactions.count <= 1_000 else {
                 throw HTTPError(.badRequest, message: "send 1 to 1,000 interactions, got \(body.interactions.count)")
             }
@@ -153,10 +153,16 @@ extension ServiceState {
         }
     }
 
-    /// A JSON body, or 400 with the decoder's reason.
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BasicRequestContext) async throws -> T {
+    /// A JSON body, or 400 with the decoder's reason; `direct` may read the body's bytes
+    /// first, `JSONDecoder` decoding whatever it declines.
+    static func decode<T: Decodable>(
+        _ type: T.Type, _ request: Request, _ context: BasicRequestContext,
+        direct: (UnsafeRawBufferPointer) -> T? = { _ in nil }
+    ) async throws -> T {
         do {
-            return try await request.decode(as: type, context: context)
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            if let value = body.withUnsafeReadableBytes(direct) { return value }
+            return try JSONDecoder().decode(type, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
             throw HTTPError(.badRequest, message: "invalid JSON body: \(error)")
         } catch let error as HTTPError {
