@@ -54,6 +54,28 @@ struct LiveModelFeedbackTests {
         #expect(worst < tolerance, "\(steps) steps: largest relative difference \(worst), median \(all.sorted()[30])")
     }
 
+    @Test("A re-fold's entries: each item once, in order of first appearance, its values summed in recorded order")
+    func summedByItem() {
+        var generator = SplitMix64(seed: 9)
+        for count in [0, 1, 7, 100, 5_000] {
+            let history = (0..<count).map { _ in
+                _HistoryEntry(item: Int32(truncatingIfNeeded: generator.next(upperBound: UInt64(max(count / 3, 1)))),
+                              value: Double(generator.next(upperBound: UInt64(1_000))) / 7)
+            }
+            var expected: [(item: Int32, value: Double)] = []
+            for entry in history {
+                if let index = expected.firstIndex(where: { $0.item == entry.item }) {
+                    expected[index].value += entry.value
+                } else {
+                    expected.append((entry.item, entry.value))
+                }
+            }
+            let summed = _summedByItem(history)
+            #expect(summed.map { $0.item } == expected.map { $0.item }, "\(count) entries")
+            #expect(summed.map { $0.value } == expected.map { $0.value }, "\(count) entries")
+        }
+    }
+
     @Test("An explicit re-fold solves the user's factors and bias as foldingInUsers does")
     func explicitRefold() throws {
         let model = try Fixtures.explicitModel()

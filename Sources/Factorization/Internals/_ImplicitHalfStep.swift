@@ -257,14 +257,29 @@ func _conjugateGradientLongRow<Scalar: BLASScalar>(
     r: UnsafeMutablePointer<Scalar>, p: UnsafeMutablePointer<Scalar>, ap: UnsafeMutablePointer<Scalar>,
     gathered: UnsafeMutablePointer<Scalar>, t: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, steps: Int
 ) {
-    let n = entries.count
     for (j, index) in entries.enumerated() {
         (gathered + j * k).update(from: f + Int(columns[index]) * k, count: k)
     }
+    _conjugateGradientGatheredRow(
+        n: entries.count, gathered: gathered, values: values.baseAddress! + entries.lowerBound, g: g, x: x, r: r, p: p,
+        ap: ap, t: t, k: k, alpha: alpha, steps: steps)
+}
+
+/// Conjugate gradient for one row whose n fixed factors are already gathered into an
+/// n×k block (`values` their n values): two matrix–vector products per step for the
+/// sparse part, one for G·p. On entry `r` holds e − G·x; `p`, `ap` (k) and `t` (n) are
+/// scratch. A live model's re-fold calls it on the rows it gathers from its chunks:
+/// inlinable, so that the caller's specialization covers it.
+@inlinable
+package func _conjugateGradientGatheredRow<Scalar: BLASScalar>(
+    n: Int, gathered: UnsafePointer<Scalar>, values: UnsafePointer<Scalar>, g: UnsafePointer<Scalar>,
+    x: UnsafeMutablePointer<Scalar>, r: UnsafeMutablePointer<Scalar>, p: UnsafeMutablePointer<Scalar>,
+    ap: UnsafeMutablePointer<Scalar>, t: UnsafeMutablePointer<Scalar>, k: Int, alpha: Scalar, steps: Int
+) {
     // r = −G·x + Fᵀ((1 + c′) − c′ ⊙ F·x), c′ = α·value.
     Scalar._gemv(transpose: false, m: n, n: k, alpha: 1, a: gathered, lda: k, x: x, incx: 1, beta: 0, y: t, incy: 1)
-    for (j, index) in entries.enumerated() {
-        let extra = alpha * values[index]
+    for j in 0..<n {
+        let extra = alpha * values[j]
         t[j] = (1 + extra) - extra * t[j]
     }
     Scalar._gemv(transpose: true, m: n, n: k, alpha: 1, a: gathered, lda: k, x: t, incx: 1, beta: 1, y: r, incy: 1)
@@ -274,7 +289,7 @@ func _conjugateGradientLongRow<Scalar: BLASScalar>(
     for _ in 0..<steps {
         Scalar._gemv(transpose: false, m: k, n: k, alpha: 1, a: g, lda: k, x: p, incx: 1, beta: 0, y: ap, incy: 1)
         Scalar._gemv(transpose: false, m: n, n: k, alpha: 1, a: gathered, lda: k, x: p, incx: 1, beta: 0, y: t, incy: 1)
-        for (j, index) in entries.enumerated() { t[j] *= alpha * values[index] }
+        for j in 0..<n { t[j] *= alpha * values[j] }
         Scalar._gemv(transpose: true, m: n, n: k, alpha: 1, a: gathered, lda: k, x: t, incx: 1, beta: 1, y: ap, incy: 1)
         let curvature = _dot(p, ap, k)
         guard curvature > 0 else { return }
