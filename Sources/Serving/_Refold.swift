@@ -3,8 +3,8 @@ import LinearAlgebra
 
 extension _LiveState {
     /// A user's factors (and bias, explicit rules) from the whole history, with the item
-    /// factors fixed: the row update of the model's ``FoldInRule`` — the same kernels as
-    /// `MatrixFactorizationModel.foldingInUsers`, against the live item rows.
+    /// factors fixed: the row update of the model's ``FoldInRule`` — the update
+    /// `MatrixFactorizationModel.foldingInUsers` makes, against the live item rows.
     ///
     /// Repeated items are summed (as `foldingInUsers` sums them). The implicit update
     /// reads G = VᵀV + λI from the state instead of forming it (O(nk²)): with
