@@ -34,7 +34,9 @@ let benchmarks: @Sendable () -> Void = {
         var generator = SplitMix64(seed: 5)
         Benchmark(
             "record one interaction, \(users) users × \(items) items, \(perUser) a user, k 64",
-            configuration: configuration,
+            configuration: .init(
+                metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds, warmupIterations: 30,
+                maxDuration: .seconds(10), maxIterations: 5_000),
             closure: { benchmark in
                 for _ in benchmark.scaledIterations {
                     let user = Int(generator.next(upperBound: UInt64(users)))
