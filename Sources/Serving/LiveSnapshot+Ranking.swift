@@ -139,10 +139,9 @@ extension LiveSnapshot {
         guard let q = state.items.index(of: item) else { throw .unknownItem("\(item)") }
         let k = factorCount
         let query = state.itemRows.withRow(q) { Array($0[0..<k]) }
-        var excluded = Set(filter.excluded.compactMap { state.items.index(of: $0) })
-        excluded.insert(q)
+        let excluded = filter.excluded.compactMap { state.items.index(of: $0) } + [q]
         let ranked = scan(state.itemRows, queries: [query], width: k, cosine: true, counts: [count],
-                          excluded: [Array(excluded)], candidates: filter.candidates)
+                          excluded: [excluded], candidates: filter.candidates)
         return ranked[0].map { RankedItem(id: state.items.id(at: $0.position), score: Double($0.score)) }
     }
 

@@ -26,9 +26,10 @@ let _queriesPerTile = 8
 /// concurrent readers never wake OpenBLAS's pool: for one query a matrix–vector product
 /// is bound by reading the rows and the kernel's panel would be seven-eighths padding
 /// (a top-10 scan of 50,000 items took 1.2–1.5 ms through a one-query loop of the kernel,
-/// 0.76 ms through `gemv`; ServingBenchmarks, Docs/Serving.md). OpenBLAS rounds the last bit of a product differently by the query's place in
-/// it (0.3.21 on Zen: by its column within a tile of 8 or 12), so two items whose scores
-/// agree to the last bit can swap places between a lone query and a batch.
+/// 0.76 ms through `gemv`; ServingBenchmarks, Docs/Serving.md). OpenBLAS rounds the last
+/// bit of a product differently by the query's place in it (0.3.21 on Zen: by its column
+/// within a tile of 8 or 12), so two items whose scores agree to the last bit can swap
+/// places between a lone query and a batch.
 ///
 /// Specialized for `Float` and `Double` (a generic host calls through to the specialized
 /// body), since the selection loop runs once per row and query.

@@ -93,9 +93,7 @@ func _implicitRefold<Scalar: BLASScalar>(
                         let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: 3 * k + n)
                         defer { scratch.deallocate() }
                         let r = scratch, p = scratch + k, ap = scratch + 2 * k, t = scratch + 3 * k
-                        // r = −G·x
-                        Scalar._gemv(transpose: false, m: k, n: k, alpha: -1, a: g.baseAddress!, lda: k,
-                                     x: x.baseAddress!, incx: 1, beta: 0, y: r, incy: 1)
+                        _rowsTimesGram(1, x.baseAddress!, g.baseAddress!, k, alpha: -1, beta: 0, r)  // r = −G·x
                         _conjugateGradientGatheredRow(
                             n: n, gathered: f.baseAddress!, values: values.baseAddress!, g: g.baseAddress!,
                             x: x.baseAddress!, r: r, p: p, ap: ap, t: t, k: k, alpha: alpha, steps: steps)

@@ -230,9 +230,9 @@ package func _conjugateGradientRows<Scalar: BLASScalar>(
 /// C = α·A·G + β·C for `count` rows A (row-major, k wide) and the symmetric k×k G: one
 /// matrix product, or for a single row (one user folded in alone) one matrix–vector
 /// product, which spares OpenBLAS's `sgemm` packing G on every call (a 1×64×64 `sgemm`
-/// per step had made one fold-in twice as slow).
-@inline(__always)
-func _rowsTimesGram<Scalar: BLASScalar>(
+/// per step had made one fold-in twice as slow). Inlinable for a live model's re-fold.
+@inlinable @inline(__always)
+package func _rowsTimesGram<Scalar: BLASScalar>(
     _ count: Int, _ a: UnsafePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ k: Int, alpha: Scalar, beta: Scalar,
     _ c: UnsafeMutablePointer<Scalar>
 ) {

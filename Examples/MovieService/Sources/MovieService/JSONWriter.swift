@@ -13,6 +13,12 @@ struct JSONWriter {
         buffer = ByteBufferAllocator().buffer(capacity: capacity)
     }
 
+    /// A 200 answer with the JSON written so far as its body.
+    func response() -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: buffer))
+    }
+
     mutating func raw(_ text: StaticString) {
         buffer.writeStaticString(text)
     }
@@ -85,8 +91,7 @@ extension API.Recommendations {
             json.raw("}")
         }
         json.raw("]}")
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: json.buffer))
+        return json.response()
     }
 }
 
@@ -100,7 +105,6 @@ extension API.RecordResponse {
         json.raw(",\"recorded\":")
         json.integer(recorded)
         json.raw("}")
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: json.buffer))
+        return json.response()
     }
 }
