@@ -57,11 +57,21 @@ public final class LiveModel<
         /// Rows per storage chunk (≥ 1). Default 64: a write copies 64 rows and m/64 chunk
         /// references.
         public var rowsPerChunk: Int
+        /// Whether top-K scans may stop early. Default `true`: the live model keeps a second
+        /// copy of the loaded model's item rows in descending order of their factor norms,
+        /// and a top-K scan leaves unread the items that can no longer reach a user's K-th
+        /// best — the same rankings and scores as a full scan. At ml-latest-small's implicit
+        /// model a user's top 10 then reads 19 % of the items on average. The copy
+        /// (n·(k + 2) scalars) is kept only where top-10 scans for a sample of 32 users
+        /// would read at most half the items, which rules out factors of about equal norm
+        /// (random ones); `false` never makes it.
+        public var prunesScans: Bool
 
         /// Creates a configuration; every parameter has the documented default.
-        public init(solver: ImplicitSolver = .conjugateGradient(steps: 5), rowsPerChunk: Int = 64) {
+        public init(solver: ImplicitSolver = .conjugateGradient(steps: 5), rowsPerChunk: Int = 64, prunesScans: Bool = true) {
             self.solver = solver
             self.rowsPerChunk = rowsPerChunk
+            self.prunesScans = prunesScans
         }
 
         func validate() throws(ServingError) {

@@ -6,9 +6,10 @@ import Ranking
 /// work — a top-K scan scores each chunk of 64 rows for up to 32 queries at once, on one
 /// thread (the panel kernel; a lone query, or every query where the processor lacks the
 /// kernel, through BLAS pinned to one thread), so a host's concurrency is the parallelism
-/// and OpenBLAS's pool is never woken — and score
-/// ties go to the lower item index: the fitted model's items in its order, then added
-/// items in the order they were added.
+/// and OpenBLAS's pool is never woken. Where the live model keeps its items in norm order
+/// (``LiveModel/Configuration/prunesScans``) a query leaves the scan once no item still
+/// to come can reach its K-th best. Score ties go to the lower item index: the fitted
+/// model's items in its order, then added items in the order they were added.
 extension LiveSnapshot {
     /// The `count` best items for `user` by score, best first.
     ///
@@ -50,7 +51,7 @@ extension LiveSnapshot {
     @_specialize(exported: false, where Scalar == Float, UserID == Int, ItemID == Int)
     @_specialize(exported: false, where Scalar == Double, UserID == Int, ItemID == Int)
     private func rank(users: [Int], count: Int, filter: RankingFilter<ItemID>) -> [[RankedItem<ItemID>]] {
-        let ranked = scan(state.itemRows, queries: users.map { state.userRows.row($0) }, width: factorCount + 2,
+        let ranked = scanItems(queries: users.map { state.userRows.row($0) }, width: factorCount + 2,
                           cosine: false, counts: users.map { _ in count },
                           excluded: users.map { exclusions(of: $0, filter: filter) }, candidates: filter.candidates)
         return ranked.map(items)
@@ -112,7 +113,7 @@ extension LiveSnapshot {
                 answers[q] = .success(rank(users: [u], count: query.count, filter: query.filter)[0])
             }
         }
-        let ranked = scan(state.itemRows, queries: scanned.map { state.userRows.row($0.user) }, width: factorCount + 2,
+        let ranked = scanItems(queries: scanned.map { state.userRows.row($0.user) }, width: factorCount + 2,
                           cosine: false, counts: scanned.map { queries[$0.query].count },
                           excluded: scanned.map { exclusions(of: $0.user, filter: queries[$0.query].filter) },
                           candidates: nil)
@@ -140,7 +141,7 @@ extension LiveSnapshot {
         let k = factorCount
         let query = state.itemRows.withRow(q) { Array($0[0..<k]) }
         let excluded = filter.excluded.compactMap { state.items.index(of: $0) } + [q]
-        let ranked = scan(state.itemRows, queries: [query], width: k, cosine: true, counts: [count],
+        let ranked = scanItems(queries: [query], width: k, cosine: true, counts: [count],
                           excluded: [excluded], candidates: filter.candidates)
         return ranked[0].map { RankedItem(id: state.items.id(at: $0.position), score: Double($0.score)) }
     }
@@ -167,14 +168,15 @@ extension LiveSnapshot {
             excluded: [having], candidates: nil, count: count)
         return ranked[0].map { RankedItem(id: state.users.id(at: $0.position), score: Double($0.score)) }
     }
+
     /// The best `count` item positions per query; see `_bestRows`.
-    private func scan(
-        _ rows: _ChunkedRows<Scalar>, queries: [[Scalar]], width: Int, cosine: Bool, counts: [Int], excluded: [[Int]],
-        candidates: Set<ItemID>?
+    private func scanItems(
+        queries: [[Scalar]], width: Int, cosine: Bool, counts: [Int], excluded: [[Int]], candidates: Set<ItemID>?
     ) -> [[(position: Int, score: Scalar)]] {
-        _bestRows(
-            chunks: rows.chunks.map(\.elements), rowsPerChunk: rows.rowsPerChunk, rowWidth: rows.width, queries: queries,
-            width: width, cosine: cosine, excluded: excluded,
+        let rows = state.itemRows
+        return _bestRows(
+            chunks: rows.chunks.map(\.elements), rowsPerChunk: rows.rowsPerChunk, rowWidth: rows.width,
+            ordered: state.itemOrder, queries: queries, width: width, cosine: cosine, excluded: excluded,
             candidates: candidates.map { $0.compactMap { state.items.index(of: $0) }.sorted() }, counts: counts)
     }
 }

@@ -8,6 +8,10 @@ import Ranking
 /// and a chunk's 64 × 32 scores stay in L1 while they are selected from.
 let _queriesPerProduct = 32
 
+/// How often a norm-ordered pass asks whether its queries are finished: every 4 chunks
+/// (256 rows by default), since a question costs about as much as scoring a few rows.
+let _chunksPerBoundCheck = 4
+
 /// The narrowest tile of the panel kernel: a scan of 2–8 queries costs as much as one of 8.
 let _queriesPerTile = 8
 
@@ -31,12 +35,18 @@ let _queriesPerTile = 8
 /// within a tile of 8 or 12), so two items whose scores agree to the last bit can swap
 /// places between a lone query and a batch.
 ///
+/// With `ordered` (a copy of the first rows in descending order of their factor norms) a
+/// full-width dot-product scan reads the rows past the copy from the chunks, then the copy,
+/// and each query leaves the scan once no row still to come can reach its K-th best
+/// (``_NormOrderedRows``): the same rankings and scores, from fewer rows.
+///
 /// Specialized for `Float` and `Double` (a generic host calls through to the specialized
 /// body), since the selection loop runs once per row and query.
 ///
 /// - Parameters:
 ///   - chunks: the storage's chunks, `rowsPerChunk` rows of `rowWidth` scalars each (the
 ///     last may be shorter).
+///   - ordered: the first rows of `chunks` in norm order, or `nil`.
 ///   - queries: one row of at least `width` scalars per query.
 ///   - excluded: per query, row positions to skip, in any order (repeats allowed).
 ///   - candidates: when set, only these row positions (ascending) are scored.
@@ -47,8 +57,9 @@ let _queriesPerTile = 8
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
 func _bestRows<Scalar: BLASScalar>(
-    chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, queries: [[Scalar]], width: Int, cosine: Bool,
-    excluded: [[Int]], candidates: [Int]?, counts: [Int], panelScoring: Bool = Scalar._panelScoringIsAvailable
+    chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, ordered: _NormOrderedRows<Scalar>? = nil,
+    queries: [[Scalar]], width: Int, cosine: Bool, excluded: [[Int]], candidates: [Int]?, counts: [Int],
+    panelScoring: Bool = Scalar._panelScoringIsAvailable
 ) -> [[(position: Int, score: Scalar)]] {
     precondition(queries.count == excluded.count && queries.count == counts.count,
                  "\(queries.count) queries, \(excluded.count) exclusion lists, \(counts.count) counts")
@@ -81,19 +92,30 @@ func _bestRows<Scalar: BLASScalar>(
         }
         return selections.map { $0.sorted() }
     }
+    let sources: [_ScanRows<Scalar>]
+    if let ordered, width == rowWidth {
+        let rowCount = chunks.reduce(0) { $0 + $1.count / rowWidth }
+        precondition(ordered.rowWidth == rowWidth && ordered.rowCount <= rowCount,
+                     "\(ordered.rowCount) ordered rows of width \(ordered.rowWidth), \(rowCount) of width \(rowWidth)")
+        let appended = _ScanRows(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth, start: ordered.rowCount)
+        sources = (ordered.rowCount < rowCount ? [appended] : []) + [_ScanRows(ordered)]
+    } else {
+        sources = [_ScanRows(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth, start: 0)]
+    }
+    let skips = excluded.map(_Exclusions.init)
     let active = queries.indices.filter { counts[$0] > 0 }
     var start = 0
     while start < active.count {
         let group = Array(active[start..<min(start + _queriesPerProduct, active.count)])
         var groupSelections = group.map { selections[$0] }
-        if panelScoring && group.count > 1 {
-            _bestRowsByPanel(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth,
-                             queries: group.map { queries[$0] }, width: width, excluded: group.map { excluded[$0] },
-                             selections: &groupSelections)
-        } else {
-            _bestRowsByProduct(chunks: chunks, rowsPerChunk: rowsPerChunk, rowWidth: rowWidth,
-                               queries: group.map { queries[$0] }, width: width, excluded: group.map { excluded[$0] },
-                               selections: &groupSelections)
+        for source in sources {
+            if panelScoring && group.count > 1 {
+                _bestRowsByPanel(source: source, queries: group.map { queries[$0] }, width: width,
+                                 excluded: group.map { skips[$0] }, selections: &groupSelections)
+            } else {
+                _bestRowsByProduct(source: source, queries: group.map { queries[$0] }, width: width,
+                                   excluded: group.map { skips[$0] }, selections: &groupSelections)
+            }
         }
         for (g, q) in group.enumerated() { selections[q] = groupSelections[g] }
         start += _queriesPerProduct
@@ -101,7 +123,7 @@ func _bestRows<Scalar: BLASScalar>(
     return selections.map { $0.sorted() }
 }
 
-/// ``_bestRows(chunks:rowsPerChunk:rowWidth:queries:width:cosine:excluded:candidates:counts:)``
+/// ``_bestRows(chunks:rowsPerChunk:rowWidth:ordered:queries:width:cosine:excluded:candidates:counts:panelScoring:)``
 /// with one count for every query.
 func _bestRows<Scalar: BLASScalar>(
     chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, queries: [[Scalar]], width: Int, cosine: Bool,
@@ -111,85 +133,151 @@ func _bestRows<Scalar: BLASScalar>(
               cosine: cosine, excluded: excluded, candidates: candidates, counts: queries.map { _ in count })
 }
 
-/// Scores every chunk for a group of up to 64 queries with the panel kernel: the queries
-/// are packed column by column once, the kernel scores a chunk and marks the scores that
-/// reach each query's K-th best as of the chunk's start, and only those are offered.
+/// The rows one pass of a dot-product scan reads: a table's chunks from row `start` on,
+/// or a norm-ordered copy, whose bounds let queries leave the pass early.
+struct _ScanRows<Scalar: BLASScalar> {
+    let chunks: [[Scalar]]
+    let rowsPerChunk: Int
+    let rowWidth: Int
+    /// The first row read; the rows before it in its chunk are scored but not offered.
+    let start: Int
+    let ordered: _NormOrderedRows<Scalar>?
+
+    init(chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, start: Int) {
+        self.chunks = chunks
+        self.rowsPerChunk = rowsPerChunk
+        self.rowWidth = rowWidth
+        self.start = start
+        ordered = nil
+    }
+
+    init(_ ordered: _NormOrderedRows<Scalar>) {
+        chunks = ordered.chunks
+        rowsPerChunk = ordered.rowsPerChunk
+        rowWidth = ordered.rowWidth
+        start = 0
+        self.ordered = ordered
+    }
+
+    /// The table position of row `row` of the pass.
+    @inline(__always)
+    func position(_ row: Int) -> Int { ordered?.positions[row] ?? row }
+
+    /// Per query, what a norm-ordered pass needs to bound its scores (empty for a table's
+    /// own chunks).
+    func boundTerms(_ queries: [[Scalar]]) -> [Double] { ordered?.boundTerms(queries) ?? [] }
+}
+
+/// Scores every chunk of a pass for a group of up to 64 queries with the panel kernel: the
+/// queries are packed column by column, the kernel scores a chunk and marks the scores that
+/// reach each query's K-th best as of the chunk's start, and only those are offered. A query
+/// that finishes early (a norm-ordered pass) gets a threshold of +∞, and the queries still
+/// scanning are packed again once they fit a narrower panel.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
 private func _bestRowsByPanel<Scalar: BLASScalar>(
-    chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, queries: [[Scalar]], width: Int, excluded: [[Int]],
+    source: _ScanRows<Scalar>, queries: [[Scalar]], width: Int, excluded: [_Exclusions],
     selections: inout [_TopKSelection<Scalar>]
 ) {
-    let b = queries.count
-    let panelWidth = (b + 7) / 8 * 8
-    precondition(panelWidth <= 64, "\(b) queries in one panel; at most 64")
-    var panel = [Scalar](repeating: 0, count: width * panelWidth)
-    for (q, query) in queries.enumerated() {
-        for k in 0..<width { panel[k * panelWidth + q] = query[k] }
+    precondition(queries.count <= 64, "\(queries.count) queries in one panel; at most 64")
+    let rowWidth = source.rowWidth, rowsPerChunk = source.rowsPerChunk
+    let terms = source.boundTerms(queries)
+    // Panel column → query, -1 for a finished query or padding.
+    var columns: [Int] = []
+    var panel: [Scalar] = []
+    // A padding or finished column's threshold is +∞: its scores never pass.
+    var thresholds: [Scalar] = []
+    func pack(_ members: [Int]) {
+        let panelWidth = (members.count + 7) / 8 * 8
+        columns = members + [Int](repeating: -1, count: panelWidth - members.count)
+        panel = [Scalar](repeating: 0, count: width * panelWidth)
+        thresholds = [Scalar](repeating: .infinity, count: panelWidth)
+        for (column, q) in members.enumerated() {
+            for k in 0..<width { panel[k * panelWidth + column] = queries[q][k] }
+            thresholds[column] = selections[q].worstKeptScore ?? -Scalar.infinity
+        }
     }
-    // A padding column's threshold is +∞: its zero scores never pass.
-    var thresholds = [Scalar](repeating: .infinity, count: panelWidth)
-    for q in 0..<b { thresholds[q] = selections[q].worstKeptScore ?? -Scalar.infinity }
-    let longest = chunks.map { $0.count / rowWidth }.max() ?? 0
-    var scores = [Scalar](repeating: 0, count: longest * panelWidth)
+    pack(Array(queries.indices))
+    var remaining = queries.count
+    let longest = source.chunks.map { $0.count / rowWidth }.max() ?? 0
+    var scores = [Scalar](repeating: 0, count: longest * 64)
     var passing = [UInt64](repeating: 0, count: longest)
-    let skips = excluded.map(_Exclusions.init)
-    panel.withUnsafeBufferPointer { panel in
-        scores.withUnsafeMutableBufferPointer { scores in
-            passing.withUnsafeMutableBufferPointer { passing in
-                for (c, chunk) in chunks.enumerated() {
-                    let first = c * rowsPerChunk, rows = chunk.count / rowWidth
-                    guard rows > 0 else { continue }
-                    chunk.withUnsafeBufferPointer { block in
-                        thresholds.withUnsafeBufferPointer { thresholds in
+    for c in source.start / rowsPerChunk..<source.chunks.count {
+        if let ordered = source.ordered, c % _chunksPerBoundCheck == 0 {
+            let finished = ordered.finish(columns: &columns, thresholds: &thresholds, terms: terms, from: c)
+            remaining -= finished
+            if remaining == 0 { break }
+            if finished > 0 && (remaining + 7) / 8 * 8 < columns.count { pack(columns.filter { $0 >= 0 }) }
+        }
+        let first = c * rowsPerChunk, rows = source.chunks[c].count / rowWidth, panelWidth = columns.count
+        guard rows > 0 else { continue }
+        source.chunks[c].withUnsafeBufferPointer { block in
+            panel.withUnsafeBufferPointer { panel in
+                thresholds.withUnsafeBufferPointer { thresholds in
+                    scores.withUnsafeMutableBufferPointer { scores in
+                        passing.withUnsafeMutableBufferPointer { passing in
                             Scalar._scorePanel(
                                 rows: block.baseAddress!, rowCount: rows, rowStride: rowWidth, panel: panel.baseAddress!,
                                 panelWidth: panelWidth, depth: width, thresholds: thresholds.baseAddress!,
                                 scores: scores.baseAddress!, passing: passing.baseAddress!)
                         }
                     }
-                    for r in 0..<rows {
-                        var bits = passing[r]
-                        while bits != 0 {
-                            let q = bits.trailingZeroBitCount
-                            bits &= bits &- 1
-                            let score = scores[r * panelWidth + q]
-                            guard score >= thresholds[q] else { continue }
-                            let position = first + r
-                            if skips[q].contains(position) { continue }
-                            selections[q].offer(position: position, score: score)
-                            thresholds[q] = selections[q].worstKeptScore ?? -Scalar.infinity
-                        }
-                    }
                 }
+            }
+        }
+        for r in max(0, source.start - first)..<rows {
+            var bits = passing[r]
+            while bits != 0 {
+                let column = bits.trailingZeroBitCount
+                bits &= bits &- 1
+                let score = scores[r * panelWidth + column]
+                guard score >= thresholds[column] else { continue }
+                let q = columns[column], position = source.position(first + r)
+                if q < 0 || excluded[q].contains(position) { continue }
+                selections[q].offer(position: position, score: score)
+                thresholds[column] = selections[q].worstKeptScore ?? -Scalar.infinity
             }
         }
     }
 }
 
-/// Scores every chunk for a group of queries with one `gemm` (S = Q·Cᵀ, a row of scores
-/// per query; `gemv` for one query), then offers each query the scores above its current
-/// K-th best.
+/// Scores every chunk of a pass for a group of queries with one `gemm` (S = Q·Cᵀ, a row of
+/// scores per query; `gemv` for one query), then offers each query the scores above its
+/// current K-th best. Queries that finish early (a norm-ordered pass) leave the product.
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
 private func _bestRowsByProduct<Scalar: BLASScalar>(
-    chunks: [[Scalar]], rowsPerChunk: Int, rowWidth: Int, queries: [[Scalar]], width: Int, excluded: [[Int]],
+    source: _ScanRows<Scalar>, queries: [[Scalar]], width: Int, excluded: [_Exclusions],
     selections: inout [_TopKSelection<Scalar>]
 ) {
-    let b = queries.count
-    var matrix = [Scalar](repeating: 0, count: b * width)
-    for (q, query) in queries.enumerated() { matrix.replaceSubrange(q * width..<(q + 1) * width, with: query[0..<width]) }
-    let longest = chunks.map { $0.count / rowWidth }.max() ?? 0
-    var scores = [Scalar](repeating: 0, count: b * longest)
-    var thresholds = selections.map { $0.worstKeptScore ?? -Scalar.infinity }
-    let skips = excluded.map(_Exclusions.init)
+    let rowWidth = source.rowWidth, rowsPerChunk = source.rowsPerChunk
+    let terms = source.boundTerms(queries)
+    var members = Array(queries.indices)
+    var matrix: [Scalar] = []
+    func pack() {
+        matrix = []
+        matrix.reserveCapacity(members.count * width)
+        for q in members { matrix.append(contentsOf: queries[q][0..<width]) }
+    }
+    pack()
+    let longest = source.chunks.map { $0.count / rowWidth }.max() ?? 0
+    var scores = [Scalar](repeating: 0, count: queries.count * longest)
+    var thresholds = [Scalar](repeating: 0, count: queries.count)
     BLASThreads.withSingleThreadedBLAS {
-        matrix.withUnsafeBufferPointer { matrix in
-            scores.withUnsafeMutableBufferPointer { scores in
-                for (c, chunk) in chunks.enumerated() {
-                    let first = c * rowsPerChunk, rows = chunk.count / rowWidth
-                    guard rows > 0 else { continue }
-                    chunk.withUnsafeBufferPointer { block in
+        for c in source.start / rowsPerChunk..<source.chunks.count {
+            if let ordered = source.ordered, c % _chunksPerBoundCheck == 0 {
+                for (m, q) in members.enumerated() { thresholds[m] = selections[q].worstKeptScore ?? -Scalar.infinity }
+                if ordered.finish(columns: &members, thresholds: &thresholds, terms: terms, from: c) > 0 {
+                    members.removeAll { $0 < 0 }
+                    if members.isEmpty { break }
+                    pack()
+                }
+            }
+            let first = c * rowsPerChunk, rows = source.chunks[c].count / rowWidth, b = members.count
+            guard rows > 0 else { continue }
+            source.chunks[c].withUnsafeBufferPointer { block in
+                matrix.withUnsafeBufferPointer { matrix in
+                    scores.withUnsafeMutableBufferPointer { scores in
                         if b == 1 {
                             Scalar._gemv(transpose: false, m: rows, n: width, alpha: 1, a: block.baseAddress!, lda: rowWidth,
                                          x: matrix.baseAddress!, incx: 1, beta: 0, y: scores.baseAddress!, incy: 1)
@@ -199,19 +287,17 @@ private func _bestRowsByProduct<Scalar: BLASScalar>(
                                          beta: 0, c: scores.baseAddress!, ldc: rows)
                         }
                     }
-                    for q in 0..<b {
-                        let row = scores.baseAddress! + q * rows
-                        var threshold = thresholds[q]
-                        for r in 0..<rows {
-                            let score = row[r]
-                            guard score >= threshold else { continue }
-                            let position = first + r
-                            if skips[q].contains(position) { continue }
-                            selections[q].offer(position: position, score: score)
-                            threshold = selections[q].worstKeptScore ?? -Scalar.infinity
-                        }
-                        thresholds[q] = threshold
-                    }
+                }
+            }
+            for (m, q) in members.enumerated() {
+                var threshold = selections[q].worstKeptScore ?? -Scalar.infinity
+                for r in max(0, source.start - first)..<rows {
+                    let score = scores[m * rows + r]
+                    guard score >= threshold else { continue }
+                    let position = source.position(first + r)
+                    if excluded[q].contains(position) { continue }
+                    selections[q].offer(position: position, score: score)
+                    threshold = selections[q].worstKeptScore ?? -Scalar.infinity
                 }
             }
         }

@@ -47,6 +47,9 @@ struct _LiveState<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hasha
     var userRows: _ChunkedRows<Scalar>
     /// `[vᵢ, 1, cᵢ]` per item.
     var itemRows: _ChunkedRows<Scalar>
+    /// The loaded model's item rows in descending order of ‖vᵢ‖, for top-K scans that stop
+    /// early (``LiveModel/Configuration/prunesScans``); items added since are not in it.
+    let itemOrder: _NormOrderedRows<Scalar>?
     /// Each user's interactions, in the order recorded (training first).
     var histories: _ChunkedRows<[_HistoryEntry]>
     /// VᵀV + λI for an implicit rule, `nil` for an explicit one.
@@ -87,6 +90,7 @@ struct _LiveState<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hasha
         itemRows = _ChunkedRows(width: k + 2, rowsPerChunk: configuration.rowsPerChunk, rowCount: n) { row, column in
             column < k ? itemFactors[row, column] : column == k ? 1 : (itemBiases?[row] ?? 0)
         }
+        itemOrder = configuration.prunesScans ? Self.itemOrder(itemRows: itemRows, userRows: userRows, factorCount: k) : nil
         var perUser = [[_HistoryEntry]](repeating: [], count: m)
         if let training {
             let itemIndex = training.itemIDs.ids.map { model.itemIDs.index(of: $0) }
@@ -108,6 +112,19 @@ struct _LiveState<Scalar: BLASScalar, UserID: Hashable & Sendable, ItemID: Hasha
         } else {
             gram = nil
         }
+    }
+
+    /// The item rows in norm order, when top-10 scans for an even sample of up to 32 users
+    /// would read at most half of them (``LiveModel/Configuration/prunesScans``); `nil` where
+    /// the norms are too even for the copy to pay for its memory.
+    ///
+    /// - Complexity: O(n log n + 32·nk) at most.
+    static func itemOrder(itemRows: _ChunkedRows<Scalar>, userRows: _ChunkedRows<Scalar>, factorCount: Int)
+        -> _NormOrderedRows<Scalar>? {
+        let ordered = _NormOrderedRows(itemRows, normedWidth: factorCount)
+        let m = userRows.rowCount, sample = min(m, 32)
+        let users = (0..<sample).map { userRows.row($0 * m / sample) }
+        return ordered.scansRead(atMost: 0.5, of: users, count: 10) ? ordered : nil
     }
 
     /// Appends `entries` to `user`'s history (adding the user when new) and re-folds the

@@ -81,6 +81,114 @@ struct BestRowsTests {
         check(type)
     }
 
+    /// 700 rows of the live model's layout `[v, 1, c]` (16 factors, norms spread over two
+    /// orders of magnitude, biases c of both signs, 40 rows repeating others exactly), in
+    /// chunks of 48; the first 650 in norm order, the last 50 appended after the copy was
+    /// made. 70 queries `[u, a, 1]`, each with its own count and exclusions.
+    struct OrderedScan<T: BLASScalar> {
+        var table = _ChunkedRows<T>(width: 18, rowsPerChunk: 48)
+        var ordered: _NormOrderedRows<T>
+        var queries: [[T]] = []
+        var excluded: [[Int]] = []
+        var counts: [Int] = []
+
+        init(seed: UInt64) {
+            var generator = SplitMix64(seed: seed)
+            func value() -> Double { Double(generator.next(upperBound: UInt64(1 << 20))) / Double(1 << 19) - 1 }
+            var rows: [[T]] = []
+            for row in 0..<700 {
+                if row % 17 == 5 && row > 100 {
+                    rows.append(rows[Int(generator.next(upperBound: UInt64(row)))])
+                    continue
+                }
+                let scale = 0.05 * (1 + value()) + (row % 23 == 0 ? 2 : 0)
+                rows.append((0..<16).map { _ in T(value() * scale) } + [1, T(0.02 * value())])
+            }
+            var base = _ChunkedRows<T>(width: 18, rowsPerChunk: 48)
+            for row in rows[0..<650] { base.appendRow(row) }
+            ordered = _NormOrderedRows(base, normedWidth: 16)
+            table = base
+            for row in rows[650...] { table.appendRow(row) }
+            for q in 0..<70 {
+                queries.append((0..<16).map { _ in T(value()) } + [T(0.1 * value()), 1])
+                excluded.append((0..<q % 9 * 5).map { _ in Int(generator.next(upperBound: UInt64(700))) })
+                counts.append([10, 1, 0, 25, 700, 3, 100][q % 7])
+            }
+        }
+
+        func best(_ queries: some Collection<Int>, panel: Bool, pruned: Bool) -> [[(position: Int, score: T)]] {
+            _bestRows(chunks: table.chunks.map(\.elements), rowsPerChunk: 48, rowWidth: 18, ordered: pruned ? ordered : nil,
+                      queries: queries.map { self.queries[$0] }, width: 18, cosine: false,
+                      excluded: queries.map { excluded[$0] }, candidates: nil, counts: queries.map { counts[$0] },
+                      panelScoring: panel)
+        }
+    }
+
+    @Test("A scan that stops early by norm bounds ranks and scores as the full scan", arguments: scalarTypes)
+    func prunedEqualsFull(_ type: any BLASScalar.Type) {
+        func check<T: BLASScalar>(_: T.Type) {
+            let scan = OrderedScan<T>(seed: 23)
+            for panel in Float._panelScoringIsAvailable ? [true, false] : [false] {
+                for batch in [Array(0..<70), [0, 3], [4], [7, 14, 21, 28, 35]] {
+                    let full = scan.best(batch, panel: panel, pruned: false)
+                    let pruned = scan.best(batch, panel: panel, pruned: true)
+                    for (g, q) in batch.enumerated() {
+                        #expect(pruned[g].count == min(scan.counts[q], 700 - Set(scan.excluded[q]).count))
+                        if panel {
+                            #expect(pruned[g].map(\.position) == full[g].map(\.position), "query \(q)")
+                            #expect(pruned[g].map(\.score) == full[g].map(\.score), "query \(q)")
+                        } else {
+                            // BLAS rounds a score's last bit by the row's place in a chunk, and the
+                            // copy moves rows: equal rows (40 here) may swap, scores agree to rounding.
+                            let tolerance = Self.tolerance(T.self) * 10
+                            for (a, b) in zip(pruned[g], full[g]) {
+                                #expect(abs(Double(a.score) - Double(b.score)) <= tolerance * max(1, abs(Double(b.score))),
+                                        "query \(q)")
+                            }
+                            let boundary = Double(full[g].last?.score ?? 0)
+                            func settled(_ ranking: [(position: Int, score: T)]) -> Set<Int> {
+                                Set(ranking.filter { abs(Double($0.score) - boundary) > tolerance * max(1, abs(boundary)) }
+                                    .map(\.position))
+                            }
+                            #expect(settled(pruned[g]) == settled(full[g]), "query \(q)")
+                        }
+                    }
+                }
+            }
+        }
+        check(type)
+    }
+
+    @Test("The norm-ordered copy's bound holds for every row still to come, and stops a query with a high K-th best")
+    func orderedBound() {
+        let scan = OrderedScan<Float>(seed: 24)
+        let ordered = scan.ordered
+        #expect(ordered.rowCount == 650 && Set(ordered.positions) == Set(0..<650))
+        var stopped = 0
+        let terms = ordered.boundTerms(scan.queries)
+        #expect(terms.count == 70 * 3)
+        for (q, query) in scan.queries.enumerated() {
+            func cannotReach(_ threshold: Float, from chunk: Int) -> Bool {
+                var columns = [q], thresholds = [threshold]
+                let finished = ordered.finish(columns: &columns, thresholds: &thresholds, terms: terms, from: chunk)
+                #expect((finished == 1) == (columns == [-1] && thresholds == [.infinity]))
+                return finished == 1
+            }
+            var best = -Float.infinity
+            var scores: [[Float]] = []
+            for chunk in ordered.chunks {
+                scores.append((0..<chunk.count / 18).map { r in (0..<18).reduce(Float(0)) { $0 + chunk[r * 18 + $1] * query[$1] } })
+            }
+            for c in ordered.chunks.indices.reversed() {
+                best = max(best, scores[c].max()!)
+                // Just above the best score still to come: the bound may not claim more.
+                #expect(!cannotReach(best, from: c))
+                if cannotReach(best.nextUp * 1.5 + 1e-3, from: c) { stopped += 1 }
+            }
+        }
+        #expect(stopped > 0)
+    }
+
     @Test("Exclusions answer for positions in any order, with repeats, past the largest and across words")
     func exclusions() {
         let positions = [700, 3, 64, 3, 63, 0, 128, 65]
