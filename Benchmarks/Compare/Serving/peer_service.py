@@ -10,6 +10,11 @@ items are cosine over item factors, recorded interactions re-fold the user exact
 
 With several workers each process holds its own copy, so a recorded interaction is seen
 only by the worker that received it: the usual price of scaling CPython with processes.
+
+The endpoints are `async def`: FastAPI runs a plain `def` endpoint on a thread pool, and
+with that hand-off per request this service answered 1,880–1,950 requests a second at
+ml-small (reads only, two workers) against 3,010–3,120 with `async def` (Docs/Serving.md).
+The numpy work is short, so blocking the event loop for it costs less than the hand-off.
 """
 import csv
 import json
@@ -59,12 +64,12 @@ def top(scores: np.ndarray, count: int, excluded) -> list[tuple[int, float]]:
 
 
 @app.get("/health")
-def health():
+async def health():
     return {"status": "ok", "users": len(user_ids), "items": len(item_ids)}
 
 
 @app.get("/api/users/{user}/recommendations")
-def recommendations(user: int, count: int = 10):
+async def recommendations(user: int, count: int = 10):
     if not 1 <= count <= 1000:
         raise HTTPException(400, f"count {count} is not from 1 to 1,000")
     u = user_index.get(user)
@@ -75,7 +80,7 @@ def recommendations(user: int, count: int = 10):
 
 
 @app.get("/api/items/{item}/similar")
-def similar(item: int, count: int = 10):
+async def similar(item: int, count: int = 10):
     i = item_index.get(item)
     if i is None:
         raise HTTPException(404, f"unknown item {item}")
@@ -94,7 +99,7 @@ class RecordRequest(BaseModel):
 
 
 @app.post("/api/interactions")
-def record(body: RecordRequest):
+async def record(body: RecordRequest):
     global user_factors
     for interaction in body.interactions:
         if interaction.item not in item_index:
