@@ -33,6 +33,8 @@ final class _NormOrderedRows<Scalar: BLASScalar>: Sendable {
     let normedWidth: Int
     /// The table position of each row, in order.
     let positions: [Int]
+    /// The row of each table position (the inverse of ``positions``).
+    private let places: [Int32]
     /// Per chunk, the largest factor norm in it and every later chunk (non-increasing).
     private let norms: [Double]
     /// Per chunk c and constant column t, the largest and smallest value in chunk c and
@@ -84,6 +86,9 @@ final class _NormOrderedRows<Scalar: BLASScalar>: Sendable {
         self.rowWidth = width
         self.normedWidth = normedWidth
         self.positions = order
+        var places = [Int32](repeating: 0, count: n)
+        for (row, position) in order.enumerated() { places[position] = Int32(row) }
+        self.places = places
         self.norms = norms
         self.highs = highs
         self.lows = lows
@@ -121,6 +126,18 @@ final class _NormOrderedRows<Scalar: BLASScalar>: Sendable {
             read += min(stop * rowsPerChunk, rowCount)
         }
         return Double(read) <= limit
+    }
+
+    /// Calls `body` with the elements of the table's row `position` (< ``rowCount``), read
+    /// from the copy: the re-fold gathers a user's items here, where the scans keep the
+    /// popular ones in cache, rather than from the table.
+    @inline(__always)
+    func withRow<R>(_ position: Int, _ body: (UnsafeBufferPointer<Scalar>) -> R) -> R {
+        let row = Int(places[position])
+        let offset = (row % rowsPerChunk) * rowWidth
+        return chunks[row / rowsPerChunk].withUnsafeBufferPointer {
+            body(UnsafeBufferPointer(rebasing: $0[offset..<offset + rowWidth]))
+        }
     }
 
     /// The norm of the first `count` scalars, in `Double`.

@@ -21,12 +21,13 @@ extension _LiveState {
                 switch served.rule {
                 case let .implicit(alpha, _, binary):
                     let factors = try _implicitRefold(
-                        entries, rows: itemRows, k: factorCount, alpha: Scalar(alpha), binary: binary, gram: gram!.values,
+                        entries, rows: itemRows, ordered: itemOrder, k: factorCount, alpha: Scalar(alpha), binary: binary,
+                        gram: gram!.values,
                         solver: served.solver, warm: warm)
                     return (factors, 0)
                 case let .explicit(regularization, biasRegularization, weighted):
                     return try _explicitRefold(
-                        entries, rows: itemRows, k: factorCount, globalBias: served.globalBias,
+                        entries, rows: itemRows, ordered: itemOrder, k: factorCount, globalBias: served.globalBias,
                         regularization: Scalar(regularization), biasRegularization: Scalar(biasRegularization),
                         weighted: weighted)
                 }
@@ -76,13 +77,13 @@ func _summedByItem(_ history: [_HistoryEntry]) -> [(item: Int32, value: Double)]
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
 func _implicitRefold<Scalar: BLASScalar>(
-    _ entries: [(item: Int32, value: Double)], rows: _ChunkedRows<Scalar>, k: Int, alpha: Scalar, binary: Bool,
-    gram: [Scalar], solver: ImplicitSolver, warm: [Scalar]
+    _ entries: [(item: Int32, value: Double)], rows: _ChunkedRows<Scalar>, ordered: _NormOrderedRows<Scalar>?, k: Int,
+    alpha: Scalar, binary: Bool, gram: [Scalar], solver: ImplicitSolver, warm: [Scalar]
 ) throws(LinearAlgebraError) -> [Scalar] {
     let n = entries.count
     guard n > 0 else { return [Scalar](repeating: 0, count: k) }
     let values = entries.map { Scalar(binary ? 1 : $0.value) }
-    let gathered = _gathered(entries, rows: rows, k: k, bias: false)
+    let gathered = _gathered(entries, rows: rows, ordered: ordered, k: k, bias: false)
     var x = warm
     try values.withUnsafeBufferPointer { (values) throws(LinearAlgebraError) in
         try gram.withUnsafeBufferPointer { (g) throws(LinearAlgebraError) in
@@ -119,13 +120,13 @@ func _implicitRefold<Scalar: BLASScalar>(
 @_specialize(exported: false, where Scalar == Float)
 @_specialize(exported: false, where Scalar == Double)
 func _explicitRefold<Scalar: BLASScalar>(
-    _ entries: [(item: Int32, value: Double)], rows: _ChunkedRows<Scalar>, k: Int, globalBias: Scalar,
-    regularization: Scalar, biasRegularization: Scalar, weighted: Bool
+    _ entries: [(item: Int32, value: Double)], rows: _ChunkedRows<Scalar>, ordered: _NormOrderedRows<Scalar>?, k: Int,
+    globalBias: Scalar, regularization: Scalar, biasRegularization: Scalar, weighted: Bool
 ) throws(LinearAlgebraError) -> ([Scalar], Scalar) {
     let n = entries.count
     let fixed = try Matrix<Scalar>(
         rowCount: n, columnCount: k + 1,
-        elements: _gathered(entries, rows: rows, k: k, bias: true))
+        elements: _gathered(entries, rows: rows, ordered: ordered, k: k, bias: true))
     let data = _CompressedRows<Scalar>(
         rowCount: 1, columnCount: n, offsets: [0, n], columns: (0..<n).map { Int32($0) },
         values: entries.map { Scalar($0.value) })
@@ -137,21 +138,26 @@ func _explicitRefold<Scalar: BLASScalar>(
 }
 
 /// The factors of the entries' items, one row each (k columns, or k + 1 with the item
-/// bias last), gathered from the item rows `[vᵢ, 1, cᵢ]` (reading only their chunks, so
-/// a write never touches the chunk table's other references); at least one row of zeros.
+/// bias last), gathered from the item rows `[vᵢ, 1, cᵢ]` — from the norm-ordered copy where
+/// it has them, else from the table's chunks (reading only those, so a write never touches
+/// the chunk table's other references); at least one row of zeros.
 @inline(__always)
 func _gathered<Scalar: BLASScalar>(
-    _ entries: [(item: Int32, value: Double)], rows: _ChunkedRows<Scalar>, k: Int, bias: Bool
+    _ entries: [(item: Int32, value: Double)], rows: _ChunkedRows<Scalar>, ordered: _NormOrderedRows<Scalar>?, k: Int,
+    bias: Bool
 ) -> [Scalar] {
     let width = bias ? k + 1 : k
-    var gathered = [Scalar](repeating: 0, count: max(entries.count, bias ? 0 : 1) * width)
-    gathered.withUnsafeMutableBufferPointer { target in
+    guard !entries.isEmpty else { return [Scalar](repeating: 0, count: bias ? 0 : width) }
+    let copied = ordered?.rowCount ?? 0
+    return [Scalar](unsafeUninitializedCapacity: entries.count * width) { target, initialized in
         for (j, entry) in entries.enumerated() {
-            rows.withRow(Int(entry.item)) { row in
-                (target.baseAddress! + j * width).update(from: row.baseAddress!, count: k)
-                if bias { target[j * width + k] = row[k + 1] }
+            let item = Int(entry.item)
+            func copy(_ row: UnsafeBufferPointer<Scalar>) {
+                (target.baseAddress! + j * width).initialize(from: row.baseAddress!, count: k)
+                if bias { (target.baseAddress! + j * width + k).initialize(to: row[k + 1]) }
             }
+            if item < copied { ordered!.withRow(item, copy) } else { rows.withRow(item, copy) }
         }
+        initialized = entries.count * width
     }
-    return gathered
 }

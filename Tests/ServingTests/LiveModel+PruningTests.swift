@@ -43,6 +43,10 @@ struct LiveModelPruningTests {
             for k in 0..<12 { factors[0, k] = 9; factors[1, k] = 0.01; factors[2, k] = -1 }
             try live.addItems([1000, 1001, 1002], factors: factors)
         }
+        // The re-fold gathers its rows from the copy: the same factors to the last bit.
+        for user in [3, 200] {
+            #expect(try pruned.snapshot.factors(ofUser: user) == full.snapshot.factors(ofUser: user))
+        }
         let queries = (0..<90).map { q in
             RecommendationQuery<Int, Int>(user: q == 89 ? 200 : Int(generator.next(upperBound: UInt64(150))),
                                           count: [10, 1, 50, 903, 0, 3][q % 6],
