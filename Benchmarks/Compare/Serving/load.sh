@@ -2,8 +2,10 @@
 # One bounded load test on loopback: starts a service, records its resident memory, runs
 # wrk with topk.lua, records the memory again, stops the service (SIGTERM) and prints one line.
 #
-#   load.sh ours|peer ml-small|synthetic WRITE_FRACTION [SECONDS] [swap]
+#   load.sh ours|peer|peer-granian ml-small|synthetic WRITE_FRACTION [SECONDS] [swap]
 #
+# `peer` is peer_service.py under uvicorn, `peer-granian` the same app under granian (an
+# ASGI server written in Rust), both with PEER_WORKERS processes.
 # `swap` reloads the model file (POST /api/admin/reload) every 2 s during the run (ours only).
 # Environment: CONNECTIONS (default 32), THREADS (wrk threads, default 2), PEER_WORKERS (2).
 set -euo pipefail
@@ -17,11 +19,16 @@ if [ "$which" = ours ]; then
     "$root/Examples/MovieService/.build/release/movie-service" --port "$port" --model "$data/model.frm" \
         --ratings "$data/ratings.csv" --movies "" >/tmp/load-$$.log 2>&1 &
 else
+    case $which in
+        peer) server=("$here/../.venv-serving/bin/uvicorn" peer_service:app --no-access-log) ;;
+        peer-granian) server=("$here/../.venv-serving/bin/granian" --interface asgi --loop uvloop peer_service:app) ;;
+        *) echo "unknown service $which" >&2; exit 2 ;;
+    esac
     # One OpenBLAS thread per worker: with its default (every core per process) concurrent
     # requests fight over OpenBLAS's pool and the peer serves a few requests a second.
     (cd "$here" && OPENBLAS_NUM_THREADS=1 PEER_MODEL_DIR="$data/export" PEER_RATINGS="$data/ratings.csv" PEER_ALPHA=40 PEER_LAMBDA=0.05 \
-        exec "$here/../.venv-serving/bin/uvicorn" peer_service:app --host 127.0.0.1 --port "$port" \
-        --workers "${PEER_WORKERS:-2}" --log-level warning --no-access-log) >/tmp/load-$$.log 2>&1 &
+        exec "${server[@]}" --host 127.0.0.1 --port "$port" --workers "${PEER_WORKERS:-2}" --log-level warning) \
+        >/tmp/load-$$.log 2>&1 &
 fi
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true; rm -f /tmp/load-$$.log' EXIT

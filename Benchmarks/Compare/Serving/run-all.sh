@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The serving measurements of Docs/Serving.md, side by side: for each data set and write
-# fraction, REPEAT rounds of FusionRec's example service then the Python peer (10 s of wrk
-# each, 32 connections), then hot-swap runs (ours), then one long read-only run for the
-# memory check. Appends one line per run to RESULTS (default ../.data/serving/results.txt).
+# fraction, REPEAT rounds of FusionRec's example service then the Python peer under uvicorn
+# and under granian (PEERS, default "peer peer-granian"; 10 s of wrk each, 32 connections),
+# then hot-swap runs (ours), then one long read-only run for the memory check. Appends
+# one line per run to RESULTS (default ../.data/serving/results.txt).
 # WRITES (default "0 0.1 0.5") lists the write fractions; LONG_SECONDS 0 skips the long run.
 # Run prepare.sh first.
 set -euo pipefail
@@ -14,8 +15,9 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) commit $(git -C "$here" rev-parse --short HE
 for data in ml-small synthetic; do
     for writes in ${WRITES:-0 0.1 0.5}; do
         for round in $(seq 1 "$repeat"); do
-            bash "$here/load.sh" ours "$data" "$writes" "$seconds" >> "$results"
-            bash "$here/load.sh" peer "$data" "$writes" "$seconds" >> "$results"
+            for service in ours ${PEERS:-peer peer-granian}; do
+                bash "$here/load.sh" "$service" "$data" "$writes" "$seconds" >> "$results"
+            done
         done
     done
     for round in $(seq 1 "$repeat"); do

@@ -19,28 +19,46 @@ for line in open(sys.argv[1]):
         continue
     runs[(parts[1], fields["writes"], swapped, parts[0])].append(fields)
 
+NAMES = {"ours": "FusionRec", "peer": "FastAPI + uvicorn", "peer-granian": "FastAPI + granian"}
+PEERS = ("peer", "peer-granian")
+
 loads = [float(run["load1"]) for group in runs.values() for run in group if "load1" in run]
 if loads:
     print(f"load average (1 min) at the end of the runs: {min(loads):.1f}–{max(loads):.1f}, median {statistics.median(loads):.1f}")
 print("| data | writes | swaps | service | runs | requests/s | p50 ms | p99 ms | p99.9 ms | CPU µs/request | wrk's CPU µs/request | errors | RSS MiB before → after |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-for (data, writes, swapped, which), group in sorted(runs.items(), key=lambda item: (item[0][0], float(item[0][1]), item[0][2], item[0][3])):
+order = lambda item: (item[0][0], float(item[0][1]), item[0][2], list(NAMES).index(item[0][3]))
+for (data, writes, swapped, which), group in sorted(runs.items(), key=order):
     median = lambda key: statistics.median(float(run[key]) for run in group)
     errors = sum(int(run["errors"]) for run in group)
     swaps = sum(int(run.get("swaps", 0)) for run in group)
     wrk = f"{median('wrk_cpu_us_per_request'):,.0f}" if all("wrk_cpu_us_per_request" in run for run in group) else "—"
-    print(f"| {data} | {float(writes):.0%} | {swaps if swapped else 0} | {'FusionRec' if which == 'ours' else 'FastAPI + numpy'} "
+    print(f"| {data} | {float(writes):.0%} | {swaps if swapped else 0} | {NAMES[which]} "
           f"| {len(group)} | {median('rps'):,.0f} | {median('p50_ms'):.1f} | {median('p99_ms'):.1f} | {median('p999_ms'):.1f} "
           f"| {median('cpu_us_per_request'):,.0f} | {wrk} | {errors} | {median('rss_before_mib'):.0f} → {median('rss_after_mib'):.0f} |")
 
 print()
-print("| data | writes | throughput, FusionRec ÷ peer | p99, FusionRec ÷ peer | CPU per request, peer ÷ FusionRec |")
-print("| --- | --- | --- | --- | --- |")
-for (data, writes, swapped, which), group in sorted(runs.items(), key=lambda item: (item[0][0], float(item[0][1]))):
-    peer = runs.get((data, writes, False, "peer"))
-    if which != "ours" or swapped or not peer:
+print("| data | writes | " + " | ".join(NAMES.values()) + " |")
+print("| --- | --- |" + " --- |" * len(NAMES))
+for (data, writes, swapped, which), group in sorted(runs.items(), key=order):
+    if which != "ours" or swapped:
         continue
-    median = lambda runs, key: statistics.median(float(run[key]) for run in runs)
-    print(f"| {data} | {float(writes):.0%} | {median(group, 'rps') / median(peer, 'rps'):.1f}× "
-          f"| {median(group, 'p99_ms') / median(peer, 'p99_ms'):.2f}× "
-          f"| {median(peer, 'cpu_us_per_request') / median(group, 'cpu_us_per_request'):.1f}× |")
+    cells = [" ".join(f"{float(run['rps']):,.0f}" for run in runs.get((data, writes, False, name), [])) or "—" for name in NAMES]
+    print(f"| {data} | {float(writes):.0%} | " + " | ".join(cells) + " |")
+
+print()
+print("| data | writes | ÷ uvicorn (median) | ÷ granian (median) | ÷ the fastest peer run | p99 ÷ uvicorn's | p99 ÷ granian's "
+      "| CPU per request, the cheaper peer ÷ FusionRec |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+median = lambda group, key: statistics.median(float(run[key]) for run in group)
+for (data, writes, swapped, which), group in sorted(runs.items(), key=order):
+    peers = {name: runs[(data, writes, False, name)] for name in PEERS if (data, writes, False, name) in runs}
+    if which != "ours" or swapped or not peers:
+        continue
+    ours = median(group, "rps")
+    throughput = [f"{ours / median(peers[name], 'rps'):.1f}×" if name in peers else "—" for name in PEERS]
+    fastest = max(float(run["rps"]) for runs_ in peers.values() for run in runs_)
+    p99 = [f"{median(group, 'p99_ms') / median(peers[name], 'p99_ms'):.2f}×" if name in peers else "—" for name in PEERS]
+    cpu = min(median(runs_, "cpu_us_per_request") for runs_ in peers.values()) / median(group, "cpu_us_per_request")
+    print(f"| {data} | {float(writes):.0%} | " + " | ".join(throughput) + f" | {ours / fastest:.1f}× | "
+          + " | ".join(p99) + f" | {cpu:.1f}× |")
