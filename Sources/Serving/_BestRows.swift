@@ -211,11 +211,11 @@ private func _bestRowsByPanel<Scalar: BLASScalar>(
         }
         let first = c * rowsPerChunk, rows = source.chunks[c].count / rowWidth, panelWidth = columns.count
         guard rows > 0 else { continue }
-        source.chunks[c].withUnsafeBufferPointer { block in
-            panel.withUnsafeBufferPointer { panel in
-                thresholds.withUnsafeBufferPointer { thresholds in
-                    scores.withUnsafeMutableBufferPointer { scores in
-                        passing.withUnsafeMutableBufferPointer { passing in
+        scores.withUnsafeMutableBufferPointer { scores in
+            passing.withUnsafeMutableBufferPointer { passing in
+                source.chunks[c].withUnsafeBufferPointer { block in
+                    panel.withUnsafeBufferPointer { panel in
+                        thresholds.withUnsafeBufferPointer { thresholds in
                             Scalar._scorePanel(
                                 rows: block.baseAddress!, rowCount: rows, rowStride: rowWidth, panel: panel.baseAddress!,
                                 panelWidth: panelWidth, depth: width, thresholds: thresholds.baseAddress!,
@@ -223,19 +223,19 @@ private func _bestRowsByPanel<Scalar: BLASScalar>(
                         }
                     }
                 }
-            }
-        }
-        for r in max(0, source.start - first)..<rows {
-            var bits = passing[r]
-            while bits != 0 {
-                let column = bits.trailingZeroBitCount
-                bits &= bits &- 1
-                let score = scores[r * panelWidth + column]
-                guard score >= thresholds[column] else { continue }
-                let q = columns[column], position = source.position(first + r)
-                if q < 0 || excluded[q].contains(position) { continue }
-                selections[q].offer(position: position, score: score)
-                thresholds[column] = selections[q].worstKeptScore ?? -Scalar.infinity
+                for r in max(0, source.start - first)..<rows {
+                    var bits = passing[r]
+                    while bits != 0 {
+                        let column = bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        let score = scores[r * panelWidth + column]
+                        guard score >= thresholds[column] else { continue }
+                        let q = columns[column], position = source.position(first + r)
+                        if q < 0 || excluded[q].contains(position) { continue }
+                        selections[q].offer(position: position, score: score)
+                        thresholds[column] = selections[q].worstKeptScore ?? -Scalar.infinity
+                    }
+                }
             }
         }
     }
@@ -275,9 +275,9 @@ private func _bestRowsByProduct<Scalar: BLASScalar>(
             }
             let first = c * rowsPerChunk, rows = source.chunks[c].count / rowWidth, b = members.count
             guard rows > 0 else { continue }
-            source.chunks[c].withUnsafeBufferPointer { block in
-                matrix.withUnsafeBufferPointer { matrix in
-                    scores.withUnsafeMutableBufferPointer { scores in
+            scores.withUnsafeMutableBufferPointer { scores in
+                source.chunks[c].withUnsafeBufferPointer { block in
+                    matrix.withUnsafeBufferPointer { matrix in
                         if b == 1 {
                             Scalar._gemv(transpose: false, m: rows, n: width, alpha: 1, a: block.baseAddress!, lda: rowWidth,
                                          x: matrix.baseAddress!, incx: 1, beta: 0, y: scores.baseAddress!, incy: 1)
@@ -288,16 +288,17 @@ private func _bestRowsByProduct<Scalar: BLASScalar>(
                         }
                     }
                 }
-            }
-            for (m, q) in members.enumerated() {
-                var threshold = selections[q].worstKeptScore ?? -Scalar.infinity
-                for r in max(0, source.start - first)..<rows {
-                    let score = scores[m * rows + r]
-                    guard score >= threshold else { continue }
-                    let position = source.position(first + r)
-                    if excluded[q].contains(position) { continue }
-                    selections[q].offer(position: position, score: score)
-                    threshold = selections[q].worstKeptScore ?? -Scalar.infinity
+                for (m, q) in members.enumerated() {
+                    let row = scores.baseAddress! + m * rows
+                    var threshold = selections[q].worstKeptScore ?? -Scalar.infinity
+                    for r in max(0, source.start - first)..<rows {
+                        let score = row[r]
+                        guard score >= threshold else { continue }
+                        let position = source.position(first + r)
+                        if excluded[q].contains(position) { continue }
+                        selections[q].offer(position: position, score: score)
+                        threshold = selections[q].worstKeptScore ?? -Scalar.infinity
+                    }
                 }
             }
         }
