@@ -2,10 +2,13 @@
 # One bounded load test on loopback: starts a service, records its resident memory, runs
 # wrk with topk.lua, records the memory again, stops the service (SIGTERM) and prints one line.
 #
-#   load.sh ours|peer|peer-granian ml-small|synthetic WRITE_FRACTION [SECONDS] [swap]
+#   load.sh ours|peer|peer-shared|peer-granian ml-small|synthetic WRITE_FRACTION [SECONDS] [swap]
 #
-# `peer` is peer_service.py under uvicorn, `peer-granian` the same app under granian (an
-# ASGI server written in Rust), both with PEER_WORKERS processes.
+# `peer` is peer_service.py under PEER_WORKERS single-process uvicorn servers, each on its
+# own SO_REUSEPORT socket (reuseport.py), so the kernel spreads wrk's connections across
+# them; `peer-shared` is `uvicorn --workers PEER_WORKERS` (one shared socket: the first
+# worker to wake may take every connection); `peer-granian` the same app under granian (an
+# ASGI server written in Rust) with PEER_WORKERS workers.
 # `swap` reloads the model file (POST /api/admin/reload) every 2 s during the run (ours only).
 # Environment: CONNECTIONS (default 32), THREADS (wrk threads, default 2), PEER_WORKERS (2).
 set -euo pipefail
@@ -14,25 +17,36 @@ root="$(cd "$here/../../.." && pwd)"
 data="$here/../.data/serving/$2"
 which=$1 writes=$3 seconds=${4:-15} swap=${5:-}
 port=$((19000 + $$ % 1000))
+# A port nothing answers on: a server of an earlier run may still be shutting down.
+while curl -s -m 1 -o /dev/null "http://127.0.0.1:$port/health"; do port=$((port + 1)); done
 case $2 in ml-small) users=671 ;; synthetic) users=100000 ;; *) echo "unknown data set $2" >&2; exit 2 ;; esac
 if [ "$which" = ours ]; then
     "$root/Examples/MovieService/.build/release/movie-service" --port "$port" --model "$data/model.frm" \
         --ratings "$data/ratings.csv" --movies "" >/tmp/load-$$.log 2>&1 &
 else
     case $which in
-        peer) server=("$here/../.venv-serving/bin/uvicorn" peer_service:app --no-access-log) ;;
-        peer-granian) server=("$here/../.venv-serving/bin/granian" --interface asgi --loop uvloop peer_service:app) ;;
+        peer) server=("$here/../.venv-serving/bin/python" reuseport.py 127.0.0.1 "$port" "${PEER_WORKERS:-2}") ;;
+        peer-shared) server=("$here/../.venv-serving/bin/uvicorn" peer_service:app --no-access-log
+                             --host 127.0.0.1 --port "$port" --workers "${PEER_WORKERS:-2}" --log-level warning) ;;
+        peer-granian) server=("$here/../.venv-serving/bin/granian" --interface asgi --loop uvloop peer_service:app
+                              --host 127.0.0.1 --port "$port" --workers "${PEER_WORKERS:-2}" --log-level warning) ;;
         *) echo "unknown service $which" >&2; exit 2 ;;
     esac
     # One OpenBLAS thread per worker: with its default (every core per process) concurrent
     # requests fight over OpenBLAS's pool and the peer serves a few requests a second.
     (cd "$here" && OPENBLAS_NUM_THREADS=1 PEER_MODEL_DIR="$data/export" PEER_RATINGS="$data/ratings.csv" PEER_ALPHA=40 PEER_LAMBDA=0.05 \
-        exec "${server[@]}" --host 127.0.0.1 --port "$port" --workers "${PEER_WORKERS:-2}" --log-level warning) \
-        >/tmp/load-$$.log 2>&1 &
+        exec "${server[@]}") >/tmp/load-$$.log 2>&1 &
 fi
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; rm -f /tmp/load-$$.log' EXIT
+# On exit: stop the service and wait for it (up to 30 s), so the next run starts on an idle machine.
+trap 'kill -TERM $pid 2>/dev/null || true; for _ in $(seq 1 60); do kill -0 $pid 2>/dev/null || break; sleep 0.5; done
+      rm -f /tmp/load-$$.log' EXIT
 for _ in $(seq 1 600); do curl -sf -m 2 "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
+if [ "$which" = peer ]; then  # every worker listening, so that the kernel spreads wrk's connections over all
+    for _ in $(seq 1 600); do
+        [ "$(ss -ltnH "( sport = :$port )" | wc -l)" -ge "${PEER_WORKERS:-2}" ] && break; sleep 0.5
+    done
+fi
 curl -sf -m 5 "http://127.0.0.1:$port/api/users/1/recommendations?count=10" >/dev/null
 rss() {  # the service's resident memory in MiB, its worker processes included
     local total=0

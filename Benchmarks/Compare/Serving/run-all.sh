@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The serving measurements of Docs/Serving.md, side by side: for each data set and write
-# fraction, REPEAT rounds of FusionRec's example service then the Python peer under uvicorn
-# and under granian (PEERS, default "peer peer-granian"; 10 s of wrk each, 32 connections),
+# fraction, REPEAT rounds of FusionRec's example service then the Python peer (PEERS,
+# default "peer": uvicorn servers on SO_REUSEPORT sockets; also "peer-shared" and
+# "peer-granian", see load.sh; 10 s of wrk each, 32 connections),
 # then hot-swap runs (ours), then one long read-only run for the memory check. Appends
 # one line per run to RESULTS (default ../.data/serving/results.txt).
 # WRITES (default "0 0.1 0.5") lists the write fractions; LONG_SECONDS 0 skips the long run.
@@ -15,7 +16,7 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) commit $(git -C "$here" rev-parse --short HE
 for data in ml-small synthetic; do
     for writes in ${WRITES:-0 0.1 0.5}; do
         for round in $(seq 1 "$repeat"); do
-            for service in ours ${PEERS:-peer peer-granian}; do
+            for service in ours ${PEERS:-peer}; do
                 bash "$here/load.sh" "$service" "$data" "$writes" "$seconds" >> "$results"
             done
         done

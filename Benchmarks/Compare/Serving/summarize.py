@@ -19,8 +19,9 @@ for line in open(sys.argv[1]):
         continue
     runs[(parts[1], fields["writes"], swapped, parts[0])].append(fields)
 
-NAMES = {"ours": "FusionRec", "peer": "FastAPI + uvicorn", "peer-granian": "FastAPI + granian"}
-PEERS = ("peer", "peer-granian")
+NAMES = {"ours": "FusionRec", "peer": "FastAPI + uvicorn", "peer-shared": "FastAPI + uvicorn, one socket",
+         "peer-granian": "FastAPI + granian"}
+PEERS = ("peer", "peer-shared", "peer-granian")
 
 loads = [float(run["load1"]) for group in runs.values() for run in group if "load1" in run]
 if loads:
@@ -38,27 +39,30 @@ for (data, writes, swapped, which), group in sorted(runs.items(), key=order):
           f"| {median('cpu_us_per_request'):,.0f} | {wrk} | {errors} | {median('rss_before_mib'):.0f} → {median('rss_after_mib'):.0f} |")
 
 print()
-print("| data | writes | " + " | ".join(NAMES.values()) + " |")
-print("| --- | --- |" + " --- |" * len(NAMES))
+present = [name for name in PEERS if any(key[3] == name for key in runs)]
+print("| data | writes | FusionRec | " + " | ".join(NAMES[name] for name in present) + " |")
+print("| --- | --- |" + " --- |" * (1 + len(present)))
 for (data, writes, swapped, which), group in sorted(runs.items(), key=order):
     if which != "ours" or swapped:
         continue
-    cells = [" ".join(f"{float(run['rps']):,.0f}" for run in runs.get((data, writes, False, name), [])) or "—" for name in NAMES]
+    cells = [" ".join(f"{float(run['rps']):,.0f}" for run in runs.get((data, writes, False, name), [])) or "—"
+             for name in ["ours"] + present]
     print(f"| {data} | {float(writes):.0%} | " + " | ".join(cells) + " |")
 
 print()
-print("| data | writes | ÷ uvicorn (median) | ÷ granian (median) | ÷ the fastest peer run | p99 ÷ uvicorn's | p99 ÷ granian's "
-      "| CPU per request, the cheaper peer ÷ FusionRec |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+present = [name for name in PEERS if any(key[3] == name for key in runs)]
+print("| data | writes | " + " | ".join(f"÷ {NAMES[name]} (median)" for name in present) + " | ÷ the fastest peer run | "
+      + " | ".join(f"p99 ÷ {NAMES[name]}'s" for name in present) + " | CPU per request, the cheaper peer ÷ FusionRec |")
+print("| --- | --- |" + " --- |" * (2 * len(present) + 2))
 median = lambda group, key: statistics.median(float(run[key]) for run in group)
 for (data, writes, swapped, which), group in sorted(runs.items(), key=order):
-    peers = {name: runs[(data, writes, False, name)] for name in PEERS if (data, writes, False, name) in runs}
+    peers = {name: runs[(data, writes, False, name)] for name in present if (data, writes, False, name) in runs}
     if which != "ours" or swapped or not peers:
         continue
     ours = median(group, "rps")
-    throughput = [f"{ours / median(peers[name], 'rps'):.1f}×" if name in peers else "—" for name in PEERS]
+    throughput = [f"{ours / median(peers[name], 'rps'):.1f}×" if name in peers else "—" for name in present]
     fastest = max(float(run["rps"]) for runs_ in peers.values() for run in runs_)
-    p99 = [f"{median(group, 'p99_ms') / median(peers[name], 'p99_ms'):.2f}×" if name in peers else "—" for name in PEERS]
+    p99 = [f"{median(group, 'p99_ms') / median(peers[name], 'p99_ms'):.2f}×" if name in peers else "—" for name in present]
     cpu = min(median(runs_, "cpu_us_per_request") for runs_ in peers.values()) / median(group, "cpu_us_per_request")
     print(f"| {data} | {float(writes):.0%} | " + " | ".join(throughput) + f" | {ours / fastest:.1f}× | "
           + " | ".join(p99) + f" | {cpu:.1f}× |")
