@@ -27,6 +27,9 @@ import LinearAlgebra
 /// and 1,563 references instead of a 25.6 MB matrix. Ids added since the fit live in 64
 /// hash buckets (an addition copies one); each user's history is one array in a chunk
 /// of histories (a write copies the chunk's array references and the user's array).
+/// Where it pays (``Configuration/prunesScans``), the loaded model's item rows are also
+/// kept in descending order of their factor norms, so that a top-K scan stops once no
+/// item still to come can reach a user's K-th best.
 ///
 /// **Feedback.** ``record(_:)`` appends to each user's history and re-folds the user from
 /// the whole history by the model's fold-in rule with the item factors fixed. For implicit
