@@ -57,7 +57,8 @@ extension ServiceState {
                 throw HTTPError(.badRequest, message: "send 1 to 1,000 interactions, got \(body.interactions.count)")
             }
             do {
-                let version = try self.live.record(body.interactions.map { (user: $0.user, item: $0.item, value: $0.value ?? 1) })
+                let interactions = body.interactions.map { (user: $0.user, item: $0.item, value: $0.value ?? 1) }
+                let version = try await withTaskExecutorPreference(self.writeExecutor) { try self.live.record(interactions) }
                 return API.RecordResponse(version: version, recorded: body.interactions.count).response()
             } catch let error as ServingError {
                 throw Self.httpError(error)
@@ -122,7 +123,7 @@ extension ServiceState {
                 // then give back the pages glibc would otherwise keep for reuse.
                 Task(executorPreference: self.swapExecutor) {
                     try? await Task.sleep(for: .milliseconds(200))
-                    SwapExecutor.releaseFreeMemory()
+                    ThreadExecutor.releaseFreeMemory()
                 }
                 self.metrics.modelLoaded()
                 return API.ReloadResponse(

@@ -10,7 +10,9 @@ final class ServiceState: Sendable {
     /// Answers top-K requests, coalescing those that arrive while a scan runs.
     let batcher: RecommendationBatcher<Float, Int, Int>
     /// Runs model swaps off the threads that answer requests.
-    let swapExecutor = SwapExecutor()
+    let swapExecutor = ThreadExecutor(name: "model-swaps")
+    /// Runs recorded interactions, one at a time, off the threads that answer reads.
+    let writeExecutor = ThreadExecutor(name: "model-writes")
     let catalogue: Mutex<MovieCatalogue>
     let metrics = ServiceMetrics()
     let configuration: ServiceConfiguration
