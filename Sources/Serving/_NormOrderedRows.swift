@@ -94,9 +94,10 @@ final class _NormOrderedRows<Scalar: BLASScalar>: Sendable {
         self.lows = lows
     }
 
-    /// Whether top-`count` scans for `queries` (full rows, no exclusions) read at most
-    /// `share` of the rows before they stop, on average; the estimate ends as soon as the
-    /// rows read already decide it.
+    /// Whether top-`count` scans for `queries` (full rows, no exclusions, the bound asked
+    /// every ``_chunksPerBoundCheck`` chunks as a scan asks it) read at most `share` of the
+    /// rows before they stop, on average; the estimate ends as soon as the rows read
+    /// already decide it.
     ///
     /// - Complexity: O(queries·rows·rowWidth).
     func scansRead(atMost share: Double, of queries: [[Scalar]], count: Int) -> Bool {
@@ -108,9 +109,12 @@ final class _NormOrderedRows<Scalar: BLASScalar>: Sendable {
             if Double(read) > limit { return false }
             var selection = _TopKSelection<Scalar>(capacity: count)
             var stop = chunks.count
+            var columns = [q], thresholds = [Scalar.infinity]
             for (c, chunk) in chunks.enumerated() {
-                var columns = [q], thresholds = [selection.worstKeptScore ?? -Scalar.infinity]
-                if finish(columns: &columns, thresholds: &thresholds, terms: terms, from: c) > 0 {
+                // Asked as often as the scans ask (`_chunksPerBoundCheck`).
+                thresholds[0] = selection.worstKeptScore ?? -Scalar.infinity
+                if c % _chunksPerBoundCheck == 0,
+                   finish(columns: &columns, thresholds: &thresholds, terms: terms, from: c) > 0 {
                     stop = c
                     break
                 }
