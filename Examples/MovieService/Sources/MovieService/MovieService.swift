@@ -32,7 +32,7 @@ struct MovieService {
     }
 
     static func run(_ configuration: ServiceConfiguration) async throws {
-        var logger = Logger(label: "movie-service")
+        var logger = Logger(label: "movie-service", factory: { ServiceLogHandler(label: $0) })
         logger.logLevel = .info
         let started = ContinuousClock.now
         let training = try Interactions<Int, Int>(csvPath: configuration.ratingsPath)

@@ -30,9 +30,11 @@ extension ServiceState {
         }
         router.get("/api/users/:user/recommendations") { request, context in
             let user = try context.parameters.require("user", as: Int.self)
-            let count = try Self.count(request)
-            let filter = RankingFilter(excluded: Set(try Self.ids(request, "exclude") ?? []),
-                                       candidates: try Self.ids(request, "allow").map { Set($0) })
+            // Parsed once: `URI.queryParameters` parses the query string at every call.
+            let parameters = request.uri.queryParameters
+            let count = try Self.count(parameters.get("count"))
+            let filter = RankingFilter(excluded: Set(try Self.ids(parameters.get("exclude"), "exclude") ?? []),
+                                       candidates: try Self.ids(parameters.get("allow"), "allow").map { Set($0) })
             do {
                 let answer = try await self.batcher.recommend(RecommendationQuery(user: user, count: count, filter: filter))
                 return API.Recommendations(user: user, version: answer.version, items: self.movies(answer.items)).response()
@@ -42,7 +44,7 @@ extension ServiceState {
         }
         router.get("/api/items/:item/similar") { request, context in
             let item = try context.parameters.require("item", as: Int.self)
-            let count = try Self.count(request)
+            let count = try Self.count(request.uri.queryParameters.get("count"))
             let snapshot = self.live.snapshot
             do {
                 let ranked = try snapshot.similarItems(to: item, count: count)
@@ -136,18 +138,18 @@ extension ServiceState {
         }
     }
 
-    /// The `count` query parameter: 1 to 1,000, default 10.
-    static func count(_ request: Request) throws -> Int {
-        guard let text = request.uri.queryParameters.get("count") else { return 10 }
+    /// The `count` query parameter's value: 1 to 1,000, default 10.
+    static func count(_ text: String?) throws -> Int {
+        guard let text else { return 10 }
         guard let count = Int(text), (1...1_000).contains(count) else {
             throw HTTPError(.badRequest, message: "count \(text) is not an integer from 1 to 1,000")
         }
         return count
     }
 
-    /// A comma-separated id list query parameter, if present.
-    static func ids(_ request: Request, _ name: String) throws -> [Int]? {
-        guard let text = request.uri.queryParameters.get(name), !text.isEmpty else { return nil }
+    /// The value of `name`, a comma-separated id list query parameter, if present.
+    static func ids(_ text: String?, _ name: String) throws -> [Int]? {
+        guard let text, !text.isEmpty else { return nil }
         return try text.split(separator: ",").map { part in
             guard let id = Int(part) else { throw HTTPError(.badRequest, message: "\(name): \(part) is not an id") }
             return id
