@@ -3,7 +3,8 @@
 # fraction, REPEAT rounds of FusionRec's example service then the Python peer (PEERS,
 # default "peer": uvicorn servers on SO_REUSEPORT sockets; also "peer-shared" and
 # "peer-granian", see load.sh; 10 s of wrk each, 32 connections),
-# then hot-swap runs (ours), then one long read-only run for the memory check. Appends
+# then hot-swap runs (ours), then GET /health alike (the HTTP floor, `ml-small/health`),
+# then one long read-only run for the memory check. Appends
 # one line per run to RESULTS (default ../.data/serving/results.txt).
 # WRITES (default "0 0.1 0.5") lists the write fractions; LONG_SECONDS 0 skips the long run.
 # Run prepare.sh first.
@@ -23,6 +24,12 @@ for data in ml-small synthetic; do
     done
     for round in $(seq 1 "$repeat"); do
         bash "$here/load.sh" ours "$data" 0.1 "$seconds" swap >> "$results"
+    done
+done
+# The HTTP floor: GET /health (health.lua), no model work, REPEAT alternating rounds.
+for round in $(seq 1 "$repeat"); do
+    for service in ours ${PEERS:-peer}; do
+        SCRIPT=health.lua bash "$here/load.sh" "$service" ml-small 0 "$seconds" >> "$results"
     done
 done
 if [ "${LONG_SECONDS:-120}" -gt 0 ]; then
