@@ -11,16 +11,14 @@
 # ASGI server written in Rust) with PEER_WORKERS workers.
 # `swap` reloads the model file (POST /api/admin/reload) every 2 s during the run (ours only).
 # Environment: CONNECTIONS (default 32), THREADS (wrk threads, default 2), PEER_WORKERS (2),
-# SCRIPT (the wrk script, default topk.lua; health.lua measures the HTTP floor).
+# ENDPOINT (`health`: every request `GET /health`, the HTTP floor; reported as DATA/health).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 data="$here/../.data/serving/$2"
 which=$1 writes=$3 seconds=${4:-15} swap=${5:-}
-script=${SCRIPT:-topk.lua}
-[[ $script = /* ]] || script="$here/$script"
-# The data column names the script when it is not topk.lua (ml-small/health).
-label=$2; [ "$(basename "$script")" = topk.lua ] || label="$2/$(basename "$script" .lua)"
+endpoint=${ENDPOINT:-}
+label=$2${endpoint:+/$endpoint}
 port=$((19000 + $$ % 1000))
 # A port nothing answers on: a server of an earlier run may still be shutting down.
 while curl -s -m 1 -o /dev/null "http://127.0.0.1:$port/health"; do port=$((port + 1)); done
@@ -79,7 +77,7 @@ if [ "$swap" = swap ]; then
       done; echo "$n" > /tmp/load-swaps-$$ ) & swapper=$!
 fi
 result=$(/usr/bin/time -f "%U %S" -o /tmp/load-wrk-$$ wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-32}" -d"${seconds}s" \
-    --timeout 10s -s "$script" "http://127.0.0.1:$port" -- "$users" "$data/items.txt" "$writes" | grep RESULT)
+    --timeout 10s -s "$here/topk.lua" "http://127.0.0.1:$port" -- "$users" "$data/items.txt" "$writes" $endpoint | grep RESULT)
 if [ -n "$swapper" ]; then
     wait "$swapper"
     sleep 1  # the service gives freed pages back 200 ms after a swap

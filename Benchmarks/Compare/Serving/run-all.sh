@@ -26,10 +26,10 @@ for data in ml-small synthetic; do
         bash "$here/load.sh" ours "$data" 0.1 "$seconds" swap >> "$results"
     done
 done
-# The HTTP floor: GET /health (health.lua), no model work, REPEAT alternating rounds.
+# The HTTP floor: GET /health only (ENDPOINT=health), no model work, REPEAT alternating rounds.
 for round in $(seq 1 "$repeat"); do
     for service in ours ${PEERS:-peer}; do
-        SCRIPT=health.lua bash "$here/load.sh" "$service" ml-small 0 "$seconds" >> "$results"
+        ENDPOINT=health bash "$here/load.sh" "$service" ml-small 0 "$seconds" >> "$results"
     done
 done
 if [ "${LONG_SECONDS:-120}" -gt 0 ]; then

@@ -2,10 +2,11 @@
 -- top-10 requests for uniformly random users, and a WRITE_FRACTION of requests that record
 -- one interaction (a random user and item) instead.
 --
---   wrk -t2 -c32 -d15s -s topk.lua http://127.0.0.1:8080 -- USERS ITEMS_FILE WRITE_FRACTION
+--   wrk -t2 -c32 -d15s -s topk.lua http://127.0.0.1:8080 -- USERS ITEMS_FILE WRITE_FRACTION [health]
 --
--- USERS: user ids are 1…USERS; ITEMS_FILE: one item id a line. Prints one RESULT line.
-local users, items, writes = 610, {}, 0
+-- USERS: user ids are 1…USERS; ITEMS_FILE: one item id a line. With `health`, every request
+-- is `GET /health` instead: the HTTP floor, with no model work. Prints one RESULT line.
+local users, items, writes, health = 610, {}, 0, false
 local threads = 0
 
 function setup(thread)
@@ -17,6 +18,7 @@ function init(args)
     users = tonumber(args[1]) or users
     for line in io.lines(args[2]) do items[#items + 1] = line end
     writes = tonumber(args[3]) or 0
+    health = args[4] == "health"
     math.randomseed(seed or 1000)
 end
 
@@ -27,6 +29,7 @@ local host
 
 function request()
     host = host or wrk.headers["Host"] or (wrk.host .. ":" .. wrk.port)
+    if health then return "GET /health HTTP/1.1\r\nHost: " .. host .. "\r\n\r\n" end
     local user = math.random(1, users)
     if math.random() < writes then
         local item = items[math.random(1, #items)]
