@@ -200,7 +200,8 @@ private func _bestRowsByPanel<Scalar: BLASScalar>(
     pack(Array(queries.indices))
     var remaining = queries.count
     let longest = source.chunks.map { $0.count / rowWidth }.max() ?? 0
-    var scores = [Scalar](repeating: 0, count: longest * 64)
+    // Repacking only narrows the panel: the first is the widest.
+    var scores = [Scalar](repeating: 0, count: longest * columns.count)
     var passing = [UInt64](repeating: 0, count: longest)
     for c in source.start / rowsPerChunk..<source.chunks.count {
         if let ordered = source.ordered, c % _chunksPerBoundCheck == 0 {

@@ -140,7 +140,7 @@ func _explicitRefold<Scalar: BLASScalar>(
 /// The factors of the entries' items, one row each (k columns, or k + 1 with the item
 /// bias last), gathered from the item rows `[vᵢ, 1, cᵢ]` — from the norm-ordered copy where
 /// it has them, else from the table's chunks (reading only those, so a write never touches
-/// the chunk table's other references); at least one row of zeros.
+/// the chunk table's other references). With no entries: one row of zeros, none with the bias.
 @inline(__always)
 func _gathered<Scalar: BLASScalar>(
     _ entries: [(item: Int32, value: Double)], rows: _ChunkedRows<Scalar>, ordered: _NormOrderedRows<Scalar>?, k: Int,

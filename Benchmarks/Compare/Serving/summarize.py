@@ -22,24 +22,29 @@ for line in open(sys.argv[1]):
 NAMES = {"ours": "FusionRec", "peer": "FastAPI + uvicorn", "peer-shared": "FastAPI + uvicorn, one socket",
          "peer-granian": "FastAPI + granian"}
 PEERS = ("peer", "peer-shared", "peer-granian")
+present = [name for name in PEERS if any(key[3] == name for key in runs)]
+order = lambda item: (item[0][0], float(item[0][1]), item[0][2], list(NAMES).index(item[0][3]))
+
+
+def median(group, key):
+    return statistics.median(float(run[key]) for run in group)
+
 
 loads = [float(run["load1"]) for group in runs.values() for run in group if "load1" in run]
 if loads:
     print(f"load average (1 min) at the end of the runs: {min(loads):.1f}–{max(loads):.1f}, median {statistics.median(loads):.1f}")
 print("| data | writes | swaps | service | runs | requests/s | p50 ms | p99 ms | p99.9 ms | CPU µs/request | wrk's CPU µs/request | errors | RSS MiB before → after |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-order = lambda item: (item[0][0], float(item[0][1]), item[0][2], list(NAMES).index(item[0][3]))
 for (data, writes, swapped, which), group in sorted(runs.items(), key=order):
-    median = lambda key: statistics.median(float(run[key]) for run in group)
     errors = sum(int(run["errors"]) for run in group)
     swaps = sum(int(run.get("swaps", 0)) for run in group)
-    wrk = f"{median('wrk_cpu_us_per_request'):,.0f}" if all("wrk_cpu_us_per_request" in run for run in group) else "—"
+    wrk = f"{median(group, 'wrk_cpu_us_per_request'):,.0f}" if all("wrk_cpu_us_per_request" in run for run in group) else "—"
     print(f"| {data} | {float(writes):.0%} | {swaps if swapped else 0} | {NAMES[which]} "
-          f"| {len(group)} | {median('rps'):,.0f} | {median('p50_ms'):.1f} | {median('p99_ms'):.1f} | {median('p999_ms'):.1f} "
-          f"| {median('cpu_us_per_request'):,.0f} | {wrk} | {errors} | {median('rss_before_mib'):.0f} → {median('rss_after_mib'):.0f} |")
+          f"| {len(group)} | {median(group, 'rps'):,.0f} | {median(group, 'p50_ms'):.1f} | {median(group, 'p99_ms'):.1f} "
+          f"| {median(group, 'p999_ms'):.1f} | {median(group, 'cpu_us_per_request'):,.0f} | {wrk} | {errors} "
+          f"| {median(group, 'rss_before_mib'):.0f} → {median(group, 'rss_after_mib'):.0f} |")
 
 print()
-present = [name for name in PEERS if any(key[3] == name for key in runs)]
 print("| data | writes | FusionRec | " + " | ".join(NAMES[name] for name in present) + " |")
 print("| --- | --- |" + " --- |" * (1 + len(present)))
 for (data, writes, swapped, which), group in sorted(runs.items(), key=order):
@@ -50,11 +55,9 @@ for (data, writes, swapped, which), group in sorted(runs.items(), key=order):
     print(f"| {data} | {float(writes):.0%} | " + " | ".join(cells) + " |")
 
 print()
-present = [name for name in PEERS if any(key[3] == name for key in runs)]
 print("| data | writes | " + " | ".join(f"÷ {NAMES[name]} (median)" for name in present) + " | ÷ the fastest peer run | "
       + " | ".join(f"p99 ÷ {NAMES[name]}'s" for name in present) + " | CPU per request, the cheaper peer ÷ FusionRec |")
 print("| --- | --- |" + " --- |" * (2 * len(present) + 2))
-median = lambda group, key: statistics.median(float(run[key]) for run in group)
 for (data, writes, swapped, which), group in sorted(runs.items(), key=order):
     peers = {name: runs[(data, writes, False, name)] for name in present if (data, writes, False, name) in runs}
     if which != "ours" or swapped or not peers:
