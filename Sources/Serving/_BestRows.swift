@@ -8,9 +8,11 @@ import Ranking
 /// and a chunk's 64 × 32 scores stay in L1 while they are selected from.
 let _queriesPerProduct = 32
 
-/// How often a norm-ordered pass asks whether its queries are finished: every 4 chunks
-/// (256 rows by default), since a question costs about as much as scoring a few rows.
-let _chunksPerBoundCheck = 4
+/// How often a norm-ordered pass asks whether its queries are finished: every 2 chunks
+/// (128 rows by default). Against every chunk, every 4 and every 8, at ml-latest-small's
+/// model, it saved as much in batches of 8 and 32 queries and more for a lone query
+/// (Docs/Serving.md, *How the figures got here*).
+let _chunksPerBoundCheck = 2
 
 /// The narrowest tile of the panel kernel: a scan of 2–8 queries costs as much as one of 8.
 let _queriesPerTile = 8
